@@ -1,0 +1,4 @@
+declare module 'agent:source' {
+  const source: string;
+  export default source;
+}

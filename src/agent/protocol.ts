@@ -1,0 +1,70 @@
+// What the agent answers over Runtime.evaluate (returnByValue JSON). Types only: core imports
+// them, the agent implements them. Frames here are positions in the code V8 runs (no source maps).
+
+export const AGENT_GLOBAL_KEY = 'async-leak-lens.agent';
+/** Stack frames of the agent itself carry this file name (set with a sourceURL comment). */
+export const AGENT_SOURCE_URL = 'async-leak-lens-agent.js';
+
+export interface AgentConfig {
+  version: string;
+  /** Frames kept per example stack. */
+  stackDepth: number;
+  /** When false, frames under node_modules are skipped when choosing a site's frame. */
+  nodeModulesAsSites: boolean;
+  /** Budget of stack captures per second and per resource type; above it, random samples. */
+  stackCapturesPerSecond: number;
+  /** Cap on resources tracked with a stack; past it, sampling gets sparser (counted in stats). */
+  maxTrackedResources: number;
+  /** Cap on distinct sites; past it, new sites are counted in stats.droppedStacks. */
+  maxSites: number;
+  /** Example resources listed per site in a snapshot. */
+  examplesPerSite: number;
+}
+
+export interface RawFrame {
+  file: string;
+  line: number;
+  column: number;
+  function: string;
+}
+
+export interface AgentInfo {
+  version: string;
+  /** True when an agent of the same or newer version was already installed and is reused. */
+  reused: boolean;
+  pid: number;
+  threadId: number;
+  nodeVersion: string;
+  title: string;
+  argv: string[];
+}
+
+export interface AgentCounts {
+  t: number;
+  threadId: number;
+  counts: Record<string, number>;
+}
+
+export interface AgentSite {
+  kind: 'created' | 'blocked';
+  type: string;
+  frame: RawFrame;
+  userCode: boolean;
+  stack: RawFrame[];
+  count: number;
+  sampled: number;
+  oldestAgeMs: number;
+  examples: { id: number; ageMs: number; triggerId: number }[];
+}
+
+export interface AgentSnapshot {
+  takenAt: number;
+  threadId: number;
+  counts: Record<string, number>;
+  baseline: Record<string, number>;
+  sites: AgentSite[];
+  created: Record<string, number>;
+  dropped: Record<string, number>;
+  droppedSites: number;
+  samplingRate: Record<string, number>;
+}

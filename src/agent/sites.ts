@@ -1,0 +1,83 @@
+// Sites group tracked resources by (kind, type, site frame). Each keeps one example stack and the
+// live records that point to it, in creation order (so the first record is the oldest).
+import type { AgentConfig, AgentSite, RawFrame } from './protocol';
+
+export interface TrackedResource {
+  id: number;
+  triggerId: number;
+  /** performance.now() at creation. */
+  createdAt: number;
+  /** How many resources this sample stands for (1 / sampling probability). */
+  weight: number;
+  site: Site;
+  /** Promises only: their liveness is checked through this (they have no destroy event). */
+  ref?: WeakRef<object>;
+}
+
+export interface Site {
+  kind: 'created' | 'blocked';
+  type: string;
+  frame: RawFrame;
+  userCode: boolean;
+  stack: RawFrame[];
+  live: Set<TrackedResource>;
+}
+
+export class SiteTable {
+  private readonly sites = new Map<string, Site>();
+  droppedSites = 0;
+
+  constructor(private readonly config: AgentConfig) {}
+
+  /** The site for this key, created with `makeStack` when new; undefined past the site cap. */
+  intern(kind: Site['kind'], type: string, frame: RawFrame, userCode: boolean, makeStack: () => RawFrame[]): Site | undefined {
+    const key = `${kind}\u0000${type}\u0000${frame.file}\u0000${frame.line}\u0000${frame.column}`;
+    let site = this.sites.get(key);
+    if (site) return site;
+    if (this.sites.size >= this.config.maxSites) {
+      this.droppedSites++;
+      return undefined;
+    }
+    site = { kind, type, frame, userCode, stack: makeStack(), live: new Set() };
+    this.sites.set(key, site);
+    return site;
+  }
+
+  /** Live sites as JSON-ready data. Sites with nothing alive are left out (but kept for reuse). */
+  report(now: number): AgentSite[] {
+    const out: AgentSite[] = [];
+    for (const site of this.sites.values()) {
+      if (site.live.size === 0) continue;
+      let count = 0;
+      let oldest = now;
+      const examples: AgentSite['examples'] = [];
+      for (const r of site.live) {
+        count += r.weight;
+        if (r.createdAt < oldest) oldest = r.createdAt;
+        if (examples.length < this.config.examplesPerSite) {
+          examples.push({ id: r.id, ageMs: Math.round(now - r.createdAt), triggerId: r.triggerId });
+        }
+      }
+      out.push({
+        kind: site.kind,
+        type: site.type,
+        frame: site.frame,
+        userCode: site.userCode,
+        stack: site.stack,
+        count: Math.round(count),
+        sampled: site.live.size,
+        oldestAgeMs: Math.round(now - oldest),
+        examples,
+      });
+    }
+    return out;
+  }
+
+  all(): IterableIterator<Site> {
+    return this.sites.values();
+  }
+
+  clear(): void {
+    this.sites.clear();
+  }
+}

@@ -1,0 +1,74 @@
+// Calls into the agent inside one thread of the target. Every expression sent is built here from
+// our own code and JSON.stringify'd settings; nothing that came from the target is ever evaluated.
+import agentSource from 'agent:source';
+import { AGENT_GLOBAL_KEY, AGENT_SOURCE_URL, type AgentConfig, type AgentCounts, type AgentInfo, type AgentSnapshot } from '../agent/protocol';
+import { LensError } from './errors';
+import type { CdpChannel } from './inspector-connection';
+
+export const AGENT_VERSION = '0.1.0';
+
+export const DEFAULT_AGENT_CONFIG: AgentConfig = {
+  version: AGENT_VERSION,
+  stackDepth: 12,
+  nodeModulesAsSites: false,
+  stackCapturesPerSecond: 1000,
+  maxTrackedResources: 200_000,
+  maxSites: 20_000,
+  examplesPerSite: 5,
+};
+
+interface EvaluateResult {
+  result?: { type: string; value?: unknown; description?: string };
+  exceptionDetails?: { text?: string; exception?: { description?: string } };
+}
+
+const agentRef = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL_KEY)})]`;
+
+export class AgentClient {
+  constructor(readonly channel: CdpChannel) {}
+
+  install(config: AgentConfig): Promise<AgentInfo> {
+    const expression = `(() => {\n${agentSource}\nreturn asyncLeakLensAgentModule.install(${JSON.stringify(config)});\n})()\n//# sourceURL=${AGENT_SOURCE_URL}`;
+    return this.evaluate<AgentInfo>(expression);
+  }
+
+  async poll(timeoutMs?: number): Promise<AgentCounts> {
+    return this.callAgent<AgentCounts>('poll()', timeoutMs);
+  }
+
+  async snapshot(timeoutMs?: number): Promise<AgentSnapshot> {
+    return this.callAgent<AgentSnapshot>('snapshot()', timeoutMs);
+  }
+
+  /** Removes the agent; true when one was there. */
+  async detach(timeoutMs?: number): Promise<boolean> {
+    return (await this.evaluate<boolean | null>(`(() => { const a = ${agentRef}; return a ? a.detach() : false; })()`, timeoutMs)) === true;
+  }
+
+  async isInstalled(timeoutMs?: number): Promise<boolean> {
+    return (await this.evaluate<boolean>(`${agentRef} !== undefined`, timeoutMs)) === true;
+  }
+
+  async collectGarbage(timeoutMs?: number): Promise<void> {
+    await this.channel.send('HeapProfiler.collectGarbage', {}, timeoutMs);
+  }
+
+  private async callAgent<T>(call: string, timeoutMs?: number): Promise<T> {
+    const value = await this.evaluate<T | null>(`(() => { const a = ${agentRef}; return a ? a.${call} : null; })()`, timeoutMs);
+    if (value === null) throw new LensError('agent', 'The agent is no longer in the target (another tool detached it, or the process restarted). Attach again.');
+    return value;
+  }
+
+  private async evaluate<T>(expression: string, timeoutMs?: number): Promise<T> {
+    const answer = await this.channel.send<EvaluateResult>(
+      'Runtime.evaluate',
+      { expression, includeCommandLineAPI: true, returnByValue: true, silent: true },
+      timeoutMs,
+    );
+    if (answer.exceptionDetails) {
+      const detail = answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text ?? 'unknown error';
+      throw new LensError('agent', `The agent failed inside the target: ${detail.split('\n')[0]}`);
+    }
+    return answer.result?.value as T;
+  }
+}

@@ -1,0 +1,160 @@
+// Turns a target address into the WebSocket URL of a Node inspector.
+import * as http from 'node:http';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { LensError } from './errors';
+import { assertAllowedHost, type TargetAddress } from './target-address';
+
+export interface DiscoveryOptions {
+  allowRemote?: boolean;
+  /** Send SIGUSR1 to a pid whose inspector is closed (the user agreed to it). */
+  openInspector?: boolean;
+  timeoutMs?: number;
+}
+
+interface InspectorTarget {
+  type: string;
+  title: string;
+  url: string;
+  webSocketDebuggerUrl?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 3000;
+
+export async function resolveInspectorUrl(address: TargetAddress, options: DiscoveryOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  switch (address.kind) {
+    case 'ws':
+      assertAllowedHost(address.host, options.allowRemote ?? false);
+      return address.url;
+    case 'http':
+      assertAllowedHost(address.host, options.allowRemote ?? false);
+      return findNodeTarget(address.host, address.port, timeoutMs);
+    case 'port-or-pid':
+      try {
+        return await findNodeTarget('127.0.0.1', address.value, timeoutMs);
+      } catch (error) {
+        if (!processExists(address.value)) throw error;
+        return findInspectorOfPid(address.value, options);
+      }
+    case 'pid':
+      return findInspectorOfPid(address.pid, options);
+  }
+}
+
+/** Asks an inspector's HTTP endpoint for its Node target. */
+export async function findNodeTarget(host: string, port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const version = (await getJson(host, port, '/json/version', timeoutMs)) as Record<string, unknown> | undefined;
+  const browser = typeof version?.Browser === 'string' ? version.Browser : '';
+  if (!browser.startsWith('node.js')) {
+    throw new LensError('not-node', `${where} is an inspector of "${browser || 'an unknown program'}", not of Node.js. Point Async Leak Lens at a Node process started with --inspect.`);
+  }
+  const list = await getJson(host, port, '/json/list', timeoutMs);
+  const targets = Array.isArray(list) ? (list as InspectorTarget[]) : [];
+  const target = targets.find((t) => t.type === 'node' && typeof t.webSocketDebuggerUrl === 'string');
+  if (!target?.webSocketDebuggerUrl) throw new LensError('cannot-connect', `${where} is a Node inspector but lists no target to attach to.`);
+  return target.webSocketDebuggerUrl;
+}
+
+function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host, port, path, timeout: timeoutMs, headers: { host: `localhost:${port}` } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > 1_000_000) request.destroy(new Error('answer too large'));
+      });
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          reject(new LensError('cannot-connect', `${where} answered, but it is not a Node inspector (its ${path} is not JSON). Is this the right port?`));
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. Is it an inspector port?`)));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error instanceof LensError) return reject(error);
+      if (error.code === 'ECONNREFUSED') {
+        return reject(new LensError('cannot-connect', `Nothing is listening on ${where}. Start the program with --inspect (or --inspect=127.0.0.1:0), or attach by pid to open its inspector.`));
+      }
+      reject(new LensError('cannot-connect', `Cannot reach ${where}: ${error.message}`));
+    });
+  });
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promise<string> {
+  if (!processExists(pid)) throw new LensError('bad-target', `No process with pid ${pid} is running.`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const open = await tryListeningPorts(pid, timeoutMs);
+  if (open) return open;
+  if (!options.openInspector) {
+    throw new LensError('cannot-connect', `Process ${pid} has no open inspector. Allow opening it (the process gets SIGUSR1, like \`node inspect -p ${pid}\`), or start it with --inspect.`);
+  }
+  if (process.platform === 'win32') throw new LensError('cannot-connect', `Opening the inspector of a running process needs SIGUSR1, which Windows lacks. Start process ${pid} with --inspect.`);
+  process.kill(pid, 'SIGUSR1');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const url = await tryListeningPorts(pid, timeoutMs);
+    if (url) return url;
+  }
+  throw new LensError('timeout', `Sent SIGUSR1 to process ${pid}, but no inspector opened within ${timeoutMs / 1000} s. Is it a Node.js process?`);
+}
+
+async function tryListeningPorts(pid: number, timeoutMs: number): Promise<string | undefined> {
+  for (const port of listeningLoopbackPorts(pid)) {
+    try {
+      return await findNodeTarget('127.0.0.1', port, timeoutMs);
+    } catch {
+      // Another server of the same process: try the next port.
+    }
+  }
+  return undefined;
+}
+
+/** TCP ports a process listens on, read from /proc (Linux). Empty elsewhere. */
+export function listeningLoopbackPorts(pid: number): number[] {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((inode): inode is string => inode !== undefined),
+    );
+  } catch {
+    return [];
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols[1] = local address:port (hex), cols[3] = state (0A = LISTEN), cols[9] = inode
+      if (cols.length > 9 && cols[3] === '0A' && inodes.has(cols[9])) ports.push(parseInt(cols[1].split(':')[1], 16));
+    }
+  }
+  return ports;
+}

@@ -1,0 +1,163 @@
+// One WebSocket to a Node inspector, plus a channel per worker thread (NodeWorker domain).
+import { EventEmitter } from 'node:events';
+import CDP from 'chrome-remote-interface';
+import { LensError, describeError } from './errors';
+
+export interface CdpChannel {
+  /** Thread id of the JS context behind this channel: 0 for the main thread. */
+  readonly label: string;
+  send<T = unknown>(method: string, params?: object, timeoutMs?: number): Promise<T>;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+type Client = CDP.Client & { on(event: 'event', listener: (message: CDP.EventMessage) => void): Client };
+
+export interface WorkerAttached {
+  sessionId: string;
+  channel: CdpChannel;
+  title: string;
+}
+
+/**
+ * Events: 'disconnect' (reason: string), 'worker' (WorkerAttached), 'worker-gone' (sessionId).
+ */
+export class InspectorConnection extends EventEmitter {
+  readonly main: CdpChannel;
+  private closed = false;
+  private readonly workerCalls = new Map<string, WorkerCallTable>();
+
+  private constructor(
+    private readonly client: Client,
+    readonly url: string,
+  ) {
+    super();
+    this.main = { label: 'main', send: (method, params, timeoutMs) => this.call(method, params, timeoutMs) };
+    client.on('disconnect', () => this.markClosed('the inspector connection closed (the process exited or closed its inspector)'));
+    client.on('event', (message) => this.onEvent(message));
+  }
+
+  static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<InspectorConnection> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s.`)), timeoutMs);
+    });
+    const connecting = CDP({ target: url, local: true }) as Promise<Client>;
+    try {
+      const client = await Promise.race([connecting, timeout]);
+      return new InspectorConnection(client, url);
+    } catch (error) {
+      connecting.then((late) => late.close()).catch(() => undefined);
+      if (error instanceof LensError) throw error;
+      throw new LensError('cannot-connect', `Cannot open the inspector at ${url}: ${describeError(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Starts reporting worker threads as 'worker' events (existing ones included). */
+  async watchWorkers(): Promise<boolean> {
+    try {
+      await this.call('NodeWorker.enable', { waitForDebuggerOnStart: false });
+      return true;
+    } catch {
+      return false; // Not every inspector has the NodeWorker domain (e.g. a debugger's proxy).
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.markClosed('detached');
+    try {
+      await this.client.close();
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private async call<T>(method: string, params: object | undefined, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<T> {
+    if (this.closed) throw new LensError('target-gone', 'The target is no longer connected.');
+    return withTimeout(this.client.send(method as never, params as never) as unknown as Promise<T>, timeoutMs, method);
+  }
+
+  private onEvent(message: CDP.EventMessage): void {
+    const params = message.params as Record<string, any>;
+    if (message.method === 'NodeWorker.attachedToWorker') {
+      const sessionId = params.sessionId as string;
+      const table = new WorkerCallTable(sessionId, (text) => this.call('NodeWorker.sendMessageToWorker', { sessionId, message: text }));
+      this.workerCalls.set(sessionId, table);
+      this.emit('worker', { sessionId, channel: table.channel, title: String(params.workerInfo?.title ?? params.workerInfo?.url ?? 'worker') } satisfies WorkerAttached);
+    } else if (message.method === 'NodeWorker.receivedMessageFromWorker') {
+      this.workerCalls.get(params.sessionId)?.receive(params.message);
+    } else if (message.method === 'NodeWorker.detachedFromWorker') {
+      this.workerCalls.get(params.sessionId)?.close();
+      this.workerCalls.delete(params.sessionId);
+      this.emit('worker-gone', params.sessionId);
+    }
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const table of this.workerCalls.values()) table.close();
+    this.workerCalls.clear();
+    this.emit('disconnect', reason);
+  }
+}
+
+/** Request/response bookkeeping for CDP messages tunnelled to a worker through NodeWorker. */
+class WorkerCallTable {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  readonly channel: CdpChannel;
+
+  constructor(
+    sessionId: string,
+    private readonly post: (text: string) => Promise<unknown>,
+  ) {
+    this.channel = {
+      label: `worker ${sessionId}`,
+      send: <T>(method: string, params?: object, timeoutMs = DEFAULT_CALL_TIMEOUT_MS) => {
+        const id = this.nextId++;
+        const answer = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+        this.post(JSON.stringify({ id, method, params: params ?? {} })).catch((error: Error) => this.settle(id, error));
+        return withTimeout(answer, timeoutMs, method).finally(() => this.pending.delete(id));
+      },
+    };
+  }
+
+  receive(text: string): void {
+    let message: { id?: number; result?: unknown; error?: { message: string } };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (typeof message.id !== 'number') return;
+    this.settle(message.id, message.error ? new LensError('agent', message.error.message) : undefined, message.result);
+  }
+
+  close(): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, new LensError('target-gone', 'The worker thread exited.'));
+  }
+
+  private settle(id: number, error: Error | undefined, result?: unknown): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.pending.delete(id);
+    if (error) entry.reject(error);
+    else entry.resolve(result);
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,188 @@
+// A live attachment to one target: the agent in every thread, a poll loop, snapshots, detach.
+import { EventEmitter } from 'node:events';
+import type { AgentConfig, AgentInfo } from '../agent/protocol';
+import { AgentClient, DEFAULT_AGENT_CONFIG } from './agent-client';
+import { describeError, LensError } from './errors';
+import { InspectorConnection, type WorkerAttached } from './inspector-connection';
+import type { CountSample, Snapshot, ThreadInfo } from './model';
+import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
+import { SourceMapResolver } from './source-maps';
+
+export interface SessionOptions {
+  agent?: Partial<Omit<AgentConfig, 'version'>>;
+  /** Timeout of each call into the target. */
+  callTimeoutMs?: number;
+  /** Track worker threads too (through the NodeWorker domain where the inspector has it). */
+  workers?: boolean;
+}
+
+export interface SnapshotOptions {
+  label?: string;
+  /** Run a full GC first so finished-but-uncollected resources are not reported (default true). */
+  collectGarbage?: boolean;
+}
+
+interface ThreadState {
+  agent: AgentClient;
+  thread: ThreadInfo;
+}
+
+/** Time for destroy hooks queued by a GC to run before the snapshot is read. */
+const AFTER_GC_SETTLE_MS = 50;
+
+export interface SessionEvents {
+  sample: [CountSample];
+  snapshot: [Snapshot];
+  error: [Error];
+  /** The session is over; the reason is meant for people. */
+  end: [string];
+}
+
+export class Session extends EventEmitter<SessionEvents> {
+  private readonly threads = new Map<string, ThreadState>();
+  private readonly resolver = new SourceMapResolver();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private pollIntervalMs = 0;
+  private pollPaused = false;
+  private ended = false;
+  private lastSample: CountSample | undefined;
+
+  private constructor(
+    readonly connection: InspectorConnection,
+    readonly info: AgentInfo,
+    private readonly config: AgentConfig,
+    private readonly callTimeoutMs: number,
+  ) {
+    super();
+    this.threads.set('main', { agent: new AgentClient(connection.main), thread: { thread: 0, title: 'main' } });
+    connection.on('disconnect', (reason: string) => this.finish(reason === 'detached' ? 'detached' : `Target ${info.pid} is gone: ${reason}.`));
+    connection.on('worker', (worker: WorkerAttached) => void this.addWorker(worker));
+    connection.on('worker-gone', (sessionId: string) => this.threads.delete(sessionId));
+  }
+
+  /** Connects to an inspector WebSocket URL and installs the agent. */
+  static async attach(url: string, options: SessionOptions = {}): Promise<Session> {
+    const callTimeoutMs = options.callTimeoutMs ?? 10_000;
+    const connection = await InspectorConnection.open(url, callTimeoutMs);
+    const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent, version: DEFAULT_AGENT_CONFIG.version };
+    try {
+      const info = await new AgentClient(connection.main).install(config);
+      const session = new Session(connection, info, config, callTimeoutMs);
+      if (options.workers !== false) await connection.watchWorkers();
+      return session;
+    } catch (error) {
+      await connection.close();
+      throw error instanceof LensError ? error : new LensError('agent', `Cannot install the agent: ${describeError(error)}`);
+    }
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  get latestSample(): CountSample | undefined {
+    return this.lastSample;
+  }
+
+  threadList(): ThreadInfo[] {
+    return [...this.threads.values()].map((t) => t.thread);
+  }
+
+  /** Polls counts every intervalMs; the next poll is scheduled only after the previous answer. */
+  startPolling(intervalMs: number): void {
+    this.pollIntervalMs = intervalMs;
+    if (!this.pollTimer && !this.ended) this.schedulePoll(0);
+  }
+
+  stopPolling(): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.pollIntervalMs = 0;
+  }
+
+  /** Holds polls off while the target is paused in a debugger (a call could hang until resume). */
+  setPaused(paused: boolean): void {
+    this.pollPaused = paused;
+  }
+
+  async poll(): Promise<CountSample> {
+    const answers = await Promise.allSettled([...this.threads.values()].map((t) => t.agent.poll(this.callTimeoutMs)));
+    if (answers[0]?.status === 'rejected') throw answers[0].reason;
+    const counts: Record<string, number> = {};
+    let total = 0;
+    for (const answer of answers) {
+      if (answer.status !== 'fulfilled') continue; // a worker exiting mid-poll
+      for (const [type, n] of Object.entries(answer.value.counts)) {
+        counts[type] = (counts[type] ?? 0) + n;
+        total += n;
+      }
+    }
+    const sample: CountSample = { t: Date.now(), counts, total };
+    this.lastSample = sample;
+    this.emit('sample', sample);
+    return sample;
+  }
+
+  async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    const threads = [...this.threads.values()];
+    if (options.collectGarbage !== false) {
+      await Promise.all(threads.map((t) => t.agent.collectGarbage(this.callTimeoutMs).catch(() => undefined)));
+      await new Promise((r) => setTimeout(r, AFTER_GC_SETTLE_MS));
+    }
+    const answers: ThreadAnswer[] = [];
+    for (const t of threads) {
+      try {
+        answers.push({ thread: t.thread, snapshot: await t.agent.snapshot(this.callTimeoutMs * 3) });
+      } catch (error) {
+        if (t.thread.thread === 0) throw error;
+        // A worker that exits mid-snapshot simply is not in it.
+      }
+    }
+    const snapshot = buildSnapshot(this.info, this.connection.url, answers, this.resolver, options.label);
+    this.emit('snapshot', snapshot);
+    return snapshot;
+  }
+
+  /** Removes the agent from every thread and closes the connection. */
+  async detach(): Promise<void> {
+    if (this.ended) return;
+    this.stopPolling();
+    await Promise.all([...this.threads.values()].map((t) => t.agent.detach(this.callTimeoutMs).catch(() => false)));
+    await this.connection.close();
+    this.finish('detached');
+  }
+
+  private async addWorker(worker: WorkerAttached): Promise<void> {
+    const agent = new AgentClient(worker.channel);
+    try {
+      const info = await agent.install(this.config);
+      if (this.ended) return;
+      this.threads.set(worker.sessionId, { agent, thread: { thread: info.threadId, title: worker.title } });
+    } catch (error) {
+      if (!this.ended) this.emit('error', new LensError('agent', `Cannot track worker "${worker.title}": ${describeError(error)}`));
+    }
+  }
+
+  private schedulePoll(delayMs: number): void {
+    this.pollTimer = setTimeout(async () => {
+      if (this.ended || this.pollIntervalMs === 0) return;
+      if (!this.pollPaused) {
+        try {
+          await this.poll();
+        } catch (error) {
+          if (this.connection.isClosed) return; // 'end' says why.
+          this.emit('error', error as Error);
+        }
+      }
+      if (!this.ended && this.pollIntervalMs > 0) this.schedulePoll(this.pollIntervalMs);
+    }, delayMs);
+  }
+
+  private finish(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stopPolling();
+    this.threads.clear();
+    this.emit('end', reason);
+  }
+}

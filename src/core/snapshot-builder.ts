@@ -1,0 +1,70 @@
+// Turns the agents' raw answers (one per thread) into a Snapshot: source positions mapped back to
+// the original files, stable site ids, totals summed over threads.
+import type { AgentInfo, AgentSite, AgentSnapshot, RawFrame } from '../agent/protocol';
+import { SNAPSHOT_SCHEMA, type Frame, type Site, type Snapshot, type ThreadInfo } from './model';
+import { siteId } from './site-id';
+import type { SourceMapResolver } from './source-maps';
+import { toFilePath } from './source-maps';
+
+export interface ThreadAnswer {
+  thread: ThreadInfo;
+  snapshot: AgentSnapshot;
+}
+
+export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswer[], resolver: SourceMapResolver, label?: string): Snapshot {
+  const totals: Record<string, number> = {};
+  const baseline: Record<string, number> = {};
+  const created: Record<string, number> = {};
+  const dropped: Record<string, number> = {};
+  const samplingRate: Record<string, number> = {};
+  let droppedStacks = 0;
+  const sites: Site[] = [];
+  for (const { thread, snapshot } of answers) {
+    addInto(totals, snapshot.counts);
+    addInto(baseline, snapshot.baseline);
+    addInto(created, snapshot.created);
+    addInto(dropped, snapshot.dropped);
+    droppedStacks += snapshot.droppedSites;
+    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(samplingRate[type] ?? 1, rate);
+    for (const site of snapshot.sites) sites.push(toSite(site, thread.thread, resolver));
+  }
+  sites.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  return {
+    schema: SNAPSHOT_SCHEMA,
+    takenAt: new Date(answers[0]?.snapshot.takenAt ?? Date.now()).toISOString(),
+    ...(label ? { label } : {}),
+    target: { pid: main.pid, nodeVersion: main.nodeVersion, title: main.title, url, argv: main.argv },
+    threads: answers.map((a) => a.thread),
+    totals,
+    baseline,
+    sites,
+    stats: { created, dropped, droppedStacks, samplingRate },
+  };
+}
+
+function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Site {
+  const generated = normalize(raw.frame);
+  const { frame, generatedFrame } = resolver.resolve(generated);
+  return {
+    id: siteId(raw.kind, raw.type, thread, generated),
+    kind: raw.kind,
+    type: raw.type,
+    thread,
+    count: raw.count,
+    sampled: raw.sampled,
+    oldestAgeMs: raw.oldestAgeMs,
+    userCode: raw.userCode,
+    frame,
+    ...(generatedFrame ? { generatedFrame } : {}),
+    stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
+    examples: raw.examples,
+  };
+}
+
+function normalize(frame: RawFrame): Frame {
+  return { file: toFilePath(frame.file), line: frame.line, column: frame.column, function: frame.function };
+}
+
+function addInto(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
+}
