@@ -32,6 +32,8 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   // --- promises: V8 promise hooks (no destroy event; liveness by settle, or WeakRef for garbage)
   const promiseSampler = new Sampler(config);
   const promiseRecords = new WeakMap<object, TrackedResource>();
+  /** Sampled result promises of async function calls (tasks). */
+  const taskPromises = new WeakSet<object>();
   let promisesSettled = 0;
   let promisesCollected = 0;
 
@@ -59,11 +61,18 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     // A native frame on top (new Promise, then, all, ...) means an ordinary creation. A JS frame on
     // top with a parent is an `await` (V8 makes a throwaway promise there): the task is blocked at
     // that line. A JS frame without a parent is an async function's own result promise: its task
-    // is counted once, where it is blocked, so it gets no site of its own.
+    // is counted once, where it is blocked, so it gets no site of its own; nor do promises derived
+    // from it.
     let kind: Site['kind'] = 'created';
     if (topFile !== '') {
-      if (parent === undefined) return;
+      if (parent === undefined) {
+        taskPromises.add(promise);
+        return;
+      }
       if (isUserFile(topFile, config.nodeModulesAsSites)) kind = 'blocked';
+    } else if (parent !== undefined && taskPromises.has(parent)) {
+      // `task().catch(...)`, `task().then(...)`: part of the task's chain, counted where it blocks.
+      return;
     }
     const site = internSite(kind, PROMISE, callSites, top);
     if (!site) return;

@@ -26,7 +26,7 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     addInto(dropped, snapshot.dropped);
     droppedStacks += snapshot.droppedSites;
     for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(samplingRate[type] ?? 1, rate);
-    for (const site of snapshot.sites) sites.push(toSite(site, thread.thread, resolver));
+    for (const site of foldTaskChains(snapshot.sites)) sites.push(toSite(site, thread.thread, resolver));
   }
   sites.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
   return {
@@ -40,6 +40,19 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     sites,
     stats: { created, dropped, droppedStacks, samplingRate },
   };
+}
+
+/**
+ * A pending promise created at the very position where an async function is blocked (`await
+ * dep.call()` whose promises are made inside dep, or `await new Promise(...)`) belongs to that
+ * suspended task: the task counts once, at its blocked-at site.
+ */
+export function foldTaskChains(sites: AgentSite[]): AgentSite[] {
+  // Line, not column: after a callee's first await, its promises see the caller as an async
+  // frame whose column differs from the await's.
+  const at = (s: AgentSite) => `${s.frame.file}\u0000${s.frame.line}`;
+  const blocked = new Set(sites.filter((s) => s.kind === 'blocked').map(at));
+  return sites.filter((s) => !(s.kind === 'created' && s.type === 'PROMISE' && blocked.has(at(s))));
 }
 
 function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Site {

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { LensError } from '../../core/errors';
+import { Session } from '../../core/session';
+import { EXIT_OK, UsageError } from '../cli-error';
+import { runLiveView } from '../live-view';
+import type { Output } from '../output';
+import { liveOptions, liveViewOptions } from './watch';
+
+export const runHelp = `Usage: async-leak-lens run [options] -- <command> [args...]
+
+Starts a Node program with its inspector on 127.0.0.1 (a free port), attaches, and shows the
+live view of 'watch' until the program exits or Ctrl-C. Example:
+  async-leak-lens run -- node server.js
+
+  --interval <ms>         poll interval (default 1000)
+  --sites-every <ms>      how often sites are re-read (default 5000)
+  --duration <s>          detach after s seconds and let the program run on
+  --top <n>               growing sites shown (default 10)`;
+
+const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
+
+export async function runCommand(args: string[], io: Output): Promise<number> {
+  const split = args.indexOf('--');
+  const own = split < 0 ? [] : args.slice(0, split);
+  const command = split < 0 ? args : args.slice(split + 1);
+  if (command.length === 0) throw new UsageError('Give the program to start after --, e.g. `run -- node server.js`.', 'run');
+  const { values } = parseArgs({ args: own, options: liveOptions, strict: true });
+  const options = liveViewOptions(values);
+
+  const child = spawn(command[0], command.slice(1), {
+    stdio: ['inherit', 'inherit', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() },
+  });
+  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      if (seen.length < 10_000) {
+        seen += chunk.toString();
+        const match = INSPECTOR_URL.exec(seen);
+        if (match) resolve(match[1]);
+      }
+    });
+    child.on('error', (error) => reject(new UsageError(`Cannot start ${command[0]}: ${error.message}`, 'run')));
+    void exited.then((code) => reject(new LensError('target-gone', `${command[0]} exited (code ${code}) before its inspector opened. Is it a Node program?`)));
+  });
+  const session = await Session.attach(url);
+  const result = await runLiveView(session, io, options);
+  if (!result.targetEnded) await session.detach().catch(() => undefined);
+  if (result.reason === 'duration') return EXIT_OK;
+  const code = await exited;
+  io.err(`${command.join(' ')} exited with code ${code}.`);
+  return EXIT_OK;
+}

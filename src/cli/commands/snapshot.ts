@@ -1,0 +1,38 @@
+import { parseArgs } from 'node:util';
+import { formatSnapshotSummary } from '../../core/format';
+import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
+import { EXIT_OK } from '../cli-error';
+import { attachFromOptions, attachHelp, attachOptions } from '../connect';
+import type { Output } from '../output';
+
+export const snapshotHelp = `Usage: async-leak-lens snapshot --target <addr> [--out FILE] [--label TEXT]
+
+Attaches, takes one snapshot of live async resources grouped by site, and detaches.
+The snapshot is JSON: to stdout, or to FILE with --out (then a summary is printed).
+
+${attachHelp}
+  -o, --out <file>        write the snapshot to FILE instead of stdout
+  --label <text>          a name stored in the snapshot (e.g. "before load")
+  --no-gc                 skip the full GC that drops finished-but-uncollected resources first`;
+
+export async function snapshotCommand(args: string[], io: Output): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...attachOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const session = await attachFromOptions(values, 'snapshot');
+  try {
+    const snapshot = await session.snapshot({ label: values.label, collectGarbage: !values['no-gc'] });
+    if (values.out) {
+      await writeSnapshotFile(values.out, snapshot);
+      io.err(formatSnapshotSummary(snapshot, { color: io.color, cwd: process.cwd() }));
+      io.err(`Snapshot written to ${values.out}`);
+    } else {
+      io.out(serializeSnapshot(snapshot));
+    }
+    return EXIT_OK;
+  } finally {
+    await session.detach();
+  }
+}

@@ -1,0 +1,48 @@
+// Options every attaching command shares, and the attach itself.
+import type { ParseArgsConfig } from 'node:util';
+import { resolveInspectorUrl } from '../core/discovery';
+import { Session } from '../core/session';
+import { parseTargetAddress } from '../core/target-address';
+import { UsageError } from './cli-error';
+
+export const attachOptions = {
+  target: { type: 'string', short: 't' },
+  'allow-remote': { type: 'boolean', default: false },
+  'stack-depth': { type: 'string' },
+  'node-modules-sites': { type: 'boolean', default: false },
+  'no-open-inspector': { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+export const attachHelp = `  -t, --target <addr>     ws://URL, host:port, port, or pid:<n> (a bare number is tried as a port,
+                          then as a pid; a pid with a closed inspector gets SIGUSR1 to open it)
+  --allow-remote          allow a non-loopback inspector address (an inspector is full control)
+  --stack-depth <n>       frames kept per example stack (default 12)
+  --node-modules-sites    let frames under node_modules be sites (default: the first frame of your code)
+  --no-open-inspector     never send SIGUSR1 to open a closed inspector`;
+
+export interface AttachValues {
+  target?: string;
+  'allow-remote'?: boolean;
+  'stack-depth'?: string;
+  'node-modules-sites'?: boolean;
+  'no-open-inspector'?: boolean;
+}
+
+export async function attachFromOptions(values: AttachValues, command: string): Promise<Session> {
+  if (!values.target) throw new UsageError('--target is required (a port, host:port, ws:// URL or pid:<n>).', command);
+  return attachTo(values.target, values);
+}
+
+export async function attachTo(target: string, values: AttachValues): Promise<Session> {
+  const url = await resolveInspectorUrl(parseTargetAddress(target), {
+    allowRemote: values['allow-remote'],
+    openInspector: !values['no-open-inspector'],
+  });
+  const stackDepth = values['stack-depth'] === undefined ? undefined : Number(values['stack-depth']);
+  if (stackDepth !== undefined && !(Number.isInteger(stackDepth) && stackDepth >= 1 && stackDepth <= 100)) {
+    throw new UsageError('--stack-depth must be a whole number from 1 to 100.');
+  }
+  return Session.attach(url, {
+    agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
+  });
+}

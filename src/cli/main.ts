@@ -1,0 +1,87 @@
+// async-leak-lens: the terminal front end over core.
+import { LensError, describeError } from '../core/errors';
+import { SnapshotFileError } from '../core/snapshot-file';
+import { EXIT_USAGE, UsageError } from './cli-error';
+import { diffCommand, diffHelp } from './commands/diff';
+import { runCommand, runHelp } from './commands/run';
+import { snapshotCommand, snapshotHelp } from './commands/snapshot';
+import { watchCommand, watchHelp } from './commands/watch';
+import { terminalOutput, type Output } from './output';
+
+interface Command {
+  summary: string;
+  help: string;
+  run(args: string[], io: Output): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  snapshot: { summary: 'take a snapshot of live async resources by site', help: snapshotHelp, run: snapshotCommand },
+  diff: { summary: 'compare two snapshots: which sites grew', help: diffHelp, run: diffCommand },
+  watch: { summary: 'live counts by type and growing sites', help: watchHelp, run: watchCommand },
+  run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, run: runCommand },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  return [
+    'Usage: async-leak-lens <command> [options]   (async-leak-lens <command> --help for details)',
+    '',
+    'Finds async work that never finishes in a running Node.js process, through its inspector.',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 fine, 1 a leak was found (commands that check), 2 bad usage or cannot connect.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: Output = terminalOutput()): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name ? 0 : EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(require('../../package.json').version);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${mainHelp()}`);
+    return EXIT_USAGE;
+  }
+  const ownArgs = name === 'run' && args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`async-leak-lens ${name}: ${describeError(error)}\nRun "async-leak-lens ${name} --help" for usage.`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof LensError || error instanceof SnapshotFileError) {
+      io.err(`async-leak-lens ${name}: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    io.err(`async-leak-lens ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+    return EXIT_USAGE;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${describeError(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}
