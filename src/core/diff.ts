@@ -1,0 +1,88 @@
+// Compares two snapshots site by site: which lines grew between them.
+import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
+
+export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
+  const beforeSites = indexById(before.sites);
+  const afterSites = indexById(after.sites);
+  const ids = new Set([...beforeSites.keys(), ...afterSites.keys()]);
+
+  const sites: DiffSite[] = [];
+  for (const id of ids) {
+    const old = beforeSites.get(id);
+    const current = afterSites.get(id);
+    const beforeCount = old?.count ?? 0;
+    const afterCount = current?.count ?? 0;
+    // The newest data describes the site; a site that vanished keeps its last known data.
+    const site = (current ?? old) as Site;
+    sites.push({ ...site, before: beforeCount, after: afterCount, delta: afterCount - beforeCount });
+  }
+  sites.sort(compareDiffSites);
+
+  return {
+    before: pickLabel(before),
+    after: pickLabel(after),
+    totals: diffTotals(before.totals, after.totals),
+    sites,
+  };
+}
+
+/** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
+export function compareDiffSites(a: DiffSite, b: DiffSite): number {
+  return (
+    b.delta - a.delta ||
+    rank(a) - rank(b) ||
+    b.after - a.after ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** 0 for a blocked-at site in user code (the line a person can fix), 1 other user code, 2 the rest. */
+function rank(site: Site): number {
+  if (site.userCode) return site.kind === 'blocked' ? 0 : 1;
+  return 2;
+}
+
+/** The `n` sites that grew the most (only sites that grew). */
+export function topGrowing(diff: SnapshotDiff, n: number): DiffSite[] {
+  const grown: DiffSite[] = [];
+  for (const site of diff.sites) {
+    if (grown.length >= n) break;
+    if (site.delta > 0) grown.push(site);
+  }
+  return grown;
+}
+
+/** Sites listed twice under one id (not expected, but counts must not be lost) are merged. */
+function indexById(sites: Site[]): Map<string, Site> {
+  const byId = new Map<string, Site>();
+  for (const site of sites) {
+    const seen = byId.get(site.id);
+    if (!seen) {
+      byId.set(site.id, site);
+      continue;
+    }
+    byId.set(site.id, {
+      ...seen,
+      count: seen.count + site.count,
+      sampled: seen.sampled + site.sampled,
+      oldestAgeMs: Math.max(seen.oldestAgeMs, site.oldestAgeMs),
+      examples: [...seen.examples, ...site.examples],
+    });
+  }
+  return byId;
+}
+
+function diffTotals(before: Record<string, number>, after: Record<string, number>): SnapshotDiff['totals'] {
+  const types = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const totals: SnapshotDiff['totals'] = {};
+  for (const type of types) {
+    const b = before[type] ?? 0;
+    const a = after[type] ?? 0;
+    totals[type] = { before: b, after: a, delta: a - b };
+  }
+  return totals;
+}
+
+function pickLabel(snapshot: Snapshot): { takenAt: string; label?: string } {
+  return snapshot.label === undefined ? { takenAt: snapshot.takenAt } : { takenAt: snapshot.takenAt, label: snapshot.label };
+}
