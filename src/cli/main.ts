@@ -2,6 +2,7 @@
 import { LensError, describeError } from '../core/errors';
 import { SnapshotFileError } from '../core/snapshot-file';
 import { EXIT_USAGE, UsageError } from './cli-error';
+import { detachCommand, detachHelp } from './commands/detach';
 import { diffCommand, diffHelp } from './commands/diff';
 import { runCommand, runHelp } from './commands/run';
 import { snapshotCommand, snapshotHelp } from './commands/snapshot';
@@ -19,6 +20,7 @@ const commands: Record<string, Command> = {
   diff: { summary: 'compare two snapshots: which sites grew', help: diffHelp, run: diffCommand },
   watch: { summary: 'live counts by type and growing sites', help: watchHelp, run: watchCommand },
   run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, run: runCommand },
+  detach: { summary: 'remove the agent from a target', help: detachHelp, run: detachCommand },
 };
 
 function mainHelp(): string {

@@ -8,6 +8,10 @@ export interface Output {
 
 export function terminalOutput(): Output {
   const isTty = Boolean(process.stdout.isTTY);
+  // A closed pipe (`watch ... | head`) ends the output, not the process with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   return {
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

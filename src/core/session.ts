@@ -143,6 +143,14 @@ export class Session extends EventEmitter<SessionEvents> {
     return snapshot;
   }
 
+  /** Closes the connection but leaves the agent tracking in the target, for a later attach. */
+  async disconnect(): Promise<void> {
+    if (this.ended) return;
+    this.stopPolling();
+    await this.connection.close();
+    this.finish('detached');
+  }
+
   /** Removes the agent from every thread and closes the connection. */
   async detach(): Promise<void> {
     if (this.ended) return;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
@@ -10,12 +10,12 @@ import { liveOptions, liveViewOptions } from './watch';
 export const runHelp = `Usage: async-leak-lens run [options] -- <command> [args...]
 
 Starts a Node program with its inspector on 127.0.0.1 (a free port), attaches, and shows the
-live view of 'watch' until the program exits or Ctrl-C. Example:
+live view of 'watch' until the program exits; Ctrl-C (or --duration) detaches and stops it. Example:
   async-leak-lens run -- node server.js
 
   --interval <ms>         poll interval (default 1000)
   --sites-every <ms>      how often sites are re-read (default 5000)
-  --duration <s>          detach after s seconds and let the program run on
+  --duration <s>          detach and stop the program after s seconds
   --top <n>               growing sites shown (default 10)`;
 
 const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
@@ -48,9 +48,19 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   });
   const session = await Session.attach(url);
   const result = await runLiveView(session, io, options);
-  if (!result.targetEnded) await session.detach().catch(() => undefined);
-  if (result.reason === 'duration') return EXIT_OK;
+  if (!result.targetEnded) {
+    await session.detach().catch(() => undefined);
+    stopChild(child, exited);
+  }
   const code = await exited;
   io.err(`${command.join(' ')} exited with code ${code}.`);
   return EXIT_OK;
+}
+
+/** SIGTERM, then SIGKILL if the program is still there after a grace period. */
+function stopChild(child: ChildProcess, exited: Promise<number>): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+  void exited.then(() => clearTimeout(force));
 }

@@ -7,18 +7,21 @@ import type { Output } from '../output';
 
 export const snapshotHelp = `Usage: async-leak-lens snapshot --target <addr> [--out FILE] [--label TEXT]
 
-Attaches, takes one snapshot of live async resources grouped by site, and detaches.
-The snapshot is JSON: to stdout, or to FILE with --out (then a summary is printed).
+Takes one snapshot of live async resources grouped by site. The agent only sees resources
+created after it arrives, so it stays in the target after the first snapshot and the next one
+(after your load test) reuses it; \`async-leak-lens detach\` removes it. The snapshot is JSON:
+to stdout, or to FILE with --out (then a summary is printed).
 
 ${attachHelp}
   -o, --out <file>        write the snapshot to FILE instead of stdout
   --label <text>          a name stored in the snapshot (e.g. "before load")
-  --no-gc                 skip the full GC that drops finished-but-uncollected resources first`;
+  --no-gc                 skip the full GC that drops finished-but-uncollected resources first
+  --detach                remove the agent from the target afterwards`;
 
 export async function snapshotCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...attachOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false } },
+    options: { ...attachOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
     strict: true,
   });
   const session = await attachFromOptions(values, 'snapshot');
@@ -31,8 +34,12 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
     } else {
       io.out(serializeSnapshot(snapshot));
     }
+    if (!values.detach) {
+      io.err(`The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`);
+    }
     return EXIT_OK;
   } finally {
-    await session.detach();
+    if (values.detach) await session.detach();
+    else await session.disconnect();
   }
 }
