@@ -1,0 +1,85 @@
+// Plain-text building blocks for terminal output: optional ANSI styles and aligned columns.
+// Own ANSI helpers: node:util styleText does not exist on Node 18.
+
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'magenta' | 'cyan';
+
+const ANSI: Record<Style, [open: number, close: number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+};
+
+/** Returns a function that styles text, or leaves it plain when color is off. */
+export function painter(color: boolean): (text: string, ...styles: Style[]) => string {
+  if (!color) return (text) => text;
+  return (text, ...styles) => {
+    if (!text) return text;
+    let out = text;
+    for (const style of styles) out = `\u001b[${ANSI[style][0]}m${out}\u001b[${ANSI[style][1]}m`;
+    return out;
+  };
+}
+
+export interface Cell {
+  text: string;
+  align?: 'left' | 'right';
+  styles?: Style[];
+}
+
+/**
+ * Rows of cells as aligned lines. Widths come from the plain text, styles are applied after
+ * padding, so escape codes never break the alignment. Trailing blanks are trimmed.
+ */
+export function renderTable(rows: Cell[][], color: boolean, indent = ''): string[] {
+  const paint = painter(color);
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text))));
+  return rows.map((row) => {
+    const parts = row.map((cell, i) => {
+      const padding = ' '.repeat(widths[i] - displayWidth(cell.text));
+      const styled = paint(cell.text, ...(cell.styles ?? []));
+      return cell.align === 'right' ? padding + styled : styled + padding;
+    });
+    return (indent + parts.join('  ')).trimEnd();
+  });
+}
+
+/** Counts code points, not UTF-16 units, so arrows and accented names align. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const _ of text) width++;
+  return width;
+}
+
+/** 1234567 -> "1,234,567"; fractional estimates are rounded first. */
+export function formatCount(value: number): string {
+  const rounded = Math.round(value);
+  const digits = String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return rounded < 0 ? `-${digits}` : digits;
+}
+
+/** Always signed: "+12", "-3", "0". */
+export function formatDelta(value: number): string {
+  const rounded = Math.round(value);
+  return rounded > 0 ? `+${formatCount(rounded)}` : formatCount(rounded);
+}
+
+/** Human durations: "850 ms", "12.3 s", "4 min 5 s", "2 h 3 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s`;
+  const totalMinutes = Math.round(totalSeconds / 60);
+  return `${Math.floor(totalMinutes / 60)} h ${totalMinutes % 60} min`;
+}
+
+/** Keeps the start of text longer than `max` characters and marks the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
