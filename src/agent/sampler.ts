@@ -3,7 +3,9 @@
 // A sample taken with probability p stands for 1/p resources, so per-site estimates stay unbiased.
 // Random (geometric) skips instead of "every Nth" avoid aliasing with round-robin code.
 
-const WINDOW_MS = 250;
+// Within each window the first `budget` resources all get stacks (bursts below the budget stay
+// exact); past it the probability follows the observed rate.
+const WINDOW_MS = 1000;
 
 export class Sampler {
   /** Resources seen (sampled or not). */

@@ -1,0 +1,67 @@
+// The main job on a bundled leaky example: start it with its inspector open, then run the CLI as a
+// user would: snapshot, load, snapshot, diff, detach. Prints each command before its output.
+import { spawn, spawnSync } from 'node:child_process';
+import * as http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const example = process.argv[2] ?? 'queue-workers';
+const requests = Number(process.argv[3] ?? 200);
+const entry = join(root, 'test', 'fixtures', example, 'server.js');
+const work = mkdtempSync(join(tmpdir(), 'async-leak-lens-demo-'));
+
+const app = spawn(process.execPath, ['--inspect=127.0.0.1:0', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
+const stop = () => app.exitCode === null && app.kill();
+process.on('exit', stop);
+
+function waitFor(stream, pattern) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    stream.on('data', (chunk) => {
+      seen += chunk;
+      const match = pattern.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    app.on('exit', () => reject(new Error(`${example} exited early:\n${seen}`)));
+  });
+}
+
+const [inspector, ready] = await Promise.all([waitFor(app.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//), waitFor(app.stdout, /READY (\{.*\})/)]);
+const { port } = JSON.parse(ready);
+console.log(`Started test/fixtures/${example}/server.js (pid ${app.pid}): HTTP on 127.0.0.1:${port}, inspector on 127.0.0.1:${inspector}\n`);
+
+function cli(...args) {
+  console.log(`$ async-leak-lens ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { stdio: 'inherit', cwd: root });
+  console.log('');
+  return result.status;
+}
+
+async function load(n) {
+  console.log(`... sending ${n} requests to http://127.0.0.1:${port}/ (8 at a time)`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  let next = 0;
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/', agent, timeout: 5000 }, (res) => res.resume().on('end', resolve));
+      req.on('timeout', () => req.destroy());
+      req.on('error', resolve);
+    });
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next++ < n) await one();
+  }));
+  agent.destroy();
+  console.log('');
+}
+
+const before = join(work, 'before.json');
+const after = join(work, 'after.json');
+cli('snapshot', '--target', inspector, '--out', before, '--label', 'before-load');
+await load(requests);
+cli('snapshot', '--target', inspector, '--out', after, '--label', 'after-load', '--detach');
+const status = cli('diff', before, after, '--fail-on-growth', String(Math.floor(requests / 2)));
+console.log(status === 1 ? 'Exit code 1: a site grew with the load, so this is a leak (see the blocked-at line above).' : `Exit code ${status}.`);
+stop();
