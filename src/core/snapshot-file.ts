@@ -202,13 +202,10 @@ function validateSnapshot(value: unknown, report: Report): void {
   requireCounts(snapshot.totals, 'totals', report);
   requireCounts(snapshot.baseline, 'baseline', report);
 
-  const seenIds = new Map<string, string>();
+  // Repeated site ids are allowed: the diff merges them, and a file we wrote must stay readable.
   requireArray(snapshot.sites, 'sites', report, (item, path) => {
     const site = requireObject(item, path, report);
     requireString(site.id, `${path}.id`, report, true);
-    const firstWithId = seenIds.get(site.id as string);
-    if (firstWithId !== undefined) report(`${path}.id`, `must be unique but repeats ${firstWithId}.id`, site.id);
-    seenIds.set(site.id as string, path);
     if (site.kind !== 'created' && site.kind !== 'blocked') report(`${path}.kind`, 'must be "created" or "blocked"', site.kind);
     requireString(site.type, `${path}.type`, report, true);
     requireInteger(site.thread, `${path}.thread`, report, 0);
@@ -248,9 +245,12 @@ function requireString(value: unknown, path: string, report: Report, nonEmpty = 
   if (nonEmpty && value === '') report(path, 'must not be empty', value);
 }
 
+// Date.parse alone accepts too much (e.g. "1" is the year 2001).
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function requireTimestamp(value: unknown, path: string, report: Report): void {
   requireString(value, path, report);
-  if (Number.isNaN(Date.parse(value as string))) report(path, 'must be a date and time (ISO 8601, e.g. "2025-01-31T12:00:00.000Z")', value);
+  if (!ISO_TIMESTAMP.test(value as string) || Number.isNaN(Date.parse(value as string))) report(path, 'must be a date and time (ISO 8601, e.g. "2025-01-31T12:00:00.000Z")', value);
 }
 
 function requireNumber(value: unknown, path: string, report: Report, min: number): void {

@@ -62,6 +62,9 @@ test('serialize then parse is lossless, including optional and unknown extra fie
   assert.deepEqual(parseSnapshot(JSON.stringify(extended), 'x.json'), extended);
   // A UTF-8 byte order mark (some editors add one) is tolerated.
   assert.deepEqual(parseSnapshot(`\ufeff${text}`, 'x.json'), original);
+  // Repeated ids are readable (the diff merges them) rather than making the file useless.
+  const repeated = { ...original, sites: [original.sites[0], { ...original.sites[0], count: 1 }] };
+  assert.deepEqual(parseSnapshot(JSON.stringify(repeated), 'x.json'), repeated);
 });
 
 test('text that is not JSON names the position of the problem', () => {
@@ -162,7 +165,8 @@ test('each wrong or missing field is named by its JSON path', () => {
     [(json) => (json.sites[0].generatedFrame.column = -1), 'sites[0].generatedFrame.column', /must be >= 0, got -1/],
     [(json) => (json.sites[0].stack[1] = null), 'sites[0].stack[1]', /must be an object, got null/],
     [(json) => (json.sites[2].examples[0].ageMs = {}), 'sites[2].examples[0].ageMs', /must be a number, got an object/],
-    [(json) => (json.sites[2].id = json.sites[0].id), 'sites[2].id', /must be unique but repeats sites\[0\]\.id/],
+    [(json) => (json.sites[2].id = ''), 'sites[2].id', /must not be empty/],
+    [(json) => (json.takenAt = '1'), 'takenAt', /must be a date and time/],
     [(json) => (json.sites = {}), 'sites', /must be an array, got an object/],
     [(json) => (json.totals.PROMISE = -3), 'totals.PROMISE', /must be >= 0/],
     [(json) => (json.totals['odd type'] = 'many'), 'totals["odd type"]', /must be a number/],
