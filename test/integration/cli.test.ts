@@ -95,6 +95,21 @@ describe('async-leak-lens CLI', () => {
     assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
   });
 
+  test('attach by pid opens a closed inspector with SIGUSR1 (only when allowed)', async () => {
+    const target = await startFixture('forgotten-interval', { inspect: false });
+    running.push(target);
+    const refused = await runCli(['snapshot', '--target', `pid:${target.pid}`, '--no-open-inspector']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, new RegExp(`Process ${target.pid} has no open inspector`));
+    const opened = await runCli(['snapshot', '--target', `pid:${target.pid}`, '--detach']);
+    assert.equal(opened.code, 0, opened.stderr);
+    assert.equal(JSON.parse(opened.stdout).target.pid, target.pid);
+    await target.stop();
+    const gone = await runCli(['snapshot', '--target', `pid:${target.pid}`]);
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /No process with pid \d+ is running/);
+  });
+
   test('a non-loopback address is refused without --allow-remote', async () => {
     const result = await runCli(['snapshot', '--target', '192.0.2.1:9229']);
     assert.equal(result.code, 2);
