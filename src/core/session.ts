@@ -46,6 +46,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private pollPaused = false;
   private ended = false;
   private lastSample: CountSample | undefined;
+  /** Agent installs in workers that are still under way. */
+  private readonly workerInstalls = new Set<Promise<void>>();
 
   private constructor(
     readonly connection: InspectorConnection,
@@ -56,7 +58,10 @@ export class Session extends EventEmitter<SessionEvents> {
     super();
     this.threads.set('main', { agent: new AgentClient(connection.main), thread: { thread: 0, title: 'main' } });
     connection.on('disconnect', (reason: string) => this.finish(reason === 'detached' ? 'detached' : `Target ${info.pid} is gone: ${reason}.`));
-    connection.on('worker', (worker: WorkerAttached) => void this.addWorker(worker));
+    connection.on('worker', (worker: WorkerAttached) => {
+      const install = this.addWorker(worker).finally(() => this.workerInstalls.delete(install));
+      this.workerInstalls.add(install);
+    });
     connection.on('worker-gone', (sessionId: string) => this.threads.delete(sessionId));
   }
 
@@ -68,7 +73,11 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       const info = await new AgentClient(connection.main).install(config);
       const session = new Session(connection, info, config, callTimeoutMs);
-      if (options.workers !== false) await connection.watchWorkers();
+      if (options.workers !== false && (await connection.watchWorkers())) {
+        // Workers that already run are announced right after NodeWorker.enable.
+        await new Promise((r) => setImmediate(r));
+        await session.workersReady();
+      }
       return session;
     } catch (error) {
       await connection.close();
@@ -123,7 +132,13 @@ export class Session extends EventEmitter<SessionEvents> {
     return sample;
   }
 
+  /** Resolves once every announced worker has its agent (or failed to get one). */
+  async workersReady(): Promise<void> {
+    await Promise.all(this.workerInstalls);
+  }
+
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    await this.workersReady();
     const threads = [...this.threads.values()];
     if (options.collectGarbage !== false) {
       await Promise.all(threads.map((t) => t.agent.collectGarbage(this.callTimeoutMs).catch(() => undefined)));

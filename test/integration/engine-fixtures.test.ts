@@ -48,6 +48,7 @@ describe('engine finds the leaking line of every fixture', () => {
       assert.equal(top.kind, marker.kind, `expected a ${marker.kind} site:\n${describeTop(diff)}`);
       assert.equal(top.userCode, true);
       assert.ok(top.stack.length > 0, 'the site has an example stack');
+      if (fixture.name === 'worker-leak') assert.notEqual(top.thread, 0, 'the site says it lives in the worker thread');
       await target.stop();
     });
   }
