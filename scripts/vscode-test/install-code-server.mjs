@@ -1,0 +1,80 @@
+// Installs the pinned code-server, and the Node 24 it runs on, from npm into .vscode-test/.
+// Idempotent: a verified install (stamp file + matching --version) is left alone.
+// Usage: node scripts/vscode-test/install-code-server.mjs [--force]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  CODE_SERVER_VERSION, NODE_VERSION, nodeDir, nodeBin, nodeHeadersDir,
+  codeServerDir, codeServerEntry, stampFile,
+} from './paths.mjs';
+
+const started = Date.now();
+const force = process.argv.includes('--force');
+const log = (msg) => console.log(`[install-code-server] ${msg}`);
+const fail = (msg) => { console.error(`[install-code-server] ERROR: ${msg}`); process.exit(1); };
+
+function output(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, env });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+// npm walks up to the nearest package.json: give each cache folder its own so nothing
+// lands in the project's node_modules.
+function npmInstall(dir, spec, env = process.env) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'vscode-test-cache', private: true }) + '\n');
+  log(`npm install ${spec} in ${dir}`);
+  const r = spawnSync('npm', ['install', spec, '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env, stdio: 'inherit' });
+  if (r.status !== 0) fail(`npm install ${spec} failed (exit ${r.status ?? r.signal})`);
+}
+
+const nodeOk = () => output(nodeBin, ['--version']) === `v${NODE_VERSION}`;
+// Prints e.g. "4.139.1 <commit> with Code 1.139.1". A throwaway XDG_CONFIG_HOME keeps it
+// from writing a default config into the user's home.
+function codeServerVersion() {
+  if (!existsSync(codeServerEntry)) return null;
+  const xdg = mkdtempSync(join(tmpdir(), 'code-server-version-'));
+  try {
+    const out = output(nodeBin, [codeServerEntry, '--version'], { ...process.env, XDG_CONFIG_HOME: xdg });
+    return out?.split('\n').find((line) => /^\d+\.\d+\.\d+ /.test(line)) ?? null;
+  } finally {
+    rmSync(xdg, { recursive: true, force: true });
+  }
+}
+
+function installed() {
+  if (force || !existsSync(stampFile) || !nodeOk()) return false;
+  const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+  if (stamp.codeServer !== CODE_SERVER_VERSION || stamp.node !== NODE_VERSION) return false;
+  return codeServerVersion()?.startsWith(`${CODE_SERVER_VERSION} `) ?? false;
+}
+
+if (installed()) {
+  log(`code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} already installed and verified (${codeServerDir})`);
+  process.exit(0);
+}
+
+if (force || !nodeOk()) {
+  log(`installing Node ${NODE_VERSION}`);
+  npmInstall(nodeDir, `node@${NODE_VERSION}`);
+  if (!nodeOk()) fail(`${nodeBin} does not report v${NODE_VERSION}`);
+}
+log(`Node ${NODE_VERSION} ready (${nodeBin})`);
+
+log(`installing code-server ${CODE_SERVER_VERSION} (a few minutes, ~600 MB)`);
+npmInstall(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, {
+  ...process.env,
+  // npm and the postinstall's node-gyp must run on Node 24 and build against its headers.
+  PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
+  npm_config_nodedir: nodeHeadersDir,
+  // The postinstall runs `npx node-gyp`, which would otherwise wait for a yes.
+  npm_config_yes: 'true',
+});
+
+const version = codeServerVersion();
+if (!version?.startsWith(`${CODE_SERVER_VERSION} `)) fail(`code-server reports "${version}", expected ${CODE_SERVER_VERSION}`);
+writeFileSync(stampFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, version }, null, 2) + '\n');
+log(`installed ${version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
