@@ -15,5 +15,9 @@ export function launchBrowser(profileDir, { viewport = { width: 1400, height: 90
     headless: true,
     args: FLAGS,
     viewport,
+    // The runner's own signal handlers close the browser and the server, in order.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
 }

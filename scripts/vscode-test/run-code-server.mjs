@@ -43,9 +43,11 @@ const workspace = process.env.VSCODE_TEST_WORKSPACE || join(tmp, 'workspace');
 mkdirSync(workspace, { recursive: true });
 const state = { server: null, browser: null };
 // The mocha reporter's lines start with this mark (set by test/vscode/suite/index.ts); the
-// rest (workbench log, tests' own console) shows with VSCODE_TEST_VERBOSE=1 or after a failure.
+// rest (workbench log, tests' own console) shows with VSCODE_TEST_VERBOSE=1, or when the
+// suite never reported back.
 const LOG_MARK = '\u2063';
 const workbenchLog = [];
+let reported = false;
 
 // The workbench reads the extension paths as remote URIs on this server.
 function testUrl(port) {
@@ -79,7 +81,7 @@ async function run() {
     workbenchLog.push(`[workbench ${type}] ${text}`);
     if (verbose) console.log(workbenchLog.at(-1));
   });
-  await page.exposeFunction('codeAutomationExit', (code) => exit(Number(code)));
+  await page.exposeFunction('codeAutomationExit', (code) => { reported = true; exit(Number(code)); });
   page.on('crash', () => { console.error('[test:vscode] ERROR: the browser page crashed'); exit(1); });
   if (verbose) {
     page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
@@ -100,25 +102,39 @@ function timeout() {
   }, timeoutMs).unref());
 }
 
-async function cleanup() {
-  await state.browser?.close().catch(() => {});
-  await state.server?.stop();
-  if (process.env.VSCODE_TEST_KEEP === '1') log(`kept ${tmp}`);
-  else rmSync(tmp, { recursive: true, force: true });
+// Once only, whether the run ends, times out or is interrupted.
+let cleaning;
+function cleanup() {
+  cleaning ??= (async () => {
+    await state.browser?.close().catch(() => {});
+    await state.server?.stop();
+    if (process.env.VSCODE_TEST_KEEP === '1') log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => { await cleanup(); process.exit(128 + (sig === 'SIGINT' ? 2 : 15)); });
+  process.on(sig, async () => {
+    interrupted = true;
+    log(`${sig}: stopping the browser and code-server`);
+    await cleanup();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+  });
 }
 
 const code = await Promise.race([run(), timeout()]).catch((err) => {
-  console.error(`[test:vscode] ERROR: ${err?.stack ?? err}`);
+  if (!interrupted) console.error(`[test:vscode] ERROR: ${err?.stack ?? err}`);
   return 1;
 });
-if (code !== 0 && !verbose && workbenchLog.length) {
+if (interrupted) await new Promise(() => {}); // the signal handler exits
+// A suite that reported its failures needs no server diagnostics; one that never did, does.
+if (code !== 0 && !verbose) log('rerun with VSCODE_TEST_VERBOSE=1 to see the workbench log and the tests\' own console output');
+if (!reported && !verbose && workbenchLog.length) {
   console.error(`[test:vscode] last lines of the workbench log:\n${workbenchLog.slice(-50).join('\n')}`);
 }
-if ((code !== 0 || verbose) && state.server) {
+if (((code !== 0 && !reported) || verbose) && state.server) {
   const tail = state.server.readLog().trim().split('\n').slice(-40).join('\n');
   console.error(`[test:vscode] last lines of the code-server log:\n${tail}`);
 }

@@ -9,7 +9,7 @@ import { format } from 'node:util';
 // The code-server runner receives the reporter's lines mixed with the workbench's own log; a
 // leading mark (same constant in scripts/vscode-test/run-code-server.mjs) tells them apart.
 // (console itself cannot be wrapped: the extension host pins its methods.) A test's own
-// console output shows with VSCODE_TEST_VERBOSE=1, or at the end of a failed run.
+// console output shows with VSCODE_TEST_VERBOSE=1.
 const LOG_MARK = '\u2063';
 
 export function run(): Promise<void> {
