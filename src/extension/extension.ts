@@ -1,18 +1,31 @@
-// Extension entry point. Keep activate() thin: build objects, register each feature, and push
-// every disposable into context.subscriptions.
+// Extension entry point. Keep activate() thin: build the shared objects, register each feature
+// with one call, and push every disposable into context.subscriptions.
 import * as vscode from 'vscode';
+import { SnapshotStore } from './snapshots/snapshot-store';
+import { TargetRegistry } from './targets/target-registry';
+import { registerAttachCommands } from './attach/attach-commands';
 
-export function activate(context: vscode.ExtensionContext): void {
-  registerAttachCommands(context);
+export interface LensContext {
+  extension: vscode.ExtensionContext;
+  targets: TargetRegistry;
+  snapshots: SnapshotStore;
+  output: vscode.LogOutputChannel;
+}
+
+/** What activate() returns: the shared objects, for the extension-host tests. */
+export type LensApi = Pick<LensContext, 'targets' | 'snapshots'>;
+
+export function activate(context: vscode.ExtensionContext): LensApi {
+  const output = vscode.window.createOutputChannel('Async Leak Lens', { log: true });
+  const targets = new TargetRegistry((message) => output.info(message));
+  const snapshots = new SnapshotStore();
+  context.subscriptions.push(output, targets, snapshots);
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens') && targets.applySettings()));
+  const lens: LensContext = { extension: context, targets, snapshots, output };
+
+  registerAttachCommands(lens);
+
+  return { targets, snapshots };
 }
 
 export function deactivate(): void {}
-
-// Placeholder until attaching is implemented: the command exists so menus and tests can rely on it.
-function registerAttachCommands(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('asyncLeakLens.attachByAddress', () =>
-      vscode.window.showInformationMessage('Async Leak Lens: attaching by address is not implemented yet.'),
-    ),
-  );
-}

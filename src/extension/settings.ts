@@ -1,0 +1,48 @@
+// Typed access to the extension's settings (declared in package.json under asyncLeakLens.*).
+import * as vscode from 'vscode';
+import type { SessionOptions } from '../core/session';
+
+export type AutoAttachMode = 'ask' | 'always' | 'never';
+
+export interface LensSettings {
+  pollIntervalMs: number;
+  sitesIntervalMs: number;
+  stackDepth: number;
+  nodeModulesAsSites: boolean;
+  stackCapturesPerSecond: number;
+  maxTrackedResources: number;
+  maxSites: number;
+  autoAttach: AutoAttachMode;
+  decorationsEnabled: boolean;
+  allowRemoteInspector: boolean;
+  sitesPerType: number;
+}
+
+export function readSettings(): LensSettings {
+  const c = vscode.workspace.getConfiguration('asyncLeakLens');
+  return {
+    pollIntervalMs: c.get('pollIntervalMs', 1000),
+    sitesIntervalMs: c.get('sitesIntervalMs', 5000),
+    stackDepth: c.get('stackDepth', 12),
+    nodeModulesAsSites: c.get('nodeModulesAsSites', false),
+    stackCapturesPerSecond: c.get('stackCapturesPerSecond', 1000),
+    maxTrackedResources: c.get('maxTrackedResources', 200_000),
+    maxSites: c.get('maxSites', 20_000),
+    autoAttach: c.get<AutoAttachMode>('autoAttach', 'ask'),
+    decorationsEnabled: c.get('decorations.enabled', true),
+    allowRemoteInspector: c.get('allowRemoteInspector', false),
+    sitesPerType: c.get('tree.sitesPerType', 50),
+  };
+}
+
+export function sessionOptions(settings: LensSettings): SessionOptions {
+  return {
+    agent: {
+      stackDepth: settings.stackDepth,
+      nodeModulesAsSites: settings.nodeModulesAsSites,
+      stackCapturesPerSecond: settings.stackCapturesPerSecond,
+      maxTrackedResources: settings.maxTrackedResources,
+      maxSites: settings.maxSites,
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// One attached process as the UI sees it: its session, a window of count samples for the chart
+// and trends, and the latest per-site data (light snapshots at their own slower interval).
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import type { CountSample, Snapshot } from '../../core/model';
+import type { Session } from '../../core/session';
+
+export type AttachSource = 'debug' | 'address' | 'process';
+
+/** Samples kept per target (one hour at the default 1 s interval). */
+const MAX_SAMPLES = 3600;
+
+export class AttachedTarget implements vscode.Disposable {
+  readonly samples: CountSample[] = [];
+  /** Per-site data from the latest light snapshot (no GC); undefined until the first one. */
+  latestSites: Snapshot | undefined;
+  /** The light snapshot before latestSites, for per-site trends. */
+  previousSites: Snapshot | undefined;
+
+  private readonly sampleEmitter = new vscode.EventEmitter<CountSample>();
+  private readonly sitesEmitter = new vscode.EventEmitter<Snapshot>();
+  private readonly endEmitter = new vscode.EventEmitter<string>();
+  readonly onDidSample = this.sampleEmitter.event;
+  readonly onDidUpdateSites = this.sitesEmitter.event;
+  /** The session ended; the reason is for people ("detached", "Target 123 is gone: ..."). */
+  readonly onDidEnd = this.endEmitter.event;
+
+  private sitesTimer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    readonly source: AttachSource,
+    readonly session: Session,
+    private sitesIntervalMs: number,
+    private readonly log: (message: string) => void,
+  ) {
+    session.on('sample', (sample) => {
+      this.samples.push(sample);
+      if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
+      this.sampleEmitter.fire(sample);
+    });
+    session.on('error', (error) => this.log(`${label}: ${describeError(error)}`));
+    session.once('end', (reason) => this.end(reason));
+  }
+
+  get pid(): number {
+    return this.session.info.pid;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  start(pollIntervalMs: number): void {
+    this.session.startPolling(pollIntervalMs);
+    this.scheduleSites(0);
+  }
+
+  setIntervals(pollIntervalMs: number, sitesIntervalMs: number): void {
+    this.sitesIntervalMs = sitesIntervalMs;
+    if (!this.ended) this.session.startPolling(pollIntervalMs);
+  }
+
+  /** Reads sites now (also used after a full snapshot so views do not wait for the timer). */
+  async refreshSites(): Promise<Snapshot | undefined> {
+    if (this.ended) return undefined;
+    try {
+      const snapshot = await this.session.snapshot({ collectGarbage: false });
+      this.acceptSites(snapshot);
+      return snapshot;
+    } catch (error) {
+      if (!this.ended) this.log(`${this.label}: could not read sites: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  acceptSites(snapshot: Snapshot): void {
+    this.previousSites = this.latestSites;
+    this.latestSites = snapshot;
+    this.sitesEmitter.fire(snapshot);
+  }
+
+  async detach(): Promise<void> {
+    if (this.ended) return;
+    await this.session.detach().catch((error) => this.log(`${this.label}: detach failed: ${describeError(error)}`));
+    this.end('detached');
+  }
+
+  dispose(): void {
+    void this.detach();
+  }
+
+  private scheduleSites(delayMs: number): void {
+    clearTimeout(this.sitesTimer);
+    this.sitesTimer = setTimeout(async () => {
+      await this.refreshSites();
+      if (!this.ended) this.scheduleSites(this.sitesIntervalMs);
+    }, delayMs);
+  }
+
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.sitesTimer);
+    this.endEmitter.fire(reason);
+    this.sampleEmitter.dispose();
+    this.sitesEmitter.dispose();
+    this.endEmitter.dispose();
+  }
+}

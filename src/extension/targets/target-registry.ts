@@ -1,0 +1,76 @@
+// The attached targets, whichever way they were attached. Features read targets from here and
+// listen to its events; only the attach flows add targets.
+import * as vscode from 'vscode';
+import { resolveInspectorUrl } from '../../core/discovery';
+import { Session } from '../../core/session';
+import { parseTargetAddress } from '../../core/target-address';
+import { readSettings, sessionOptions } from '../settings';
+import { AttachedTarget, type AttachSource } from './attached-target';
+
+export interface AttachRequest {
+  /** ws URL, host:port, port or pid:<n> (see parseTargetAddress). */
+  address: string;
+  source: AttachSource;
+  /** Shown in the views; defaults to "pid N". */
+  label?: string;
+  /** May send SIGUSR1 to a pid whose inspector is closed (the user agreed). */
+  openInspector?: boolean;
+}
+
+export class TargetRegistry implements vscode.Disposable {
+  private readonly targets = new Map<string, AttachedTarget>();
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** A target was added or removed. */
+  readonly onDidChangeTargets = this.changeEmitter.event;
+  private nextId = 1;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  list(): AttachedTarget[] {
+    return [...this.targets.values()];
+  }
+
+  get(id: string): AttachedTarget | undefined {
+    return this.targets.get(id);
+  }
+
+  async attach(request: AttachRequest): Promise<AttachedTarget> {
+    const settings = readSettings();
+    const url = await resolveInspectorUrl(parseTargetAddress(request.address), {
+      allowRemote: settings.allowRemoteInspector,
+      openInspector: request.openInspector ?? false,
+    });
+    const session = await Session.attach(url, sessionOptions(settings));
+    const id = `target-${this.nextId++}`;
+    const label = request.label ?? `pid ${session.info.pid}`;
+    const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, this.log);
+    this.targets.set(id, target);
+    target.onDidEnd((reason) => {
+      this.targets.delete(id);
+      if (reason !== 'detached') this.log(reason);
+      this.changeEmitter.fire();
+    });
+    target.start(settings.pollIntervalMs);
+    this.log(`Attached to ${label} (${session.info.nodeVersion}) at ${url}`);
+    this.changeEmitter.fire();
+    return target;
+  }
+
+  async detach(id: string): Promise<void> {
+    await this.targets.get(id)?.detach();
+  }
+
+  async detachAll(): Promise<void> {
+    await Promise.all(this.list().map((t) => t.detach()));
+  }
+
+  applySettings(): void {
+    const settings = readSettings();
+    for (const target of this.targets.values()) target.setIntervals(settings.pollIntervalMs, settings.sitesIntervalMs);
+  }
+
+  dispose(): void {
+    void this.detachAll();
+    this.changeEmitter.dispose();
+  }
+}
