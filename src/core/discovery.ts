@@ -34,7 +34,8 @@ export async function resolveInspectorUrl(address: TargetAddress, options: Disco
         return await findNodeTarget('127.0.0.1', address.value, timeoutMs);
       } catch (error) {
         if (!processExists(address.value)) throw error;
-        return findInspectorOfPid(address.value, options);
+        // A bare number only finds an inspector that is already open: a signal needs `pid:N`.
+        return findInspectorOfPid(address.value, { ...options, openInspector: false });
       }
     case 'pid':
       return findInspectorOfPid(address.pid, options);
@@ -103,6 +104,11 @@ async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promi
     throw new LensError('cannot-connect', `Process ${pid} has no open inspector. Allow opening it (the process gets SIGUSR1, like \`node inspect -p ${pid}\`), or start it with --inspect.`);
   }
   if (process.platform === 'win32') throw new LensError('cannot-connect', `Opening the inspector of a running process needs SIGUSR1, which Windows lacks. Start process ${pid} with --inspect.`);
+  // SIGUSR1 terminates most programs that are not Node: never send it on a guess.
+  const command = commandOf(pid);
+  if (command !== undefined && !looksLikeNode(command)) {
+    throw new LensError('bad-target', `Process ${pid} (${command}) does not look like Node.js, so it was not sent SIGUSR1 (that would stop most other programs).`);
+  }
   process.kill(pid, 'SIGUSR1');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -111,6 +117,26 @@ async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promi
     if (url) return url;
   }
   throw new LensError('timeout', `Sent SIGUSR1 to process ${pid}, but no inspector opened within ${timeoutMs / 1000} s. Is it a Node.js process?`);
+}
+
+/** The executable and first argument of a process (Linux /proc), or undefined where unknown. */
+export function commandOf(pid: number): string | undefined {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    let exe = '';
+    try {
+      exe = readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      // Another user's process: the command line is enough.
+    }
+    return [exe, ...argv.slice(0, 2)].filter(Boolean).join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+export function looksLikeNode(command: string): boolean {
+  return /(^|[\/\s])(node|nodejs|node\d+)(\.exe)?(\s|$)/.test(command);
 }
 
 async function tryListeningPorts(pid: number, timeoutMs: number): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // The command-line tool as a user runs it: the built dist/cli.js against real fixture processes.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,6 +108,19 @@ describe('async-leak-lens CLI', () => {
     const gone = await runCli(['snapshot', '--target', `pid:${target.pid}`]);
     assert.equal(gone.code, 2);
     assert.match(gone.stderr, /No process with pid \d+ is running/);
+  });
+
+  test('a process that is not Node is never sent SIGUSR1', async () => {
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const result = await runCli(['snapshot', '--target', `pid:${sleeper.pid}`]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /does not look like Node\.js/);
+      assert.equal(sleeper.exitCode, null, 'the process still runs');
+      assert.equal(sleeper.signalCode, null);
+    } finally {
+      sleeper.kill();
+    }
   });
 
   test('a non-loopback address is refused without --allow-remote', async () => {
