@@ -62,8 +62,8 @@ rmSync(at('dist'), { recursive: true, force: true });
 rmSync(at('out'), { recursive: true, force: true });
 
 const builds = [];
-if (existsSync(at('src/cli/main.ts'))) {
-  builds.push(esbuild.build({ ...node, entryPoints: [at('src/cli/main.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }));
+if (existsSync(at('src/cli/bin.ts'))) {
+  builds.push(esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }));
 }
 if (existsSync(at('src/extension/extension.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: [...node.external, 'vscode'] }));

@@ -75,15 +75,3 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
 function isParseArgsError(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`${describeError(error)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
-}
