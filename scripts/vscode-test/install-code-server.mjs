@@ -20,9 +20,13 @@ function output(cmd, args, env = process.env) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+// Under `npm run`, npm_* variables describe the project (its prefix, its Node): drop them so
+// the nested npm behaves as when this script runs directly.
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+
 // npm walks up to the nearest package.json: give each cache folder its own so nothing
 // lands in the project's node_modules.
-function npmInstall(dir, spec, env = process.env) {
+function npmInstall(dir, spec, env = baseEnv) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'vscode-test-cache', private: true }) + '\n');
@@ -66,7 +70,7 @@ log(`Node ${NODE_VERSION} ready (${nodeBin})`);
 
 log(`installing code-server ${CODE_SERVER_VERSION} (a few minutes, ~600 MB)`);
 npmInstall(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, {
-  ...process.env,
+  ...baseEnv,
   // npm and the postinstall's node-gyp must run on Node 24 and build against its headers.
   PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
   npm_config_nodedir: nodeHeadersDir,
