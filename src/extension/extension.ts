@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { TargetRegistry } from './targets/target-registry';
 import { registerAttachCommands } from './attach/attach-commands';
+import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -13,7 +14,10 @@ export interface LensContext {
 }
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
-export type LensApi = Pick<LensContext, 'targets' | 'snapshots'>;
+export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
+  /** Notifications about newly growing sites. */
+  growthNotices: GrowthNotices;
+};
 
 export function activate(context: vscode.ExtensionContext): LensApi {
   const output = vscode.window.createOutputChannel('Async Leak Lens', { log: true });
@@ -24,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const lens: LensContext = { extension: context, targets, snapshots, output };
 
   registerAttachCommands(lens);
+  const growthNotices = registerGrowthNotifications(lens);
 
-  return { targets, snapshots };
+  return { targets, snapshots, growthNotices };
 }
 
 export function deactivate(): void {}

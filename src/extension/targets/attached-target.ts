@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { CountSample, Snapshot } from '../../core/model';
 import type { Session } from '../../core/session';
+import { readGrowthSettings } from '../growth/growth-settings';
+import { TargetGrowth, type GrowingSite, type GrowingType } from '../growth/target-growth';
 
 export type AttachSource = 'debug' | 'address' | 'process';
 
@@ -25,6 +27,12 @@ export class AttachedTarget implements vscode.Disposable {
   /** The session ended; the reason is for people ("detached", "Target 123 is gone: ..."). */
   readonly onDidEnd = this.endEmitter.event;
 
+  /** Growth verdicts per site (from light snapshots) and per type (from samples); see src/core/growth.ts. */
+  readonly growth = new TargetGrowth(readGrowthSettings().options, () => void this.refreshSites(true));
+  private readonly growthEmitter = new vscode.EventEmitter<void>();
+  /** growingSites or growingTypes changed (a site started or stopped growing, or its rate changed). */
+  readonly onDidChangeGrowth = this.growthEmitter.event;
+
   private sitesTimer: NodeJS.Timeout | undefined;
   private ended = false;
 
@@ -40,6 +48,7 @@ export class AttachedTarget implements vscode.Disposable {
       this.samples.push(sample);
       if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
       this.sampleEmitter.fire(sample);
+      if (this.growth.observeSample(sample)) this.growthEmitter.fire();
     });
     session.on('error', (error) => this.log(`${label}: ${describeError(error)}`));
     session.once('end', (reason) => this.end(reason));
@@ -53,6 +62,16 @@ export class AttachedTarget implements vscode.Disposable {
     return this.ended;
   }
 
+  /** Sites whose pending count really keeps growing (not bursts), fastest first, with "+2.0 pending per minute". */
+  get growingSites(): readonly GrowingSite[] {
+    return this.growth.growingSites;
+  }
+
+  /** Resource types whose live count keeps growing, fastest first. */
+  get growingTypes(): readonly GrowingType[] {
+    return this.growth.growingTypes;
+  }
+
   start(pollIntervalMs: number): void {
     this.session.startPolling(pollIntervalMs);
     this.scheduleSites(0);
@@ -63,12 +82,15 @@ export class AttachedTarget implements vscode.Disposable {
     if (!this.ended) this.session.startPolling(pollIntervalMs);
   }
 
-  /** Reads sites now (also used after a full snapshot so views do not wait for the timer). */
-  async refreshSites(): Promise<Snapshot | undefined> {
+  /**
+   * Reads sites now (also used after a full snapshot so views do not wait for the timer). With
+   * collectGarbage, a full GC runs first (growth detection asks for that to confirm a suspect).
+   */
+  async refreshSites(collectGarbage = false): Promise<Snapshot | undefined> {
     if (this.ended) return undefined;
     try {
-      const snapshot = await this.session.snapshot({ collectGarbage: false });
-      this.acceptSites(snapshot);
+      const snapshot = await this.session.snapshot({ collectGarbage });
+      this.acceptSites(snapshot, collectGarbage);
       return snapshot;
     } catch (error) {
       if (!this.ended) this.log(`${this.label}: could not read sites: ${describeError(error)}`);
@@ -76,10 +98,12 @@ export class AttachedTarget implements vscode.Disposable {
     }
   }
 
-  acceptSites(snapshot: Snapshot): void {
+  /** `collected`: the snapshot was taken after a full GC (it confirms or clears growth suspects). */
+  acceptSites(snapshot: Snapshot, collected = false): void {
     this.previousSites = this.latestSites;
     this.latestSites = snapshot;
     this.sitesEmitter.fire(snapshot);
+    if (this.growth.observeSites(snapshot, collected)) this.growthEmitter.fire();
   }
 
   async detach(): Promise<void> {
@@ -107,6 +131,7 @@ export class AttachedTarget implements vscode.Disposable {
     this.endEmitter.fire(reason);
     this.sampleEmitter.dispose();
     this.sitesEmitter.dispose();
+    this.growthEmitter.dispose();
     this.endEmitter.dispose();
   }
 }

@@ -1,0 +1,83 @@
+// One notification per site that starts growing (not one per poll), with "Show" (focus the
+// Async Resources view and open the site's line) and "Ignore" (no more notifications for that
+// site in this window).
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { Frame } from '../../core/model';
+import type { LensContext } from '../extension';
+import type { AttachedTarget } from '../targets/attached-target';
+import { readGrowthSettings } from './growth-settings';
+import type { GrowingSite } from './target-growth';
+
+const TARGETS_VIEW_FOCUS = 'asyncLeakLens.targets.focus';
+
+/** What the extension-host tests can observe: which sites were announced (target id, site id). */
+export interface GrowthNotices {
+  readonly announced: ReadonlyArray<{ targetId: string; siteId: string; message: string }>;
+  /** Ignores a site as the "Ignore" button does. */
+  ignore(siteId: string): void;
+}
+
+export function registerGrowthNotifications(lens: LensContext): GrowthNotices {
+  const announced: { targetId: string; siteId: string; message: string }[] = [];
+  const ignored = new Set<string>();
+  /** Sites already announced per target: a site that stops and starts growing again is not news. */
+  const seen = new Map<string, Set<string>>();
+  const watching = new Map<string, vscode.Disposable>();
+
+  const announce = (target: AttachedTarget, growing: GrowingSite) => {
+    const message = describe(target, growing);
+    announced.push({ targetId: target.id, siteId: growing.siteId, message });
+    lens.output.info(message);
+    if (!readGrowthSettings().notify) return;
+    void vscode.window.showWarningMessage(message, 'Show', 'Ignore').then(async (choice) => {
+      if (choice === 'Ignore') ignored.add(growing.siteId);
+      if (choice === 'Show') await show(growing.site.frame);
+    });
+  };
+
+  const watch = (target: AttachedTarget) => {
+    if (watching.has(target.id)) return;
+    const done = new Set<string>();
+    seen.set(target.id, done);
+    watching.set(
+      target.id,
+      target.onDidChangeGrowth(() => {
+        for (const growing of target.growingSites) {
+          if (done.has(growing.siteId) || ignored.has(growing.siteId)) continue;
+          done.add(growing.siteId);
+          announce(target, growing);
+        }
+      }),
+    );
+  };
+
+  const sync = () => {
+    const live = new Set(lens.targets.list().map((t) => t.id));
+    for (const target of lens.targets.list()) watch(target);
+    for (const [id, subscription] of watching) {
+      if (live.has(id)) continue;
+      subscription.dispose();
+      watching.delete(id);
+      seen.delete(id);
+    }
+  };
+  sync();
+  lens.extension.subscriptions.push(lens.targets.onDidChangeTargets(sync), { dispose: () => watching.forEach((d) => d.dispose()) });
+  return { announced, ignore: (siteId) => ignored.add(siteId) };
+}
+
+function describe(target: AttachedTarget, growing: GrowingSite): string {
+  const { site } = growing;
+  const where = `${vscode.workspace.asRelativePath(site.frame.file, false)}:${site.frame.line}`;
+  const what = site.kind === 'blocked' ? `Async functions blocked at ${where}` : `${site.type} created at ${where}`;
+  return `${what} keep growing in ${target.label}: ${growing.rateText} (${site.count} now).`;
+}
+
+async function show(frame: Frame): Promise<void> {
+  await vscode.commands.executeCommand(TARGETS_VIEW_FOCUS);
+  // Only a file that exists on this machine is opened; the path came from the target.
+  if (!frame.file || frame.file.startsWith('node:') || !existsSync(frame.file)) return;
+  const position = new vscode.Position(Math.max(0, frame.line - 1), Math.max(0, frame.column - 1));
+  await vscode.window.showTextDocument(vscode.Uri.file(frame.file), { selection: new vscode.Range(position, position), preview: true });
+}
