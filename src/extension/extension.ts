@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { TargetRegistry } from './targets/target-registry';
 import { registerAttachCommands } from './attach/attach-commands';
-import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
+import { registerTreeView } from './tree/register-tree';
+import type { LensTreeProvider } from './tree/lens-tree-provider';
+import { registerSnapshotCommands } from './snapshots/register-snapshot-commands';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -15,8 +17,8 @@ export interface LensContext {
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
-  /** Notifications about newly growing sites. */
-  growthNotices: GrowthNotices;
+  /** The Async Resources tree's data provider (both views share it). */
+  tree: LensTreeProvider;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -28,9 +30,10 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const lens: LensContext = { extension: context, targets, snapshots, output };
 
   registerAttachCommands(lens);
-  const growthNotices = registerGrowthNotifications(lens);
+  const tree = registerTreeView(lens);
+  registerSnapshotCommands(lens);
 
-  return { targets, snapshots, growthNotices };
+  return { targets, snapshots, tree };
 }
 
 export function deactivate(): void {}

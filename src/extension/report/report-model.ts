@@ -1,0 +1,136 @@
+// The comparison report as data: exactly what core's diffSnapshots computes, shaped for display
+// (changed sites in the diff's order, totals, the top growing site with its example stack).
+// No `vscode` import, so the report can be checked in unit tests.
+import { diffSnapshots, topGrowing } from '../../core/diff';
+import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/model';
+import { formatDuration } from '../../core/text-table';
+
+export interface ReportSnapshot {
+  /** "14:02:11 before load". */
+  name: string;
+  /** "pid 123" or the file it was imported from. */
+  origin: string;
+  snapshot: Snapshot;
+}
+
+export interface ReportFrame {
+  functionName: string;
+  location: string;
+  /** Index into the site's stack (what the page sends back to open it). */
+  index: number;
+  openable: boolean;
+  internal: boolean;
+}
+
+export interface ReportRow {
+  siteId: string;
+  kind: DiffSite['kind'];
+  /** "blocked at" / "created at". */
+  kindLabel: string;
+  type: string;
+  thread: number;
+  location: string;
+  functionName: string;
+  before: number;
+  after: number;
+  delta: number;
+  oldest: string;
+  /** The after count is estimated from sampled stacks. */
+  estimate: boolean;
+  userCode: boolean;
+  openable: boolean;
+}
+
+export interface DiffReportModel {
+  before: ReportSnapshot;
+  after: ReportSnapshot;
+  diff: SnapshotDiff;
+  /** Changed sites, largest growth first (the diff's order), at most `limit`. */
+  rows: ReportRow[];
+  /** Changed sites past the limit. */
+  hiddenChanged: number;
+  unchanged: number;
+  top: { row: ReportRow; stack: ReportFrame[] } | undefined;
+  totals: { type: string; before: number; after: number; delta: number }[];
+  warnings: string[];
+}
+
+export interface ReportOptions {
+  /** How a file is named (default: as is). */
+  displayPath?: (file: string) => string;
+  /** Whether a frame's file can be opened (exists on disk). */
+  canOpen?: (frame: Frame) => boolean;
+  /** Changed sites listed at most (default 1000). */
+  limit?: number;
+}
+
+export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, options: ReportOptions = {}): DiffReportModel {
+  const { displayPath = (f: string) => f, canOpen = () => false, limit = 1000 } = options;
+  const diff = diffSnapshots(before.snapshot, after.snapshot);
+  const where = (frame: Frame) => describeLocation(frame, displayPath);
+  const toRow = (site: DiffSite): ReportRow => ({
+    siteId: site.id,
+    kind: site.kind,
+    kindLabel: site.kind === 'blocked' ? 'blocked at' : 'created at',
+    type: site.type,
+    thread: site.thread,
+    location: where(site.frame),
+    functionName: site.frame.function || '<anonymous>',
+    before: site.before,
+    after: site.after,
+    delta: site.delta,
+    oldest: formatDuration(site.oldestAgeMs),
+    estimate: site.sampled < site.count,
+    userCode: site.userCode,
+    openable: canOpen(site.frame),
+  });
+
+  const changed = diff.sites.filter((site) => site.delta !== 0);
+  const [topSite] = topGrowing(diff, 1);
+  const top = topSite && {
+    row: toRow(topSite),
+    stack: topSite.stack.map((frame, index) => ({
+      functionName: frame.function || '<anonymous>',
+      location: where(frame),
+      index,
+      openable: canOpen(frame),
+      internal: frame.file.startsWith('node:') || /[\\/]node_modules[\\/]/.test(frame.file),
+    })),
+  };
+
+  const warnings: string[] = [];
+  const [b, a] = [before.snapshot, after.snapshot];
+  if (b.target.pid !== a.target.pid) {
+    warnings.push(`The snapshots come from different processes (pid ${b.target.pid} and pid ${a.target.pid}): sites match only where both ran the same code.`);
+  }
+  if (Date.parse(a.takenAt) < Date.parse(b.takenAt)) warnings.push('The "before" snapshot was taken after the "after" one: growth shows as shrinking.');
+
+  return {
+    before,
+    after,
+    diff,
+    rows: changed.slice(0, Math.max(0, limit)).map(toRow),
+    hiddenChanged: Math.max(0, changed.length - limit),
+    unchanged: diff.sites.length - changed.length,
+    top,
+    totals: Object.entries(diff.totals)
+      .map(([type, t]) => ({ type, ...t }))
+      .sort((x, y) => y.delta - x.delta || y.after - x.after || (x.type < y.type ? -1 : 1)),
+    warnings,
+  };
+}
+
+/** The frame a page request stands for: a site of this diff (by id), its site frame or one of its stack. */
+export function frameForRequest(model: DiffReportModel, siteId: string, frameIndex: number | undefined): Frame | undefined {
+  const site = model.diff.sites.find((s) => s.id === siteId);
+  if (!site) return undefined;
+  if (frameIndex === undefined) return site.frame;
+  return site.stack[frameIndex];
+}
+
+function describeLocation(frame: Frame, displayPath: (file: string) => string): string {
+  if (!frame.file) return '<unknown>';
+  const path = frame.file.startsWith('node:') ? frame.file : displayPath(frame.file);
+  if (!(frame.line > 0)) return path;
+  return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
+}

@@ -1,0 +1,70 @@
+// "Take Snapshot": a full snapshot (GC first) of one attached target, added to the store.
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import type { LensContext } from '../extension';
+import type { AttachedTarget } from '../targets/attached-target';
+import { targetIdOf } from './command-arguments';
+
+/**
+ * Called with (targetId, label) it asks nothing; from a view or the palette it asks which target
+ * (when several) and for an optional label. Returns the stored snapshot's id.
+ */
+export async function takeSnapshot(lens: LensContext, targetArg?: unknown, labelArg?: string): Promise<string | undefined> {
+  const target = await chooseTarget(lens, targetArg);
+  if (!target) return undefined;
+  let label = labelArg;
+  if (label === undefined && typeof targetArg !== 'string') {
+    label = await vscode.window.showInputBox({
+      title: `Take Snapshot of ${target.label}`,
+      prompt: 'A label for this snapshot (optional), e.g. "before load" or "after load"',
+      placeHolder: 'before load',
+    });
+    if (label === undefined) return undefined; // cancelled
+  }
+  label = label?.trim() || undefined;
+
+  try {
+    const snapshot = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Taking a snapshot of ${target.label}${label ? ` ("${label}")` : ''}…` },
+      () => target.session.snapshot({ label, collectGarbage: true }),
+    );
+    const stored = lens.snapshots.add(snapshot, target.label);
+    // The views show the fresh data without waiting for the next light snapshot.
+    if (!target.isEnded) target.acceptSites(snapshot);
+    const total = Object.values(snapshot.totals).reduce((sum, n) => sum + n, 0);
+    lens.output.info(`Snapshot ${stored.name} of ${target.label}: ${total} pending async resources in ${snapshot.sites.length} sites`);
+    return stored.id;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Async Leak Lens: could not take a snapshot of ${target.label}: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+async function chooseTarget(lens: LensContext, arg: unknown): Promise<AttachedTarget | undefined> {
+  const id = targetIdOf(arg);
+  if (id !== undefined) {
+    const target = lens.targets.get(id);
+    if (!target) void vscode.window.showErrorMessage(`Async Leak Lens: no attached target "${id}" (it may have exited or been detached).`);
+    return target;
+  }
+  const targets = lens.targets.list();
+  if (targets.length === 1) return targets[0];
+  if (targets.length === 0) {
+    const byProcess = 'Attach to Node Process…';
+    const byAddress = 'Attach by Inspector Address…';
+    const choice = await vscode.window.showErrorMessage('Async Leak Lens: no Node.js process is attached. Attach to one first, then take the snapshot.', byProcess, byAddress);
+    if (choice === byProcess) void vscode.commands.executeCommand('asyncLeakLens.attachToProcess');
+    if (choice === byAddress) void vscode.commands.executeCommand('asyncLeakLens.attachByAddress');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    targets.map((target) => ({
+      label: target.label,
+      description: `pid ${target.pid}`,
+      detail: `${target.samples.at(-1)?.total ?? '?'} pending async resources, Node ${target.session.info.nodeVersion}`,
+      target,
+    })),
+    { title: 'Take Snapshot', placeHolder: 'Which process?' },
+  );
+  return picked?.target;
+}

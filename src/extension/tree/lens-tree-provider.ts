@@ -1,0 +1,128 @@
+// The VS Code side of the Async Resources tree: turns the model's nodes into TreeItems and
+// refreshes (throttled) when samples, sites, targets or snapshots change.
+import * as vscode from 'vscode';
+import type { SnapshotStore } from '../snapshots/snapshot-store';
+import type { TargetRegistry } from '../targets/target-registry';
+import { canOpenFrame } from '../source/open-frame';
+import { Throttle } from './throttle';
+import { TreeModel, type LensNode, type NodeIcon, type TreeData, type TreeModelOptions, type TreeTarget } from './tree-model';
+
+export const OPEN_SOURCE_COMMAND = 'asyncLeakLens.tree.openSource';
+export const SHOW_MORE_COMMAND = 'asyncLeakLens.tree.showMore';
+
+/** At most two refreshes a second, however often targets report. */
+const REFRESH_INTERVAL_MS = 500;
+
+const ICONS: Record<NodeIcon, string> = {
+  target: 'vm-running',
+  snapshots: 'history',
+  snapshot: 'device-camera',
+  type: 'symbol-class',
+  blocked: 'debug-pause',
+  created: 'symbol-constructor',
+  example: 'circle-outline',
+  stack: 'list-tree',
+  frame: 'debug-stackframe',
+  'frame-internal': 'debug-stackframe-dot',
+  more: 'ellipsis',
+  note: 'info',
+};
+
+export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vscode.Disposable {
+  readonly model: TreeModel;
+  private readonly changeEmitter = new vscode.EventEmitter<LensNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly throttle = new Throttle(() => this.changeEmitter.fire(undefined), REFRESH_INTERVAL_MS);
+  private readonly targetListeners = new Map<string, vscode.Disposable[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly targets: TargetRegistry,
+    snapshots: SnapshotStore,
+    options: TreeModelOptions,
+  ) {
+    const data: TreeData = {
+      targets: () => targets.list().map(toTreeTarget),
+      snapshots: () => snapshots.list(),
+    };
+    this.model = new TreeModel(data, options);
+    this.disposables.push(
+      targets.onDidChangeTargets(() => {
+        this.followTargets();
+        this.refreshSoon();
+      }),
+      snapshots.onDidChange(() => this.refreshSoon()),
+    );
+    this.followTargets();
+  }
+
+  getChildren(node?: LensNode): LensNode[] {
+    return node ? this.model.children(node) : this.model.roots();
+  }
+
+  getTreeItem(node: LensNode): vscode.TreeItem {
+    const p = this.model.present(node);
+    const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[p.collapsible];
+    const item = new vscode.TreeItem(p.label, state);
+    item.id = p.id;
+    item.description = p.description;
+    // Plain text: nothing the target reported is rendered as markdown.
+    if (p.tooltip) item.tooltip = p.tooltip.join('\n');
+    item.iconPath = new vscode.ThemeIcon(ICONS[p.icon], p.alarming ? new vscode.ThemeColor('charts.red') : undefined);
+    item.contextValue = p.contextValue;
+    if (p.open && canOpenFrame(p.open)) {
+      item.command = { command: OPEN_SOURCE_COMMAND, title: 'Open Source', arguments: [p.open] };
+    } else if (node.kind === 'more') {
+      item.command = { command: SHOW_MORE_COMMAND, title: 'Show More', arguments: [node] };
+    }
+    return item;
+  }
+
+  /** Lists more sites under the type of a "Show more" node. */
+  showMore(node: LensNode): void {
+    if (node.kind !== 'more') return;
+    this.model.showMore(node.source, node.type);
+    this.changeEmitter.fire(undefined);
+  }
+
+  setOptions(options: TreeModelOptions): void {
+    this.model.setOptions(options);
+    this.changeEmitter.fire(undefined);
+  }
+
+  refreshSoon(): void {
+    this.throttle.schedule();
+  }
+
+  dispose(): void {
+    this.throttle.dispose();
+    for (const listeners of this.targetListeners.values()) for (const l of listeners) l.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.changeEmitter.dispose();
+  }
+
+  /** Listens to each attached target's samples and site readings. */
+  private followTargets(): void {
+    const current = new Set(this.targets.list().map((t) => t.id));
+    for (const [id, listeners] of this.targetListeners) {
+      if (current.has(id)) continue;
+      for (const l of listeners) l.dispose();
+      this.targetListeners.delete(id);
+    }
+    for (const target of this.targets.list()) {
+      if (this.targetListeners.has(target.id)) continue;
+      this.targetListeners.set(target.id, [target.onDidSample(() => this.refreshSoon()), target.onDidUpdateSites(() => this.refreshSoon())]);
+    }
+  }
+}
+
+function toTreeTarget(target: ReturnType<TargetRegistry['list']>[number]): TreeTarget {
+  return {
+    id: target.id,
+    label: target.label,
+    details: `pid ${target.pid}, Node ${target.session.info.nodeVersion}`,
+    samples: target.samples,
+    latestSites: target.latestSites,
+    previousSites: target.previousSites,
+  };
+}

@@ -1,0 +1,506 @@
+// What the Async Resources tree shows, without VS Code: which nodes a level has and how each one
+// reads (label, description, icon, tooltip lines). The VS Code provider only turns these into
+// TreeItems, so this file can be unit-tested and benchmarked on plain snapshots.
+//
+// Levels: target -> resource type -> site -> (example resources, example stack -> frames), and a
+// "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
+// node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
+import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
+import { formatCount, formatDelta, formatDuration } from '../../core/text-table';
+import { growingSiteIds } from './site-growth';
+
+/** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
+export interface TreeTarget {
+  id: string;
+  label: string;
+  /** Extra words for the tooltip, e.g. "pid 123, Node v20.20.2". */
+  details?: string;
+  samples: readonly CountSample[];
+  latestSites: Snapshot | undefined;
+  previousSites: Snapshot | undefined;
+}
+
+export interface TreeSnapshot {
+  id: string;
+  name: string;
+  origin: string;
+  snapshot: Snapshot;
+}
+
+export interface TreeData {
+  targets(): readonly TreeTarget[];
+  snapshots(): readonly TreeSnapshot[];
+}
+
+/** Where a node's sites come from. */
+export type SiteSource = { from: 'target'; targetId: string } | { from: 'snapshot'; snapshotId: string };
+
+export type LensNode =
+  | { kind: 'target'; targetId: string }
+  | { kind: 'snapshots' }
+  | { kind: 'snapshot'; snapshotId: string }
+  | { kind: 'type'; source: SiteSource; type: string }
+  | { kind: 'site'; source: SiteSource; site: Site; growing: boolean; previousCount: number | undefined }
+  | { kind: 'more'; source: SiteSource; type: string; hidden: number }
+  | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
+  | { kind: 'stack'; source: SiteSource; site: Site }
+  | { kind: 'frame'; source: SiteSource; site: Site; index: number }
+  | { kind: 'note'; parentId: string; text: string };
+
+export type NodeIcon =
+  | 'target'
+  | 'snapshots'
+  | 'snapshot'
+  | 'type'
+  | 'blocked'
+  | 'created'
+  | 'example'
+  | 'stack'
+  | 'frame'
+  | 'frame-internal'
+  | 'more'
+  | 'note';
+
+export interface NodePresentation {
+  /** Unique in the view and stable across refreshes (keeps expansion state). */
+  id: string;
+  label: string;
+  description?: string;
+  /** Plain text; the provider escapes it. */
+  tooltip?: string[];
+  icon: NodeIcon;
+  /** Shown in a warning colour (a growing site). */
+  alarming?: boolean;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** For menus (`viewItem == ...`). */
+  contextValue: string;
+  /** Source position a click opens, when the frame may be a file on disk. */
+  open?: Frame;
+}
+
+export interface TreeModelOptions {
+  /** Sites listed per type before "Show more" (and how many each "Show more" adds). */
+  sitesPerType: number;
+  /** Samples back that the trend arrow compares with (default 5). */
+  trendLookback?: number;
+  /** How a file is named in descriptions and tooltips (default: as is). */
+  displayPath?: (file: string) => string;
+}
+
+const KIND_WORDS = { blocked: 'blocked at', created: 'created at' } as const;
+const EXAMPLES_SHOWN = 5;
+
+export class TreeModel {
+  private readonly indexes = new WeakMap<Snapshot, SiteIndex>();
+  private readonly growth = new WeakMap<Snapshot, { previous: Snapshot | undefined; ids: ReadonlySet<string>; previousCounts: Map<string, number> }>();
+  /** Sites shown per "source/type" beyond the default, raised by "Show more". */
+  private readonly shownLimits = new Map<string, number>();
+
+  constructor(
+    private readonly data: TreeData,
+    private options: TreeModelOptions,
+  ) {}
+
+  setOptions(options: TreeModelOptions): void {
+    this.options = options;
+  }
+
+  roots(): LensNode[] {
+    const nodes: LensNode[] = this.data.targets().map((t) => ({ kind: 'target', targetId: t.id }));
+    if (this.data.snapshots().length > 0) nodes.push({ kind: 'snapshots' });
+    return nodes;
+  }
+
+  children(node: LensNode): LensNode[] {
+    switch (node.kind) {
+      case 'target':
+        return this.targetChildren(node.targetId);
+      case 'snapshots':
+        return this.data.snapshots().map((s) => ({ kind: 'snapshot', snapshotId: s.id }));
+      case 'snapshot':
+        return this.snapshotChildren(node.snapshotId);
+      case 'type':
+        return this.typeChildren(node.source, node.type);
+      case 'site': {
+        const examples: LensNode[] = node.site.examples.slice(0, EXAMPLES_SHOWN).map((example) => ({ kind: 'example', source: node.source, site: node.site, example }));
+        if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
+        return examples;
+      }
+      case 'stack':
+        return node.site.stack.map((_, index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
+      default:
+        return [];
+    }
+  }
+
+  present(node: LensNode): NodePresentation {
+    switch (node.kind) {
+      case 'target':
+        return this.presentTarget(node.targetId);
+      case 'snapshots': {
+        const n = this.data.snapshots().length;
+        return { id: 'snapshots', label: 'Snapshots', description: String(n), icon: 'snapshots', collapsible: 'expanded', contextValue: 'snapshots' };
+      }
+      case 'snapshot':
+        return this.presentSnapshot(node.snapshotId);
+      case 'type':
+        return this.presentType(node.source, node.type);
+      case 'site':
+        return this.presentSite(node);
+      case 'more': {
+        const next = Math.min(node.hidden, this.options.sitesPerType);
+        return {
+          id: `${typeId(node.source, node.type)}/more`,
+          label: `Show ${formatCount(next)} more…`,
+          description: `${formatCount(node.hidden)} not shown`,
+          icon: 'more',
+          collapsible: 'none',
+          contextValue: 'more',
+        };
+      }
+      case 'example':
+        return presentExample(node);
+      case 'stack':
+        return {
+          id: `${siteNodeId(node.source, node.site)}/stack`,
+          label: 'Example stack',
+          description: `${node.site.stack.length} frame${node.site.stack.length === 1 ? '' : 's'}`,
+          tooltip: ['The creation stack of one resource of this site, innermost first.'],
+          icon: 'stack',
+          collapsible: 'expanded',
+          contextValue: 'stack',
+        };
+      case 'frame':
+        return this.presentFrame(node);
+      case 'note':
+        return { id: `${node.parentId}/note`, label: node.text, icon: 'note', collapsible: 'none', contextValue: 'note' };
+    }
+  }
+
+  /** Lists `sitesPerType` more sites under that type; returns the type node to refresh. */
+  showMore(source: SiteSource, type: string): LensNode {
+    const key = typeId(source, type);
+    this.shownLimits.set(key, this.limitFor(key) + this.options.sitesPerType);
+    return { kind: 'type', source, type };
+  }
+
+  /** The site data a node stands for (site, example, stack and frame nodes). */
+  siteOf(node: LensNode): Site | undefined {
+    return 'site' in node ? node.site : undefined;
+  }
+
+  /** The sites a source has now, grouped by type (undefined: not read yet, or gone). */
+  siteIndexOf(source: SiteSource): SiteIndex | undefined {
+    const snapshot = this.sitesOf(source);
+    return snapshot ? this.indexOf(snapshot) : undefined;
+  }
+
+  private targetChildren(targetId: string): LensNode[] {
+    const target = this.target(targetId);
+    if (!target) return [];
+    const source: SiteSource = { from: 'target', targetId };
+    const counts = liveCounts(target);
+    const types = Object.keys(counts).filter((type) => counts[type] > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
+    if (types.length === 0) {
+      const waiting = target.samples.length === 0 && !target.latestSites;
+      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }];
+    }
+    types.sort((a, b) => counts[b] - counts[a] || compareText(a, b));
+    return types.map((type) => ({ kind: 'type', source, type }));
+  }
+
+  private snapshotChildren(snapshotId: string): LensNode[] {
+    const stored = this.storedSnapshot(snapshotId);
+    if (!stored) return [];
+    const source: SiteSource = { from: 'snapshot', snapshotId };
+    const index = this.indexOf(stored.snapshot);
+    const totals = stored.snapshot.totals;
+    const types = [...new Set([...Object.keys(totals).filter((t) => totals[t] > 0), ...index.types()])];
+    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }];
+    types.sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || compareText(a, b));
+    return types.map((type) => ({ kind: 'type', source, type }));
+  }
+
+  private typeChildren(source: SiteSource, type: string): LensNode[] {
+    const snapshot = this.sitesOf(source);
+    const id = typeId(source, type);
+    if (!snapshot) return [{ kind: 'note', parentId: id, text: source.from === 'target' ? 'Reading sites…' : 'Snapshot removed.' }];
+    const sites = this.indexOf(snapshot).sitesOf(type);
+    if (sites.length === 0) {
+      const baseline = snapshot.baseline[type] ?? 0;
+      const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
+      return [{ kind: 'note', parentId: id, text }];
+    }
+    const growth = source.from === 'target' ? this.growthOf(source.targetId) : undefined;
+    const limit = this.limitFor(id);
+    const nodes: LensNode[] = [];
+    for (let i = 0; i < sites.length && i < limit; i++) {
+      const site = sites[i];
+      nodes.push({ kind: 'site', source, site, growing: growth?.ids.has(site.id) ?? false, previousCount: growth?.previousCounts.get(site.id) });
+    }
+    if (sites.length > limit) nodes.push({ kind: 'more', source, type, hidden: sites.length - limit });
+    return nodes;
+  }
+
+  private presentTarget(targetId: string): NodePresentation {
+    const target = this.target(targetId);
+    const id = `target:${targetId}`;
+    if (!target) return { id, label: 'Detached target', icon: 'target', collapsible: 'none', contextValue: 'target-gone' };
+    const latest = target.samples[target.samples.length - 1];
+    const then = sampleBack(target.samples, this.options.trendLookback);
+    const parts: string[] = [];
+    if (latest) parts.push(`${formatCount(latest.total)} pending${then ? ` ${trendArrow(latest.total, then.total)}` : ''}`);
+    if (!target.latestSites) parts.push('reading sites…');
+    const tooltip = [target.label, ...(target.details ? [target.details] : [])];
+    if (latest) tooltip.push(`${formatCount(latest.total)} pending async resources at ${new Date(latest.t).toLocaleTimeString()}`);
+    if (latest && then) tooltip.push(`${formatDelta(latest.total - then.total)} since ${new Date(then.t).toLocaleTimeString()}`);
+    if (target.latestSites) tooltip.push(`Sites read at ${new Date(target.latestSites.takenAt).toLocaleTimeString()}`);
+    return { id, label: target.label, description: parts.join(' · '), tooltip, icon: 'target', collapsible: 'expanded', contextValue: 'target' };
+  }
+
+  private presentSnapshot(snapshotId: string): NodePresentation {
+    const stored = this.storedSnapshot(snapshotId);
+    const id = `snapshot:${snapshotId}`;
+    if (!stored) return { id, label: 'Removed snapshot', icon: 'snapshot', collapsible: 'none', contextValue: 'snapshot-gone' };
+    const total = Object.values(stored.snapshot.totals).reduce((sum, n) => sum + n, 0);
+    const sites = stored.snapshot.sites.length;
+    const s = stored.snapshot;
+    return {
+      id,
+      label: stored.name,
+      description: `${stored.origin} · ${formatCount(total)} pending · ${formatCount(sites)} site${sites === 1 ? '' : 's'}`,
+      tooltip: [
+        `${s.label ? `"${s.label}" ` : ''}taken ${s.takenAt}`,
+        `From ${stored.origin}: pid ${s.target.pid}, Node ${s.target.nodeVersion}`,
+        `${formatCount(total)} pending async resources in ${formatCount(sites)} sites`,
+      ],
+      icon: 'snapshot',
+      collapsible: 'collapsed',
+      contextValue: 'snapshot',
+    };
+  }
+
+  private presentType(source: SiteSource, type: string): NodePresentation {
+    const id = typeId(source, type);
+    const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
+    if (source.from === 'snapshot') {
+      const stored = this.storedSnapshot(source.snapshotId);
+      const count = stored?.snapshot.totals[type] ?? 0;
+      const sites = stored ? this.indexOf(stored.snapshot).sitesOf(type).length : 0;
+      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot, ${formatCount(sites)} site${sites === 1 ? '' : 's'}`] };
+    }
+    const target = this.target(source.targetId);
+    if (!target) return base;
+    const now = liveCounts(target)[type] ?? 0;
+    const then = sampleBack(target.samples, this.options.trendLookback);
+    const before = then?.counts[type] ?? 0;
+    const tooltip = [`${formatCount(now)} pending ${type} now`];
+    if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
+    const rate = target.latestSites?.stats.samplingRate[type];
+    if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
+    return { ...base, description: then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), tooltip };
+  }
+
+  private presentSite(node: Extract<LensNode, { kind: 'site' }>): NodePresentation {
+    const { site } = node;
+    const estimate = site.sampled < site.count;
+    const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
+    const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
+    if (site.thread !== 0) parts.push(`worker ${site.thread}`);
+    if (node.growing) parts.push(`▲ growing${node.previousCount !== undefined ? ` (${formatDelta(site.count - node.previousCount)})` : ''}`);
+    const where = this.where(site.frame);
+    const tooltip = [
+      `${capitalise(KIND_WORDS[site.kind])} ${where}`,
+      site.kind === 'blocked' ? 'Async functions suspended at this await.' : `Pending ${site.type} resources created on this line.`,
+      `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
+    ];
+    if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (node.growing) tooltip.push(`Growing: ${node.previousCount === undefined ? 'new since' : `${formatCount(node.previousCount)} at`} the previous reading.`);
+    if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
+    if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
+    return {
+      id: siteNodeId(node.source, site),
+      label: `${KIND_WORDS[site.kind]} ${shortLocation(site.frame)}`,
+      description: parts.join(' · '),
+      tooltip,
+      icon: site.kind,
+      alarming: node.growing,
+      collapsible: site.examples.length > 0 || site.stack.length > 0 ? 'collapsed' : 'none',
+      contextValue: site.kind === 'blocked' ? 'site-blocked' : 'site-created',
+      open: isSourceFrame(site.frame) ? site.frame : undefined,
+    };
+  }
+
+  private presentFrame(node: Extract<LensNode, { kind: 'frame' }>): NodePresentation {
+    const frame = node.site.stack[node.index];
+    const internal = !isSourceFrame(frame) || /[\\/]node_modules[\\/]/.test(frame.file);
+    return {
+      id: `${siteNodeId(node.source, node.site)}/frame:${node.index}`,
+      label: functionName(frame),
+      description: this.where(frame),
+      tooltip: [`${functionName(frame)} at ${frame.file || '<unknown>'}${frame.line > 0 ? `:${frame.line}:${frame.column}` : ''}`],
+      icon: internal ? 'frame-internal' : 'frame',
+      collapsible: 'none',
+      contextValue: 'frame',
+      open: isSourceFrame(frame) ? frame : undefined,
+    };
+  }
+
+  private where(frame: Frame): string {
+    const path = frame.file ? (this.options.displayPath ?? identity)(frame.file) : '<unknown>';
+    if (!(frame.line > 0)) return path;
+    return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
+  }
+
+  private limitFor(key: string): number {
+    return this.shownLimits.get(key) ?? this.options.sitesPerType;
+  }
+
+  private sitesOf(source: SiteSource): Snapshot | undefined {
+    return source.from === 'target' ? this.target(source.targetId)?.latestSites : this.storedSnapshot(source.snapshotId)?.snapshot;
+  }
+
+  private growthOf(targetId: string): { ids: ReadonlySet<string>; previousCounts: Map<string, number> } | undefined {
+    const target = this.target(targetId);
+    const latest = target?.latestSites;
+    if (!target || !latest || !target.previousSites) return undefined;
+    let cached = this.growth.get(latest);
+    if (!cached || cached.previous !== target.previousSites) {
+      const previousCounts = new Map<string, number>();
+      for (const site of target.previousSites.sites) previousCounts.set(site.id, (previousCounts.get(site.id) ?? 0) + site.count);
+      cached = { previous: target.previousSites, ids: growingSiteIds(target.previousSites, latest), previousCounts };
+      this.growth.set(latest, cached);
+    }
+    return cached;
+  }
+
+  private indexOf(snapshot: Snapshot): SiteIndex {
+    let index = this.indexes.get(snapshot);
+    if (!index) {
+      index = new SiteIndex(snapshot.sites);
+      this.indexes.set(snapshot, index);
+    }
+    return index;
+  }
+
+  private target(id: string): TreeTarget | undefined {
+    return this.data.targets().find((t) => t.id === id);
+  }
+
+  private storedSnapshot(id: string): TreeSnapshot | undefined {
+    return this.data.snapshots().find((s) => s.id === id);
+  }
+}
+
+/** Sites grouped by type; each group is sorted the first time it is asked for. */
+export class SiteIndex {
+  private readonly byType = new Map<string, Site[]>();
+  private readonly sorted = new Set<string>();
+
+  constructor(sites: readonly Site[]) {
+    for (const site of sites) {
+      const group = this.byType.get(site.type);
+      if (group) group.push(site);
+      else this.byType.set(site.type, [site]);
+    }
+  }
+
+  types(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  hasType(type: string): boolean {
+    return this.byType.has(type);
+  }
+
+  /** Largest count first; on ties, blocked-at sites in user code, then user code, then id. */
+  sitesOf(type: string): readonly Site[] {
+    const group = this.byType.get(type);
+    if (!group) return [];
+    if (!this.sorted.has(type)) {
+      group.sort(compareSites);
+      this.sorted.add(type);
+    }
+    return group;
+  }
+}
+
+export function compareSites(a: Site, b: Site): number {
+  return b.count - a.count || siteRank(a) - siteRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function siteRank(site: Site): number {
+  if (site.userCode) return site.kind === 'blocked' ? 0 : 1;
+  return 2;
+}
+
+/** '↑', '↓' or '→' comparing a count with the one some samples ago. */
+export function trendArrow(now: number, before: number): string {
+  return now > before ? '↑' : now < before ? '↓' : '→';
+}
+
+/** The sample `lookback` samples before the latest (or the oldest there is); undefined with fewer than two. */
+export function sampleBack(samples: readonly CountSample[], lookback = 5): CountSample | undefined {
+  if (samples.length < 2) return undefined;
+  return samples[Math.max(0, samples.length - 1 - lookback)];
+}
+
+/** A frame that can be a file on disk (not `node:` internals, not unknown). */
+export function isSourceFrame(frame: Frame): boolean {
+  return frame.file !== '' && !frame.file.startsWith('node:') && frame.line > 0 && (frame.file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(frame.file) || frame.file.startsWith('\\\\'));
+}
+
+function liveCounts(target: TreeTarget): Record<string, number> {
+  const latest = target.samples[target.samples.length - 1];
+  if (latest) {
+    // Types the sites know but this poll does not (already gone) are listed at 0.
+    const counts = { ...latest.counts };
+    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] ??= 0;
+    return counts;
+  }
+  return { ...(target.latestSites?.totals ?? {}) };
+}
+
+function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
+  const { example, site } = node;
+  const what = site.type === 'PROMISE' ? `promise #${example.id}` : `async id ${example.id}`;
+  return {
+    id: `${siteNodeId(node.source, site)}/example:${example.id}`,
+    label: what,
+    description: `${formatDuration(example.ageMs)} old`,
+    tooltip: [`${site.type} ${what}, ${formatDuration(example.ageMs)} old`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
+    icon: 'example',
+    collapsible: 'none',
+    contextValue: 'example',
+  };
+}
+
+function typeId(source: SiteSource, type: string): string {
+  return `${source.from === 'target' ? `target:${source.targetId}` : `snapshot:${source.snapshotId}`}/type:${type}`;
+}
+
+function siteNodeId(source: SiteSource, site: Site): string {
+  return `${typeId(source, site.type)}/site:${site.id}`;
+}
+
+function shortLocation(frame: Frame): string {
+  if (!frame.file) return '<unknown>';
+  const name = frame.file.startsWith('node:') ? frame.file : frame.file.slice(Math.max(frame.file.lastIndexOf('/'), frame.file.lastIndexOf('\\')) + 1);
+  return frame.line > 0 ? `${name}:${frame.line}` : name;
+}
+
+function functionName(frame: Frame): string {
+  return frame.function || '<anonymous>';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function identity(text: string): string {
+  return text;
+}

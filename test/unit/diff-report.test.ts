@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diffSnapshots } from '../../src/core/diff';
+import { buildDiffReport, frameForRequest, type ReportSnapshot } from '../../src/extension/report/report-model';
+import { escapeHtml, renderReportHtml } from '../../src/extension/report/report-html';
+import { parseReportMessage } from '../../src/extension/report/report-protocol';
+import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/snapshots/command-arguments';
+import { frame, site, snapshot } from './core-test-data';
+
+const workers = (count: number) =>
+  site({ kind: 'blocked', at: frame('src/workers.ts', 41, 20, 'runWorker'), count, stack: [frame('src/workers.ts', 41, 20, 'runWorker'), frame('node:events', 524, 28, 'emit')] });
+const queue = (count: number) => site({ at: frame('src/queue.ts', 30, 16, 'next'), count });
+const timer = (count: number) => site({ type: 'Timeout', at: frame('src/poll.ts', 3, 5, 'startPolling'), count });
+const shrinking = (count: number) => site({ type: 'TCPWRAP', at: frame('src/client.ts', 9, 3, 'connect'), count });
+
+function pair(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): [ReportSnapshot, ReportSnapshot] {
+  return [
+    { name: '14:00:00 before', origin: 'pid 4242', snapshot: before },
+    { name: '14:01:00 after', origin: 'pid 4242', snapshot: { ...after, takenAt: '2026-11-26T14:01:00.000Z' } },
+  ];
+}
+
+test('the report lists exactly the changed sites of diffSnapshots, in its order', () => {
+  const [before, after] = pair(snapshot([queue(0), workers(0), timer(2), shrinking(5)]), snapshot([queue(100), workers(100), timer(2), shrinking(1)]));
+  const report = buildDiffReport(before, after);
+  const expected = diffSnapshots(before.snapshot, after.snapshot).sites.filter((s) => s.delta !== 0);
+  assert.deepEqual(report.rows.map((r) => [r.siteId, r.before, r.after, r.delta]), expected.map((s) => [s.id, s.before, s.after, s.delta]));
+  assert.equal(report.rows[0].location, '/srv/app/src/workers.ts:41:20', 'blocked-at user code first among equal growth');
+  assert.equal(report.rows[0].kindLabel, 'blocked at');
+  assert.equal(report.unchanged, 1);
+  assert.equal(report.top?.row.siteId, workers(0).id);
+  assert.deepEqual(report.top?.stack.map((f) => [f.location, f.internal]), [
+    ['/srv/app/src/workers.ts:41:20', false],
+    ['node:events:524:28', true],
+  ]);
+  assert.deepEqual(report.totals.map((t) => [t.type, t.delta]), [['PROMISE', 200], ['Timeout', 0], ['TCPWRAP', -4]]);
+  assert.deepEqual(report.warnings, []);
+});
+
+test('past the limit the report says how many changed sites it left out', () => {
+  const many = (n: number) => Array.from({ length: 30 }, (_, i) => site({ at: frame(`src/f${i}.ts`, 1, 1, 'f'), count: n * (i + 1) }));
+  const [before, after] = pair(snapshot(many(0)), snapshot(many(1)));
+  const report = buildDiffReport(before, after, { limit: 10 });
+  assert.equal(report.rows.length, 10);
+  assert.equal(report.hiddenChanged, 20);
+  assert.equal(report.rows[0].delta, 30);
+});
+
+test('snapshots of different processes, or in reverse order, carry a warning', () => {
+  const [before, after] = pair(snapshot([queue(1)]), snapshot([queue(2)]));
+  const other = { ...after, snapshot: { ...after.snapshot, target: { ...after.snapshot.target, pid: 99 } } };
+  assert.match(buildDiffReport(before, other).warnings.join(' '), /different processes \(pid 4242 and pid 99\)/);
+  assert.match(buildDiffReport(after, before).warnings.join(' '), /taken after/);
+});
+
+test('the page escapes everything from the snapshot and runs only its own nonce script', () => {
+  const evil = site({ kind: 'blocked', at: frame('src/<img src=x onerror=alert(1)>.ts', 7, 1, '</script><script>alert(2)</script>'), count: 5 });
+  const [before, after] = pair(snapshot([]), snapshot([evil], { label: '"><b>x' }));
+  const report = buildDiffReport({ ...before, name: '<i>before</i>' }, after, { canOpen: () => true });
+  const html = renderReportHtml(report, { cspSource: 'vscode-webview://abc', styleUri: 'vscode-webview://abc/report.css', nonce: 'bm9uY2U=' });
+  assert.doesNotMatch(html, /<img/);
+  assert.doesNotMatch(html, /<i>before/);
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;\.ts:7:1/);
+  assert.equal(html.match(/<script/g)?.length, 1);
+  assert.match(html, /<script nonce="bm9uY2U=">/);
+  assert.match(html, /content="default-src &#39;none&#39;; style-src vscode-webview:\/\/abc; script-src &#39;nonce-bm9uY2U=&#39;;"/);
+  assert.match(html, new RegExp(`data-site="${evil.id}"`));
+});
+
+test('sites whose file cannot be opened are shown without a link', () => {
+  const [before, after] = pair(snapshot([]), snapshot([workers(3)]));
+  const html = renderReportHtml(buildDiffReport(before, after, { canOpen: () => false }), { cspSource: 'x', styleUri: 'y', nonce: 'n' });
+  assert.doesNotMatch(html, /data-site=/);
+  assert.match(html, /workers\.ts:41:20/);
+});
+
+test('escapeHtml escapes the five special characters', () => {
+  assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+});
+
+test('page messages: only "open" with a site id (and a frame index) is accepted', () => {
+  assert.deepEqual(parseReportMessage({ type: 'open', siteId: 'abc' }), { type: 'open', siteId: 'abc' });
+  assert.deepEqual(parseReportMessage({ type: 'open', siteId: 'abc', frame: 2 }), { type: 'open', siteId: 'abc', frame: 2 });
+  for (const bad of [null, 'open', [], { type: 'run', siteId: 'abc' }, { type: 'open' }, { type: 'open', siteId: '' }, { type: 'open', siteId: 5 }, { type: 'open', siteId: 'a', frame: -1 }, { type: 'open', siteId: 'a', frame: 1.5 }, { type: 'open', siteId: 'a', frame: '1' }, { type: 'open', siteId: 'x'.repeat(500) }]) {
+    assert.equal(parseReportMessage(bad), undefined, JSON.stringify(bad));
+  }
+});
+
+test('an open request resolves to a frame only for sites of this diff', () => {
+  const [before, after] = pair(snapshot([]), snapshot([workers(3)]));
+  const report = buildDiffReport(before, after);
+  assert.deepEqual(frameForRequest(report, workers(0).id, undefined), workers(0).frame);
+  assert.deepEqual(frameForRequest(report, workers(0).id, 1), frame('node:events', 524, 28, 'emit'));
+  assert.equal(frameForRequest(report, workers(0).id, 9), undefined);
+  assert.equal(frameForRequest(report, 'not-a-site', undefined), undefined);
+  assert.equal(frameForRequest(report, '/etc/passwd', undefined), undefined);
+});
+
+test('command arguments: ids, tree nodes and context-menu selections', () => {
+  const source = { from: 'target' as const, targetId: 'target-2' };
+  assert.equal(targetIdOf('target-1'), 'target-1');
+  assert.equal(targetIdOf({ kind: 'target', targetId: 'target-3' }), 'target-3');
+  assert.equal(targetIdOf({ kind: 'type', source, type: 'PROMISE' }), 'target-2');
+  assert.equal(targetIdOf({ kind: 'snapshots' }), undefined);
+  assert.equal(targetIdOf(undefined), undefined);
+  assert.equal(snapshotIdOf({ kind: 'snapshot', snapshotId: 'snapshot-4' }), 'snapshot-4');
+  assert.equal(snapshotIdOf({ kind: 'type', source, type: 'PROMISE' }), undefined);
+  const a = { kind: 'snapshot', snapshotId: 'snapshot-1' };
+  const b = { kind: 'snapshot', snapshotId: 'snapshot-2' };
+  assert.deepEqual(selectedSnapshotIds(a, [a, b, { kind: 'target', targetId: 't' }]), ['snapshot-1', 'snapshot-2']);
+  assert.deepEqual(selectedSnapshotIds(a, undefined), ['snapshot-1']);
+});

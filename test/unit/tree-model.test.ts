@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CountSample, Snapshot } from '../../src/core/model';
+import { TreeModel, type LensNode, type TreeData, type TreeSnapshot, type TreeTarget } from '../../src/extension/tree/tree-model';
+import { frame, site, snapshot } from './core-test-data';
+
+function sample(t: number, counts: Record<string, number>): CountSample {
+  return { t, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+}
+
+function data(targets: TreeTarget[], snapshots: TreeSnapshot[] = []): TreeData {
+  return { targets: () => targets, snapshots: () => snapshots };
+}
+
+function target(overrides: Partial<TreeTarget> = {}): TreeTarget {
+  return { id: 'target-1', label: 'pid 4242', samples: [], latestSites: undefined, previousSites: undefined, ...overrides };
+}
+
+const labels = (model: TreeModel, nodes: LensNode[]) => nodes.map((n) => model.present(n).label);
+
+const blocked = (count: number, sampled = count) => ({ ...site({ kind: 'blocked', at: frame('src/workers.ts', 41, 20, 'runWorker'), count }), sampled });
+const created = (count: number) => site({ kind: 'created', at: frame('src/queue.ts', 30, 16, 'next'), count });
+const timer = (count: number) => site({ type: 'Timeout', at: frame('src/poll.ts', 3, 5, 'startPolling'), count });
+
+test('an empty tree has no roots (so the welcome content shows); the Snapshots section appears with the first snapshot', () => {
+  assert.deepEqual(new TreeModel(data([]), { sitesPerType: 50 }).roots(), []);
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: '14:00:00 before', origin: 'pid 4242', snapshot: snapshot([created(2)]) };
+  const model = new TreeModel(data([], [stored]), { sitesPerType: 50 });
+  assert.deepEqual(model.roots(), [{ kind: 'snapshots' }]);
+  assert.deepEqual(labels(model, model.children({ kind: 'snapshots' })), ['14:00:00 before']);
+});
+
+test('a target lists its resource types by live count, with a trend arrow against a few samples back', () => {
+  const samples = [
+    sample(1000, { PROMISE: 10, Timeout: 4, TCPWRAP: 2 }),
+    ...[2, 3, 4, 5, 6].map((s) => sample(s * 1000, { PROMISE: 10 + s * 10, Timeout: 4, TCPWRAP: 1 })),
+  ];
+  const model = new TreeModel(data([target({ samples })]), { sitesPerType: 50, trendLookback: 5 });
+  const types = model.children({ kind: 'target', targetId: 'target-1' });
+  assert.deepEqual(labels(model, types), ['PROMISE', 'Timeout', 'TCPWRAP']);
+  assert.deepEqual(
+    types.map((t) => model.present(t).description),
+    ['70 ↑', '4 →', '1 ↓'],
+  );
+  const targetItem = model.present({ kind: 'target', targetId: 'target-1' });
+  assert.match(targetItem.description!, /^75 pending ↑ · reading sites…$/);
+});
+
+test('a type lists its sites, largest first, blocked-at and created-at told apart', () => {
+  const latest = snapshot([created(100), blocked(100), timer(1)]);
+  const model = new TreeModel(data([target({ samples: [sample(1, { PROMISE: 200, Timeout: 1 })], latestSites: latest })]), { sitesPerType: 50 });
+  const sites = model.children({ kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' });
+  const shown = sites.map((s) => model.present(s));
+  // Equal counts: the blocked-at site in user code first (the line to fix).
+  assert.deepEqual(shown.map((p) => p.label), ['blocked at workers.ts:41', 'created at queue.ts:30']);
+  assert.deepEqual(shown.map((p) => p.icon), ['blocked', 'created']);
+  assert.equal(shown[0].description, 'runWorker · 100 · oldest 1.5 s');
+  assert.deepEqual(shown[0].open, frame('src/workers.ts', 41, 20, 'runWorker'));
+  assert.equal(shown[0].alarming, false, 'no previous reading, nothing is flagged yet');
+});
+
+test('a site counted from sampled stacks says it is an estimate', () => {
+  const model = new TreeModel(data([target({ latestSites: snapshot([blocked(4000, 250)]) })]), { sitesPerType: 50 });
+  const [node] = model.children({ kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' });
+  assert.match(model.present(node).description!, /~4,000 \(estimate\)/);
+});
+
+test('sites that grew since the previous light snapshot are flagged, steady ones are not', () => {
+  const previous = snapshot([blocked(40), timer(1)]);
+  const latest = snapshot([blocked(90), timer(1), created(3)]);
+  const model = new TreeModel(data([target({ previousSites: previous, latestSites: latest })]), { sitesPerType: 50 });
+  const source = { from: 'target' as const, targetId: 'target-1' };
+  const promises = model.children({ kind: 'type', source, type: 'PROMISE' }).map((n) => model.present(n));
+  assert.deepEqual(promises.map((p) => [p.label, p.alarming]), [
+    ['blocked at workers.ts:41', true],
+    ['created at queue.ts:30', true],
+  ]);
+  assert.match(promises[0].description!, /▲ growing \(\+50\)$/);
+  const [steady] = model.children({ kind: 'type', source, type: 'Timeout' }).map((n) => model.present(n));
+  assert.equal(steady.alarming, false);
+  assert.doesNotMatch(steady.description!, /growing/);
+});
+
+test('top N sites per type, then "Show more" adds N more', () => {
+  const many = Array.from({ length: 12 }, (_, i) => site({ at: frame(`src/f${i}.ts`, i + 1, 1, `f${i}`), count: 100 - i }));
+  const model = new TreeModel(data([target({ latestSites: snapshot(many) })]), { sitesPerType: 5 });
+  const typeNode: LensNode = { kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' };
+  let children = model.children(typeNode);
+  assert.equal(children.length, 6);
+  const more = children[5];
+  assert.equal(more.kind, 'more');
+  assert.equal(model.present(more).label, 'Show 5 more…');
+  assert.equal(model.present(more).description, '7 not shown');
+  assert.deepEqual(labels(model, children.slice(0, 5)), ['created at f0.ts:1', 'created at f1.ts:2', 'created at f2.ts:3', 'created at f3.ts:4', 'created at f4.ts:5']);
+
+  model.showMore(typeNode.source, 'PROMISE');
+  children = model.children(typeNode);
+  assert.equal(children.length, 11);
+  assert.equal(model.present(children[10]).label, 'Show 2 more…');
+  model.showMore(typeNode.source, 'PROMISE');
+  assert.equal(model.children(typeNode).length, 12, 'all listed, no "more" node');
+});
+
+test('a site expands to example resources and its example stack; node: frames cannot be opened', () => {
+  const s = site({ kind: 'blocked', at: frame('src/workers.ts', 41, 20, 'runWorker'), count: 3, stack: [frame('src/workers.ts', 41, 20, 'runWorker'), frame('node:events', 524, 28, 'emit')] });
+  const model = new TreeModel(data([target({ latestSites: snapshot([s]) })]), { sitesPerType: 50 });
+  const source = { from: 'target' as const, targetId: 'target-1' };
+  const [siteNode] = model.children({ kind: 'type', source, type: 'PROMISE' });
+  const children = model.children(siteNode);
+  assert.deepEqual(children.map((c) => c.kind), ['example', 'stack']);
+  assert.equal(model.present(children[0]).label, 'promise #42');
+  assert.equal(model.present(children[0]).description, '1.5 s old');
+  const frames = model.children(children[1]).map((f) => model.present(f));
+  assert.deepEqual(frames.map((f) => [f.label, f.icon, f.open?.line]), [
+    ['runWorker', 'frame', 41],
+    ['emit', 'frame-internal', undefined],
+  ]);
+});
+
+test('a type with no site yet says why (resources alive before the agent came)', () => {
+  const latest: Snapshot = { ...snapshot([]), baseline: { TCPSERVERWRAP: 1 }, totals: { TCPSERVERWRAP: 1 } };
+  const model = new TreeModel(data([target({ samples: [sample(1, { TCPSERVERWRAP: 1 })], latestSites: latest })]), { sitesPerType: 50 });
+  const [typeNode] = model.children({ kind: 'target', targetId: 'target-1' });
+  const [note] = model.children(typeNode);
+  assert.equal(model.present(note).label, 'No site known: 1 already alive when the agent attached.');
+});
+
+test('a stored snapshot lists its types from its totals and its sites under them', () => {
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: '14:00:00 after', origin: 'pid 4242', snapshot: snapshot([blocked(100), timer(2)]) };
+  const model = new TreeModel(data([], [stored]), { sitesPerType: 50 });
+  const snapNode: LensNode = { kind: 'snapshot', snapshotId: 'snapshot-1' };
+  assert.equal(model.present(snapNode).description, 'pid 4242 · 102 pending · 2 sites');
+  assert.equal(model.present(snapNode).contextValue, 'snapshot');
+  const types = model.children(snapNode);
+  assert.deepEqual(labels(model, types), ['PROMISE', 'Timeout']);
+  assert.deepEqual(labels(model, model.children(types[0])), ['blocked at workers.ts:41']);
+});
+
+test('10,000 sites: a type materialises only the shown sites, and ids stay unique', () => {
+  const sites = Array.from({ length: 10_000 }, (_, i) => site({ type: i % 2 ? 'PROMISE' : 'Timeout', at: frame(`src/m${i % 97}.ts`, i + 1, 1, `f${i}`), count: (i * 7919) % 1000 }));
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: 'big', origin: 'pid 1', snapshot: snapshot(sites) };
+  const model = new TreeModel(data([], [stored]), { sitesPerType: 50 });
+  const [snapshots] = model.roots();
+  const [snap] = model.children(snapshots);
+  const types = model.children(snap);
+  const promises = model.children(types.find((t) => model.present(t).label === 'PROMISE')!);
+  assert.equal(promises.length, 51);
+  const counts = promises.slice(0, 50).map((n) => (n.kind === 'site' ? n.site.count : -1));
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'largest first');
+  assert.equal(counts[0], Math.max(...sites.filter((s) => s.type === 'PROMISE').map((s) => s.count)));
+  assert.equal(model.present(promises[50]).description, '4,950 not shown');
+  const ids = promises.map((n) => model.present(n).id);
+  assert.equal(new Set(ids).size, ids.length);
+});
