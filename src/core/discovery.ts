@@ -60,7 +60,7 @@ export async function findNodeTarget(host: string, port: number, timeoutMs = DEF
 function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return new Promise((resolve, reject) => {
-    const request = http.get({ host, port, path, timeout: timeoutMs, headers: { host: `localhost:${port}` } }, (response) => {
+    const request = http.get({ host, port, path, timeout: timeoutMs }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {

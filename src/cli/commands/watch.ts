@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_USAGE } from '../cli-error';
-import { attachFromOptions, attachHelp, attachOptions } from '../connect';
+import type { Session } from '../../core/session';
+import { attachFromOptions, attachHelp, attachOptions, type AttachValues } from '../connect';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
@@ -14,7 +15,10 @@ ${attachHelp}
   --interval <ms>         poll interval (default 1000)
   --sites-every <ms>      how often sites are re-read (default 5000)
   --duration <s>          stop after s seconds (default: until Ctrl-C)
-  --top <n>               growing sites shown (default 10)`;
+  --top <n>               growing sites shown (default 10)
+  --reconnect             when the target goes away (a restart, nodemon style), wait for it at the
+                          same address and attach again
+  --reconnect-timeout <s> how long to wait for it to come back (default 60)`;
 
 export const liveOptions = {
   interval: { type: 'string' },
@@ -33,15 +37,41 @@ export function liveViewOptions(values: { interval?: string; 'sites-every'?: str
 }
 
 export async function watchCommand(args: string[], io: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...attachOptions, ...liveOptions }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { ...attachOptions, ...liveOptions, reconnect: { type: 'boolean', default: false }, 'reconnect-timeout': { type: 'string' } },
+    strict: true,
+  });
   const options = liveViewOptions(values);
-  const session = await attachFromOptions(values, 'watch');
-  const result = await runLiveView(session, io, options);
-  if (result.targetEnded) {
+  const reconnectMs = (positiveInt(values['reconnect-timeout'], '--reconnect-timeout') ?? 60) * 1000;
+  let session = await attachFromOptions(values, 'watch');
+  for (;;) {
+    const result = await runLiveView(session, io, options);
+    if (!result.targetEnded) break;
     io.err(result.reason);
-    return EXIT_USAGE;
+    if (!values.reconnect) return EXIT_USAGE;
+    io.err(`Waiting up to ${reconnectMs / 1000} s for a target at ${values.target} ...`);
+    const next = await reattach(values, reconnectMs);
+    if (!next) {
+      io.err('No target came back: giving up.');
+      return EXIT_USAGE;
+    }
+    session = next;
+    io.err(`Reconnected to pid ${session.info.pid}.`);
   }
   await session.detach();
   io.err('Detached: the agent was removed from the target.');
   return EXIT_OK;
+}
+
+async function reattach(values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      return await attachFromOptions({ ...values, 'no-open-inspector': true }, 'watch');
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return undefined;
 }
