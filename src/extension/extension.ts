@@ -7,6 +7,7 @@ import { registerAttachCommands } from './attach/attach-commands';
 import { registerTreeView } from './tree/register-tree';
 import type { LensTreeProvider } from './tree/lens-tree-provider';
 import { registerSnapshotCommands } from './snapshots/register-snapshot-commands';
+import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -17,6 +18,8 @@ export interface LensContext {
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
+  /** Notifications about newly growing sites. */
+  growthNotices: GrowthNotices;
   /** The Async Resources tree's data provider (both views share it). */
   tree: LensTreeProvider;
 };
@@ -32,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerAttachCommands(lens);
   const tree = registerTreeView(lens);
   registerSnapshotCommands(lens);
+  const growthNotices = registerGrowthNotifications(lens);
 
-  return { targets, snapshots, tree };
+  return { targets, snapshots, growthNotices, tree };
 }
 
 export function deactivate(): void {}
