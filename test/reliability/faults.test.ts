@@ -161,4 +161,55 @@ describe('faults', () => {
     assert.ok(afterDetach.emits > before.emits, 'process.emit wrapper still called');
     assert.ok(during.promisesConstructed >= before.promisesConstructed + 20, 'their Promise subclass still used');
   });
+
+  test('SIGKILL during a snapshot ends the session with a clear reason, nothing hangs', async () => {
+    const target = await startFixture('queue-workers');
+    cleanups.push(() => target.stop());
+    const session = await Session.attach(target.inspectorUrl, { callTimeoutMs: 5000 });
+    await driveLoad(target.port, { requests: 200, concurrency: 10 });
+    const ended = new Promise<string>((r) => session.once('end', r));
+    const snapshot = session.snapshot().then(
+      () => 'completed',
+      (error: Error) => error.message,
+    );
+    target.child.kill('SIGKILL');
+    // It may finish just before the kill lands, or fail with a clear error: never hang.
+    assert.match(await snapshot, /completed|no longer connected|is gone|closed|exited/);
+    assert.match(await ended, /is gone/);
+    assert.equal(session.isEnded, true);
+    await assert.rejects(session.poll(), /no longer connected/);
+  });
+
+  test('attach and detach twenty times: one hook, no growth in the target', async () => {
+    const target = await startFixture('unreceived-send');
+    cleanups.push(() => target.stop());
+    const probe = await InspectorConnection.open(target.inspectorUrl);
+    cleanups.push(() => probe.close());
+    const evaluate = async (expression: string) =>
+      ((await probe.main.send('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true })) as { result: { value: any } }).result.value;
+    const measure = async () => {
+      await probe.main.send('HeapProfiler.collectGarbage');
+      return evaluate(`({ heap: process.memoryUsage().heapUsed, resources: process.getActiveResourcesInfo().length })`);
+    };
+    const cycle = async () => {
+      const session = await Session.attach(target.inspectorUrl);
+      await session.poll();
+      await session.snapshot();
+      await session.detach();
+    };
+    await cycle();
+    const first = await measure();
+    for (let i = 0; i < 20; i++) await cycle();
+    const last = await measure();
+    assert.equal(last.resources, first.resources, 'no handles left behind');
+    assert.ok(last.heap - first.heap < 2_000_000, `heap grew by ${last.heap - first.heap} bytes over 20 cycles`);
+    // Exactly one hook: 100 promises made on purpose are counted 100 times, not 100 x hooks.
+    const session = await Session.attach(target.inspectorUrl);
+    const before = (await session.snapshot({ collectGarbage: false })).stats.created.PROMISE ?? 0;
+    await evaluate(`globalThis.__kept = Array.from({ length: 100 }, () => new Promise(() => {})); 0`);
+    const after = (await session.snapshot({ collectGarbage: false })).stats.created.PROMISE ?? 0;
+    assert.equal(after - before, 100);
+    await session.detach();
+    await evaluate('delete globalThis.__kept');
+  });
 });
