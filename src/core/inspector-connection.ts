@@ -20,7 +20,9 @@ export interface WorkerAttached {
 }
 
 /**
- * Events: 'disconnect' (reason: string), 'worker' (WorkerAttached), 'worker-gone' (sessionId).
+ * Events: 'disconnect' (reason: string), 'worker' (WorkerAttached), 'worker-gone' (sessionId),
+ * 'event' (method: string, params: object) for every CDP event of the main thread (front ends
+ * use it e.g. for a debugger proxy's Debugger.paused/resumed).
  */
 export class InspectorConnection extends EventEmitter {
   readonly main: CdpChannel;
@@ -86,6 +88,7 @@ export class InspectorConnection extends EventEmitter {
 
   private onEvent(message: CDP.EventMessage): void {
     const params = message.params as Record<string, any>;
+    this.emit('event', message.method, params);
     if (message.method === 'NodeWorker.attachedToWorker') {
       const sessionId = params.sessionId as string;
       const table = new WorkerCallTable(sessionId, (text) => this.call('NodeWorker.sendMessageToWorker', { sessionId, message: text }));

@@ -7,7 +7,8 @@ import { registerAttachCommands } from './attach/attach-commands';
 import { registerTreeView } from './tree/register-tree';
 import type { LensTreeProvider } from './tree/lens-tree-provider';
 import { registerSnapshotCommands } from './snapshots/register-snapshot-commands';
-import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
+import { registerDebugIntegration } from './debug/debug-watcher';
+import { registerStatusBar } from './status/status-bar';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -18,8 +19,6 @@ export interface LensContext {
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
-  /** Notifications about newly growing sites. */
-  growthNotices: GrowthNotices;
   /** The Async Resources tree's data provider (both views share it). */
   tree: LensTreeProvider;
 };
@@ -35,9 +34,10 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerAttachCommands(lens);
   const tree = registerTreeView(lens);
   registerSnapshotCommands(lens);
-  const growthNotices = registerGrowthNotifications(lens);
+  registerDebugIntegration(lens);
+  registerStatusBar(lens);
 
-  return { targets, snapshots, growthNotices, tree };
+  return { targets, snapshots, tree };
 }
 
 export function deactivate(): void {}

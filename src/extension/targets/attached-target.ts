@@ -35,6 +35,10 @@ export class AttachedTarget implements vscode.Disposable {
 
   private sitesTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  private paused = false;
+  private readonly pauseEmitter = new vscode.EventEmitter<boolean>();
+  /** The target paused in (true) or resumed from (false) a debugger. */
+  readonly onDidChangePaused = this.pauseEmitter.event;
 
   constructor(
     readonly id: string,
@@ -72,6 +76,19 @@ export class AttachedTarget implements vscode.Disposable {
     return this.growth.growingTypes;
   }
 
+  /** True while a debugger holds the target paused: polls and site reads wait. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Called by the debug integration: a call sent while a pause is pending could hang with it. */
+  setPaused(paused: boolean): void {
+    if (this.ended || paused === this.paused) return;
+    this.paused = paused;
+    this.session.setPaused(paused);
+    this.pauseEmitter.fire(paused);
+  }
+
   start(pollIntervalMs: number): void {
     this.session.startPolling(pollIntervalMs);
     this.scheduleSites(0);
@@ -87,7 +104,7 @@ export class AttachedTarget implements vscode.Disposable {
    * collectGarbage, a full GC runs first (growth detection asks for that to confirm a suspect).
    */
   async refreshSites(collectGarbage = false): Promise<Snapshot | undefined> {
-    if (this.ended) return undefined;
+    if (this.ended || this.paused) return undefined;
     try {
       const snapshot = await this.session.snapshot({ collectGarbage });
       this.acceptSites(snapshot, collectGarbage);
@@ -132,6 +149,7 @@ export class AttachedTarget implements vscode.Disposable {
     this.sampleEmitter.dispose();
     this.sitesEmitter.dispose();
     this.growthEmitter.dispose();
+    this.pauseEmitter.dispose();
     this.endEmitter.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // listen to its events; only the attach flows add targets.
 import * as vscode from 'vscode';
 import { resolveInspectorUrl } from '../../core/discovery';
+import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
 import { parseTargetAddress } from '../../core/target-address';
 import { readSettings, sessionOptions } from '../settings';
@@ -15,6 +16,12 @@ export interface AttachRequest {
   label?: string;
   /** May send SIGUSR1 to a pid whose inspector is closed (the user agreed). */
   openInspector?: boolean;
+  /**
+   * Track worker threads through the NodeWorker domain (default true). False over a debugger's
+   * CDP proxy: NodeWorker.enable would reach the debugger's own session (the debugger reports
+   * workers as sessions of their own).
+   */
+  workers?: boolean;
 }
 
 export class TargetRegistry implements vscode.Disposable {
@@ -40,7 +47,13 @@ export class TargetRegistry implements vscode.Disposable {
       allowRemote: settings.allowRemoteInspector,
       openInspector: request.openInspector ?? false,
     });
-    const session = await Session.attach(url, sessionOptions(settings));
+    const session = await Session.attach(url, { ...sessionOptions(settings), workers: request.workers ?? true });
+    const twin = this.list().find((t) => t.pid === session.info.pid && t.session.info.threadId === session.info.threadId);
+    if (twin) {
+      // One agent per thread: a second session would remove it for both on detach. Keep the agent.
+      await session.disconnect();
+      throw new LensError('bad-target', `Process ${session.info.pid} is already attached as "${twin.label}".`);
+    }
     const id = `target-${this.nextId++}`;
     const label = request.label ?? `pid ${session.info.pid}`;
     const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, this.log);
