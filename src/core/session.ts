@@ -115,6 +115,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   async poll(): Promise<CountSample> {
+    this.assertLive();
     const answers = await Promise.allSettled([...this.threads.values()].map((t) => t.agent.poll(this.callTimeoutMs)));
     if (answers[0]?.status === 'rejected') throw answers[0].reason;
     const counts: Record<string, number> = {};
@@ -138,6 +139,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   async snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    this.assertLive();
     await this.workersReady();
     const threads = [...this.threads.values()];
     if (options.collectGarbage !== false) {
@@ -173,6 +175,10 @@ export class Session extends EventEmitter<SessionEvents> {
     await Promise.all([...this.threads.values()].map((t) => t.agent.detach(this.callTimeoutMs).catch(() => false)));
     await this.connection.close();
     this.finish('detached');
+  }
+
+  private assertLive(): void {
+    if (this.ended) throw new LensError('target-gone', 'The target is no longer connected (the session ended). Attach again.');
   }
 
   private async addWorker(worker: WorkerAttached): Promise<void> {
