@@ -10,8 +10,8 @@ export interface TrackedResource {
   /** How many resources this sample stands for (1 / sampling probability). */
   weight: number;
   site: Site;
-  /** Promises only: their liveness is checked through this (they have no destroy event). */
-  ref?: WeakRef<object>;
+  /** The resource itself, held weakly: collected means finished (see liveness.ts). */
+  ref: WeakRef<object>;
 }
 
 export interface Site {
@@ -75,6 +75,11 @@ export class SiteTable {
 
   all(): IterableIterator<Site> {
     return this.sites.values();
+  }
+
+  /** Every live record, site by site. Safe to resume later: Map and Set iterators follow changes. */
+  *records(): Generator<TrackedResource, void, undefined> {
+    for (const site of this.sites.values()) yield* site.live;
   }
 
   clear(): void {

@@ -1,15 +1,19 @@
-// The hooks that run inside the target. Every resource is counted exactly; stacks are captured
-// within a budget (see Sampler). Hooks never throw: an exception in an async hook kills the process.
+// The hooks that run inside the target, and what poll() and snapshot() answer. Promises are
+// counted exactly; other resources through their samples (resource-tracker.ts); stacks are
+// captured within a budget (sampler.ts). Hooks never throw: an exception in an async hook kills
+// the process.
+import { installHooks } from './hooks';
+import { Liveness } from './liveness';
+import { PROMISE, PromiseTracker } from './promise-tracker';
 import type { AgentConfig, AgentCounts, AgentSnapshot } from './protocol';
-import { Sampler } from './sampler';
-import { SiteTable, type Site, type TrackedResource } from './sites';
-import { captureCallSites, fileOf, isNoise, isUserFile, toFrame, toFrames } from './stacks';
+import { Recorder } from './recorder';
+import { ResourceTracker } from './resource-tracker';
+import type { TrackedResource } from './sites';
 import type * as AsyncHooks from 'node:async_hooks';
 import type * as V8 from 'node:v8';
 
-const PROMISE = 'PROMISE';
-/** Extra frames captured beyond stackDepth, to get past node:internal frames to user code. */
-const EXTRA_FRAMES = 12;
+/** Records whose liveness a poll checks; a snapshot checks all of them. Bounds a poll's cost. */
+const RECORDS_CHECKED_PER_POLL = 2000;
 
 export interface Builtins {
   asyncHooks: typeof AsyncHooks;
@@ -24,201 +28,85 @@ export interface Tracker {
 }
 
 export function startTracker(config: AgentConfig, builtins: Builtins, threadId: number): Tracker {
-  const sites = new SiteTable(config);
+  const recorder = new Recorder(config);
   const baseline = activeResourceBaseline();
-  const dropped: Record<string, number> = Object.create(null);
-  let tracked = 0;
+  const promises = new PromiseTracker(recorder);
+  const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
+  const resources = new ResourceTracker(recorder, new Liveness(providers));
+  const executionAsyncId = builtins.asyncHooks.executionAsyncId;
+  let promisesThroughAsyncHooks = false;
+  let promiseInitsSeen = 0;
 
-  // --- promises: V8 promise hooks (no destroy event; liveness by settle, or WeakRef for garbage)
-  const promiseSampler = new Sampler(config);
-  const promiseRecords = new WeakMap<object, TrackedResource>();
-  /** Sampled result promises of async function calls (tasks). */
-  const taskPromises = new WeakSet<object>();
-  let promisesSettled = 0;
-  let promisesCollected = 0;
-
-  function onPromiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-    if (!promiseSampler.next()) return;
+  function onInit(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     try {
-      samplePromise(promise, parent);
+      if (type !== PROMISE) resources.onInit(asyncId, type, triggerAsyncId, resource, onInit);
+      else {
+        promiseInitsSeen++;
+        if (promisesThroughAsyncHooks) promises.onAsyncHookInit(asyncId, triggerAsyncId, resource, executionAsyncId, onInit);
+      }
     } catch {
       // Never into user code.
     }
   }
 
-  function samplePromise(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-    const weight = promiseSampler.takeSample();
-    if (tracked >= config.maxTrackedResources) {
-      dropped[PROMISE] = (dropped[PROMISE] ?? 0) + weight;
-      promiseSampler.thin();
-      return;
-    }
-    const callSites = captureCallSites(config.stackDepth + EXTRA_FRAMES, onPromiseInit);
-    let top = 0;
-    while (top < callSites.length && isNoise(fileOf(callSites[top]))) top++;
-    if (top >= callSites.length) return;
-    const topFile = fileOf(callSites[top]);
-    // A native frame on top (new Promise, then, all, ...) means an ordinary creation. A JS frame on
-    // top with a parent is an `await` (V8 makes a throwaway promise there): the task is blocked at
-    // that line. A JS frame without a parent is an async function's own result promise: its task
-    // is counted once, where it is blocked, so it gets no site of its own; nor do promises derived
-    // from it.
-    let kind: Site['kind'] = 'created';
-    if (topFile !== '') {
-      if (parent === undefined) {
-        taskPromises.add(promise);
+  function check(record: TrackedResource): void {
+    if (record.site.type === PROMISE) promises.check(record);
+    else resources.check(record);
+  }
+
+  let sweep: Iterator<TrackedResource> | undefined;
+  /** Checks up to `budget` records, resuming where the last sweep stopped. */
+  function sweepSome(budget: number): void {
+    for (let n = 0; n < budget; n++) {
+      sweep ??= recorder.sites.records();
+      const next = sweep.next();
+      if (next.done) {
+        sweep = undefined;
         return;
       }
-      if (isUserFile(topFile, config.nodeModulesAsSites)) kind = 'blocked';
-    } else if (parent !== undefined && taskPromises.has(parent)) {
-      // `task().catch(...)`, `task().then(...)`: part of the task's chain, counted where it blocks.
-      return;
-    }
-    const site = internSite(kind, PROMISE, callSites, top);
-    if (!site) return;
-    const record: TrackedResource = {
-      id: promiseSampler.seen,
-      triggerId: parent ? (promiseRecords.get(parent)?.id ?? 0) : 0,
-      createdAt: performance.now(),
-      weight,
-      site,
-      ref: new WeakRef(promise),
-    };
-    promiseRecords.set(promise, record);
-    site.live.add(record);
-    tracked++;
-  }
-
-  function onPromiseSettled(promise: Promise<unknown>): void {
-    promisesSettled++;
-    if (tracked === 0) return;
-    const record = promiseRecords.get(promise);
-    if (record === undefined) return;
-    promiseRecords.delete(promise);
-    untrack(record);
-  }
-
-  // --- everything else: async_hooks, with exact liveness from destroy
-  const samplers = new Map<string, Sampler>();
-  const liveCounts: Record<string, number> = Object.create(null);
-  /** asyncId -> its record when sampled, else just its type. */
-  const liveResources = new Map<number, TrackedResource | string>();
-
-  function onInit(asyncId: number, type: string, triggerAsyncId: number): void {
-    if (type === PROMISE) return;
-    try {
-      let sampler = samplers.get(type);
-      if (sampler === undefined) samplers.set(type, (sampler = new Sampler(config)));
-      liveCounts[type] = (liveCounts[type] ?? 0) + 1;
-      const record = sampler.next() ? sampleResource(sampler, asyncId, type, triggerAsyncId) : undefined;
-      liveResources.set(asyncId, record ?? type);
-    } catch {
-      // Never into user code.
+      check(next.value);
     }
   }
 
-  function sampleResource(sampler: Sampler, asyncId: number, type: string, triggerId: number): TrackedResource | undefined {
-    const weight = sampler.takeSample();
-    if (tracked >= config.maxTrackedResources) {
-      dropped[type] = (dropped[type] ?? 0) + weight;
-      sampler.thin();
-      return undefined;
-    }
-    const callSites = captureCallSites(config.stackDepth + EXTRA_FRAMES, onInit);
-    let top = 0;
-    while (top < callSites.length && isNoise(fileOf(callSites[top]))) top++;
-    const site = internSite('created', type, callSites, top);
-    if (!site) return undefined;
-    const record: TrackedResource = { id: asyncId, triggerId, createdAt: performance.now(), weight, site };
-    site.live.add(record);
-    tracked++;
-    return record;
-  }
-
-  function onDestroy(asyncId: number): void {
-    try {
-      const entry = liveResources.get(asyncId);
-      if (entry === undefined) return;
-      liveResources.delete(asyncId);
-      const type = typeof entry === 'string' ? entry : entry.site.type;
-      liveCounts[type]--;
-      if (typeof entry !== 'string') untrack(entry);
-    } catch {
-      // Never into user code.
-    }
-  }
-
-  // --- shared
-  function internSite(kind: Site['kind'], type: string, callSites: NodeJS.CallSite[], top: number): Site | undefined {
-    let at = -1;
-    if (kind === 'blocked') at = top;
-    else {
-      for (let i = top; i < callSites.length && at < 0; i++) {
-        if (isUserFile(fileOf(callSites[i]), config.nodeModulesAsSites)) at = i;
-      }
-    }
-    const userCode = at >= 0;
-    if (at < 0) {
-      // No user frame: fall back to the first frame that has a file at all.
-      at = top;
-      for (let i = top; i < callSites.length; i++) {
-        if (fileOf(callSites[i]) !== '') {
-          at = i;
-          break;
-        }
-      }
-    }
-    if (at >= callSites.length) return undefined;
-    return sites.intern(kind, type, toFrame(callSites[at]), userCode, () => toFrames(callSites.slice(top), config.stackDepth));
-  }
-
-  function untrack(record: TrackedResource): void {
-    if (record.site.live.delete(record)) tracked--;
-  }
-
-  /** Promises that became garbage without settling are not pending any more: forget them. */
-  function sweepCollectedPromises(): void {
-    for (const site of sites.all()) {
-      if (site.type !== PROMISE) continue;
-      for (const record of site.live) {
-        if (record.ref?.deref() === undefined) {
-          promisesCollected += record.weight;
-          untrack(record);
-        }
-      }
-    }
+  function sweepAll(): void {
+    sweep = undefined;
+    for (const record of recorder.sites.records()) check(record);
   }
 
   function counts(): Record<string, number> {
     const out: Record<string, number> = Object.create(null);
-    for (const type in liveCounts) if (liveCounts[type] > 0) out[type] = liveCounts[type];
-    // Promises created before attach may settle after it: clamp instead of going negative.
-    const pending = Math.round(promiseSampler.seen - promisesSettled - promisesCollected);
+    resources.counts(out);
+    const pending = promises.pending();
     if (pending > 0) out[PROMISE] = pending;
     return out;
   }
 
   function refreshSamplers(): void {
-    promiseSampler.refresh();
-    for (const sampler of samplers.values()) sampler.refresh();
+    promises.sampler.refresh();
+    for (const sampler of resources.samplers.values()) sampler.refresh();
   }
 
-  const stopPromiseHook = builtins.v8.promiseHooks.createHook({ init: onPromiseInit, settled: onPromiseSettled });
-  const asyncHook = builtins.asyncHooks.createHook({ init: onInit, destroy: onDestroy });
-  asyncHook.enable();
+  const hooks = installHooks(builtins.asyncHooks, builtins.v8, {
+    init: onInit,
+    promiseInit: promises.onInit,
+    promiseSettled: promises.onSettled,
+    promiseInitsSeen: () => promiseInitsSeen,
+  });
+  promisesThroughAsyncHooks = hooks.promisesThroughAsyncHooks;
 
   return {
     config,
     poll() {
       refreshSamplers();
+      sweepSome(RECORDS_CHECKED_PER_POLL);
       return { t: Date.now(), threadId, counts: counts() };
     },
     snapshot() {
       refreshSamplers();
-      sweepCollectedPromises();
-      const created: Record<string, number> = { [PROMISE]: promiseSampler.seen };
-      const samplingRate: Record<string, number> = { [PROMISE]: promiseSampler.probability };
-      for (const [type, sampler] of samplers) {
+      sweepAll();
+      const created: Record<string, number> = { [PROMISE]: promises.sampler.seen };
+      const samplingRate: Record<string, number> = { [PROMISE]: promises.sampler.probability };
+      for (const [type, sampler] of resources.samplers) {
         created[type] = sampler.seen;
         samplingRate[type] = sampler.probability;
       }
@@ -227,19 +115,19 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         threadId,
         counts: counts(),
         baseline,
-        sites: sites.report(performance.now()),
+        sites: recorder.sites.report(performance.now()),
         created,
-        dropped: { ...dropped },
-        droppedSites: sites.droppedSites,
+        dropped: { ...recorder.dropped },
+        droppedSites: recorder.sites.droppedSites,
         samplingRate,
       };
     },
     stop() {
-      stopPromiseHook();
-      asyncHook.disable();
-      sites.clear();
-      liveResources.clear();
-      tracked = 0;
+      hooks.stop();
+      resources.stop();
+      promises.clear();
+      recorder.clear();
+      sweep = undefined;
     },
   };
 }
