@@ -65,20 +65,34 @@ test('a site counted from sampled stacks says it is an estimate', () => {
   assert.match(model.present(node).description!, /~4,000 \(estimate\)/);
 });
 
-test('sites that grew since the previous light snapshot are flagged, steady ones are not', () => {
+test('sites and types the growth detector flags are marked with their rate; the others are not', () => {
   const previous = snapshot([blocked(40), timer(1)]);
   const latest = snapshot([blocked(90), timer(1), created(3)]);
-  const model = new TreeModel(data([target({ previousSites: previous, latestSites: latest })]), { sitesPerType: 50 });
+  const growingSites = [{ siteId: blocked(0).id, rateText: '+30.0 pending per minute', reason: 'floor rose from 3 by 40 (z 3.1)' }];
+  const growingTypes = [{ type: 'PROMISE', rateText: '+31.0 pending per minute', reason: 'floor rose from 5 by 41 (z 3.0)' }];
+  const samples = [sample(1, { PROMISE: 50, Timeout: 1 }), sample(2, { PROMISE: 93, Timeout: 1 })];
+  const model = new TreeModel(data([target({ samples, previousSites: previous, latestSites: latest, growingSites, growingTypes })]), { sitesPerType: 50 });
   const source = { from: 'target' as const, targetId: 'target-1' };
+
+  const [promiseType, timerType] = model.children({ kind: 'target', targetId: 'target-1' }).map((n) => model.present(n));
+  assert.equal(promiseType.description, '93 ↑ · ▲ growing +31.0 pending per minute');
+  assert.equal(promiseType.alarming, true);
+  assert.equal(timerType.alarming, false);
+
   const promises = model.children({ kind: 'type', source, type: 'PROMISE' }).map((n) => model.present(n));
   assert.deepEqual(promises.map((p) => [p.label, p.alarming]), [
     ['blocked at workers.ts:41', true],
-    ['created at queue.ts:30', true],
+    // New since the previous reading, but the detector has not judged it growing.
+    ['created at queue.ts:30', false],
   ]);
-  assert.match(promises[0].description!, /▲ growing \(\+50\)$/);
+  assert.match(promises[0].description!, /▲ growing \+30\.0 pending per minute$/);
+  assert.ok(promises[0].tooltip!.includes('Keeps growing: +30.0 pending per minute; floor rose from 3 by 40 (z 3.1).'));
+  assert.ok(promises[0].tooltip!.includes('+50 since the previous reading.'));
+  assert.ok(promises[1].tooltip!.includes('+3 since the previous reading.'));
   const [steady] = model.children({ kind: 'type', source, type: 'Timeout' }).map((n) => model.present(n));
   assert.equal(steady.alarming, false);
   assert.doesNotMatch(steady.description!, /growing/);
+  assert.ok(!steady.tooltip!.some((line) => line.includes('since the previous reading')));
 });
 
 test('top N sites per type, then "Show more" adds N more', () => {

@@ -101,7 +101,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
     this.changeEmitter.dispose();
   }
 
-  /** Listens to each attached target's samples and site readings. */
+  /** Listens to each attached target's samples, site readings and growth verdicts. */
   private followTargets(): void {
     const current = new Set(this.targets.list().map((t) => t.id));
     for (const [id, listeners] of this.targetListeners) {
@@ -111,7 +111,11 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
     }
     for (const target of this.targets.list()) {
       if (this.targetListeners.has(target.id)) continue;
-      this.targetListeners.set(target.id, [target.onDidSample(() => this.refreshSoon()), target.onDidUpdateSites(() => this.refreshSoon())]);
+      this.targetListeners.set(target.id, [
+        target.onDidSample(() => this.refreshSoon()),
+        target.onDidUpdateSites(() => this.refreshSoon()),
+        target.onDidChangeGrowth(() => this.refreshSoon()),
+      ]);
     }
   }
 }
@@ -124,5 +128,7 @@ function toTreeTarget(target: ReturnType<TargetRegistry['list']>[number]): TreeT
     samples: target.samples,
     latestSites: target.latestSites,
     previousSites: target.previousSites,
+    growingSites: target.growingSites,
+    growingTypes: target.growingTypes,
   };
 }

@@ -7,7 +7,6 @@
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
 import { formatCount, formatDelta, formatDuration } from '../../core/text-table';
-import { growingSiteIds } from './site-growth';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -18,7 +17,14 @@ export interface TreeTarget {
   samples: readonly CountSample[];
   latestSites: Snapshot | undefined;
   previousSites: Snapshot | undefined;
+  /** Sites the growth detector (src/core/growth.ts) judges growing: a floor that keeps rising, not bursts. */
+  growingSites?: readonly GrowthMark<'siteId'>[];
+  /** Resource types the growth detector judges growing. */
+  growingTypes?: readonly GrowthMark<'type'>[];
 }
+
+/** A growth verdict as the tree shows it: "+2.0 pending per minute" and why. */
+export type GrowthMark<Key extends string> = { [K in Key]: string } & { rateText: string; reason: string };
 
 export interface TreeSnapshot {
   id: string;
@@ -40,7 +46,7 @@ export type LensNode =
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
-  | { kind: 'site'; source: SiteSource; site: Site; growing: boolean; previousCount: number | undefined }
+  | { kind: 'site'; source: SiteSource; site: Site; growth: GrowthMark<'siteId'> | undefined; previousCount: number | undefined }
   | { kind: 'more'; source: SiteSource; type: string; hidden: number }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
   | { kind: 'stack'; source: SiteSource; site: Site }
@@ -69,7 +75,7 @@ export interface NodePresentation {
   /** Plain text; the provider escapes it. */
   tooltip?: string[];
   icon: NodeIcon;
-  /** Shown in a warning colour (a growing site). */
+  /** Shown in a warning colour (a growing site or type). */
   alarming?: boolean;
   collapsible: 'none' | 'collapsed' | 'expanded';
   /** For menus (`viewItem == ...`). */
@@ -92,7 +98,8 @@ const EXAMPLES_SHOWN = 5;
 
 export class TreeModel {
   private readonly indexes = new WeakMap<Snapshot, SiteIndex>();
-  private readonly growth = new WeakMap<Snapshot, { previous: Snapshot | undefined; ids: ReadonlySet<string>; previousCounts: Map<string, number> }>();
+  /** Per latest light snapshot: counts of the one before it, for "+N since the previous reading". */
+  private readonly previousCounts = new WeakMap<Snapshot, { previous: Snapshot; counts: Map<string, number> }>();
   /** Sites shown per "source/type" beyond the default, raised by "Show more". */
   private readonly shownLimits = new Map<string, number>();
 
@@ -231,12 +238,14 @@ export class TreeModel {
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
       return [{ kind: 'note', parentId: id, text }];
     }
-    const growth = source.from === 'target' ? this.growthOf(source.targetId) : undefined;
+    const target = source.from === 'target' ? this.target(source.targetId) : undefined;
+    const growing = new Map((target?.growingSites ?? []).map((g) => [g.siteId, g]));
+    const previous = target ? this.previousCountsOf(target) : undefined;
     const limit = this.limitFor(id);
     const nodes: LensNode[] = [];
     for (let i = 0; i < sites.length && i < limit; i++) {
       const site = sites[i];
-      nodes.push({ kind: 'site', source, site, growing: growth?.ids.has(site.id) ?? false, previousCount: growth?.previousCounts.get(site.id) });
+      nodes.push({ kind: 'site', source, site, growth: growing.get(site.id), previousCount: previous ? (previous.get(site.id) ?? 0) : undefined });
     }
     if (sites.length > limit) nodes.push({ kind: 'more', source, type, hidden: sites.length - limit });
     return nodes;
@@ -296,9 +305,12 @@ export class TreeModel {
     const before = then?.counts[type] ?? 0;
     const tooltip = [`${formatCount(now)} pending ${type} now`];
     if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
+    const growth = target.growingTypes?.find((g) => g.type === type);
+    if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
     const rate = target.latestSites?.stats.samplingRate[type];
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
-    return { ...base, description: then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), tooltip };
+    const description = [then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
+    return { ...base, description, tooltip, alarming: growth !== undefined };
   }
 
   private presentSite(node: Extract<LensNode, { kind: 'site' }>): NodePresentation {
@@ -307,7 +319,7 @@ export class TreeModel {
     const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
     const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
-    if (node.growing) parts.push(`▲ growing${node.previousCount !== undefined ? ` (${formatDelta(site.count - node.previousCount)})` : ''}`);
+    if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
     const where = this.where(site.frame);
     const tooltip = [
       `${capitalise(KIND_WORDS[site.kind])} ${where}`,
@@ -315,7 +327,8 @@ export class TreeModel {
       `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
     ];
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
-    if (node.growing) tooltip.push(`Growing: ${node.previousCount === undefined ? 'new since' : `${formatCount(node.previousCount)} at`} the previous reading.`);
+    if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
+    if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
     if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
     return {
@@ -324,7 +337,7 @@ export class TreeModel {
       description: parts.join(' · '),
       tooltip,
       icon: site.kind,
-      alarming: node.growing,
+      alarming: node.growth !== undefined,
       collapsible: site.examples.length > 0 || site.stack.length > 0 ? 'collapsed' : 'none',
       contextValue: site.kind === 'blocked' ? 'site-blocked' : 'site-created',
       open: isSourceFrame(site.frame) ? site.frame : undefined,
@@ -360,18 +373,17 @@ export class TreeModel {
     return source.from === 'target' ? this.target(source.targetId)?.latestSites : this.storedSnapshot(source.snapshotId)?.snapshot;
   }
 
-  private growthOf(targetId: string): { ids: ReadonlySet<string>; previousCounts: Map<string, number> } | undefined {
-    const target = this.target(targetId);
-    const latest = target?.latestSites;
-    if (!target || !latest || !target.previousSites) return undefined;
-    let cached = this.growth.get(latest);
-    if (!cached || cached.previous !== target.previousSites) {
-      const previousCounts = new Map<string, number>();
-      for (const site of target.previousSites.sites) previousCounts.set(site.id, (previousCounts.get(site.id) ?? 0) + site.count);
-      cached = { previous: target.previousSites, ids: growingSiteIds(target.previousSites, latest), previousCounts };
-      this.growth.set(latest, cached);
+  private previousCountsOf(target: TreeTarget): Map<string, number> | undefined {
+    const { latestSites: latest, previousSites: previous } = target;
+    if (!latest || !previous) return undefined;
+    let cached = this.previousCounts.get(latest);
+    if (!cached || cached.previous !== previous) {
+      const counts = new Map<string, number>();
+      for (const site of previous.sites) counts.set(site.id, (counts.get(site.id) ?? 0) + site.count);
+      cached = { previous, counts };
+      this.previousCounts.set(latest, cached);
     }
-    return cached;
+    return cached.counts;
   }
 
   private indexOf(snapshot: Snapshot): SiteIndex {
