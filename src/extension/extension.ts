@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { TargetRegistry } from './targets/target-registry';
 import { registerAttachCommands } from './attach/attach-commands';
+import { registerLiveChart } from './chart/register-chart';
+import type { LiveChartProbe } from './chart/live-chart';
+import { registerEditorMarks, type EditorMarksProbe } from './editor/register-editor-marks';
 import { registerTreeView } from './tree/register-tree';
 import type { LensTreeProvider } from './tree/lens-tree-provider';
 import { registerSnapshotCommands } from './snapshots/register-snapshot-commands';
@@ -19,6 +22,10 @@ export interface LensContext {
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
+  /** The live chart panel (its page's messages). */
+  chart: LiveChartProbe;
+  /** Gutter marks, hovers and CodeLens over sites. */
+  editorMarks: EditorMarksProbe;
   /** The Async Resources tree's data provider (both views share it). */
   tree: LensTreeProvider;
 };
@@ -32,12 +39,14 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const lens: LensContext = { extension: context, targets, snapshots, output };
 
   registerAttachCommands(lens);
+  const chart = registerLiveChart(lens);
+  const editorMarks = registerEditorMarks(lens);
   const tree = registerTreeView(lens);
   registerSnapshotCommands(lens);
   registerDebugIntegration(lens);
   registerStatusBar(lens);
 
-  return { targets, snapshots, tree };
+  return { targets, snapshots, tree, chart, editorMarks };
 }
 
 export function deactivate(): void {}

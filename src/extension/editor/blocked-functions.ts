@@ -1,0 +1,87 @@
+// Which functions of a file have blocked invocations, and on which line each is declared, for
+// the "N tasks blocked here" CodeLens. Pure (no `vscode`): the declaration is found by scanning
+// up from the blocked line for a declaration of the site's function name, which needs no
+// language server and works the same for JavaScript and TypeScript.
+import type { LineMark } from './line-marks';
+
+export interface BlockedFunction {
+  /** As the stack names it, e.g. "runWorker", "OrderService.awaitPayment". */
+  name: string;
+  /** 1-based line of the declaration. */
+  declarationLine: number;
+  /** Blocked tasks summed over the function's blocked lines. */
+  count: number;
+  /** 1-based line of its largest blocked site (where a click leads). */
+  topSiteLine: number;
+  topSiteCount: number;
+}
+
+/** Lines scanned above a blocked site for its function's declaration. */
+const MAX_SCAN_LINES = 2000;
+
+/** "async runWorker" -> "runWorker"; "OrderService.awaitPayment" -> "awaitPayment"; anonymous -> undefined. */
+export function declaredName(stackName: string): string | undefined {
+  const bare = stackName.replace(/^(?:async|new)\s+/, '');
+  const last = bare.slice(bare.lastIndexOf('.') + 1).replace(/^#/, '');
+  return /^[A-Za-z_$][\w$]*$/.test(last) && last !== 'anonymous' ? last : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Does this line declare a function or method called `name`? (Calls like `name();` do not count.) */
+export function declaresFunction(text: string, name: string): boolean {
+  const n = escapeRegExp(name);
+  // function name(  /  async function* name(
+  if (new RegExp(`\\bfunction\\b\\s*\\*?\\s*${n}\\s*[<(]`).test(text)) return true;
+  // name = async (...) =>  /  name: function  /  const name = async x =>
+  if (new RegExp(`(?:^|[^\\w$.])#?${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>)`).test(text)) return true;
+  // Method: optional modifiers, name, parameters, then a body or a continued parameter list.
+  const method = new RegExp(`^\\s*(?:(?:public|private|protected|static|override|async|readonly)\\s+)*\\*?\\s*#?${n}\\s*(?:<[^>]*>)?\\s*\\(`);
+  return method.test(text) && !/;\s*(?:\/\/.*)?$/.test(text);
+}
+
+/** The declaration line (1-based) of `name` at or above `fromLine`, or undefined. */
+export function findDeclarationLine(lineAt: (line: number) => string | undefined, fromLine: number, name: string): number | undefined {
+  for (let line = fromLine, scanned = 0; line >= 1 && scanned < MAX_SCAN_LINES; line--, scanned++) {
+    const text = lineAt(line);
+    if (text !== undefined && declaresFunction(text, name)) return line;
+  }
+  return undefined;
+}
+
+/**
+ * Functions with blocked sites in a file's marks, each at its declaration line. `lineAt(n)` gives
+ * the text of 1-based line n of the open document.
+ */
+export function blockedFunctions(marks: readonly LineMark[], lineAt: (line: number) => string | undefined): BlockedFunction[] {
+  const byDeclaration = new Map<string, BlockedFunction>();
+  for (const mark of marks) {
+    for (const { site } of mark.sites) {
+      if (site.kind !== 'blocked') continue;
+      const name = declaredName(site.frame.function);
+      if (!name) continue;
+      const declarationLine = findDeclarationLine(lineAt, mark.line, name);
+      if (declarationLine === undefined) continue;
+      const key = `${declarationLine}\u0000${name}`;
+      const found = byDeclaration.get(key);
+      if (!found) {
+        byDeclaration.set(key, { name: site.frame.function, declarationLine, count: site.count, topSiteLine: mark.line, topSiteCount: site.count });
+        continue;
+      }
+      found.count += site.count;
+      if (site.count > found.topSiteCount) {
+        found.topSiteLine = mark.line;
+        found.topSiteCount = site.count;
+      }
+    }
+  }
+  return [...byDeclaration.values()].sort((a, b) => a.declarationLine - b.declarationLine);
+}
+
+/** "1 task blocked here", "30 tasks blocked here". */
+export function blockedLensTitle(count: number): string {
+  const n = Math.round(count);
+  return `${n.toLocaleString('en-US')} task${n === 1 ? '' : 's'} blocked here`;
+}

@@ -1,0 +1,84 @@
+// Markdown of the hover over a marked line: count, oldest age, growth, and an example stack
+// whose frames link to the open-frame command. Everything that came from the target is
+// escaped; the only links are command links built here. Pure (no `vscode`) for unit tests.
+import { formatDuration } from '../../core/text-table';
+import type { Frame } from '../../core/model';
+import { isOpenableFile, type LineMark, type SiteOnLine } from './line-marks';
+
+export interface HoverOptions {
+  /** Command id the frame links run, with one argument: { file, line, column }. */
+  openFrameCommand: string;
+  /** How a file path is shown (e.g. relative to the workspace). */
+  displayPath?: (file: string) => string;
+  /** Sites described at most (the rest are summed up in one line). */
+  maxSites?: number;
+  /** Frames of the example stack shown at most. */
+  maxFrames?: number;
+}
+
+/** Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them) and flattens newlines. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** `command:` URI with JSON arguments, encoded so no character can end the markdown link. */
+export function commandUri(command: string, args: unknown[]): string {
+  const encoded = encodeURIComponent(JSON.stringify(args)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `command:${command}?${encoded}`;
+}
+
+export function isOpenableFrame(frame: Frame): boolean {
+  return frame.line > 0 && isOpenableFile(frame.file);
+}
+
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function growthText(entry: SiteOnLine): string {
+  if (entry.growth === undefined) return 'no earlier snapshot to compare';
+  const sign = entry.growth > 0 ? '+' : '';
+  const span = entry.growthSpanMs !== undefined && entry.growthSpanMs >= 0 ? ` in ${formatDuration(entry.growthSpanMs)}` : ' since the previous snapshot';
+  return `${sign}${count(entry.growth)}${span}`;
+}
+
+function frameLine(frame: Frame, options: HoverOptions): string {
+  const where = `${(options.displayPath ?? ((f) => f))(frame.file)}:${frame.line}:${frame.column}`;
+  const text = `${escapeMarkdown(frame.function || '<anonymous>')} (${escapeMarkdown(where)})`;
+  if (!isOpenableFrame(frame)) return text;
+  const uri = commandUri(options.openFrameCommand, [{ file: frame.file, line: frame.line, column: frame.column }]);
+  return `[${text}](${uri} "Open ${escapeMarkdown(where).replace(/"/g, '')}")`;
+}
+
+function siteLine(entry: SiteOnLine): string {
+  const { site } = entry;
+  const kind = site.kind === 'blocked' ? 'Blocked at' : 'Created at';
+  const noun = site.kind === 'blocked' ? 'task' : 'resource';
+  const approx = site.sampled < site.count ? '~' : '';
+  const thread = site.thread !== 0 ? ` · thread ${site.thread}` : '';
+  return (
+    `**${kind}** · ${escapeMarkdown(site.type)} · **${approx}${count(site.count)}** pending ${noun}${Math.round(site.count) === 1 ? '' : 's'}` +
+    ` · oldest ${escapeMarkdown(formatDuration(site.oldestAgeMs))} · ${escapeMarkdown(growthText(entry))}` +
+    ` · ${escapeMarkdown(entry.sourceLabel)}${thread}`
+  );
+}
+
+/** The hover's markdown for one marked line. */
+export function hoverMarkdown(mark: LineMark, options: HoverOptions): string {
+  const maxSites = options.maxSites ?? 5;
+  const maxFrames = options.maxFrames ?? 12;
+  const lines: string[] = [`**Async Leak Lens** · line ${mark.line}`, ''];
+  const shown = mark.sites.slice(0, maxSites);
+  for (const entry of shown) lines.push(`- ${siteLine(entry)}`);
+  const hidden = mark.sites.length - shown.length;
+  if (hidden > 0) lines.push(`- ${hidden} more site${hidden === 1 ? '' : 's'} on this line`);
+  const example = shown[0];
+  if (example && example.site.stack.length) {
+    lines.push('', `Example stack (${example.site.kind === 'blocked' ? 'where the task waits' : 'where it was created'}):`, '');
+    const frames = example.site.stack.slice(0, maxFrames);
+    frames.forEach((frame, i) => lines.push(`${i + 1}. ${frameLine(frame, options)}`));
+    const more = example.site.stack.length - frames.length;
+    if (more > 0) lines.push(`${frames.length + 1}. … ${more} more frame${more === 1 ? '' : 's'}`);
+  }
+  return lines.join('\n');
+}

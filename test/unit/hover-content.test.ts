@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { commandUri, escapeMarkdown, hoverMarkdown } from '../../src/extension/editor/hover-content';
+import { SiteIndex } from '../../src/extension/editor/line-marks';
+import { APP_DIR, frame, site, snapshot } from './core-test-data';
+
+const OPTIONS = { openFrameCommand: 'asyncLeakLens.openFrame' };
+
+function markOf(sites: ReturnType<typeof site>[], previous?: ReturnType<typeof site>[]) {
+  const index = new SiteIndex();
+  index.setSource({
+    id: 't',
+    label: 'pid 4242',
+    snapshot: snapshot(sites, { takenAt: '2026-11-26T14:00:05.000Z' }),
+    previous: previous && snapshot(previous, { takenAt: '2026-11-26T14:00:00.000Z' }),
+  });
+  return index.marksForFile(sites[0].frame.file)[0];
+}
+
+test('the hover shows count, oldest age, growth and the example stack with links to frames', () => {
+  const at = frame('server.js', 41, 20, 'runWorker');
+  const stack = [at, frame('server.js', 53, 3, '<anonymous>'), frame('node:events', 524, 28, 'emit')];
+  const md = hoverMarkdown(markOf([site({ kind: 'blocked', at, count: 130, oldestAgeMs: 12_300, stack })], [site({ kind: 'blocked', at, count: 100 })]), OPTIONS);
+
+  assert.match(md, /\*\*Blocked at\*\* · PROMISE · \*\*130\*\* pending tasks/);
+  assert.match(md, /oldest 12\\\.3 s/);
+  assert.match(md, /\+30 in 5\\\.0 s/);
+  const links = [...md.matchAll(/\]\((command:[^ )]+)/g)].map((m) => m[1]);
+  assert.equal(links.length, 2, 'the two frames in files link; node:events does not');
+  const args = JSON.parse(decodeURIComponent(links[0].split('?')[1]));
+  assert.deepEqual(args, [{ file: `${APP_DIR}/server.js`, line: 41, column: 20 }]);
+  assert.match(md, /3\. emit \(node\\:events\\:524\\:28\)$/m, 'a node: frame is plain (escaped) text');
+});
+
+test('text from the target cannot inject markdown, HTML or links', () => {
+  const evil = '[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **b**';
+  const at = { file: `${APP_DIR}/a (1)/b.js`, line: 3, column: 1, function: evil };
+  const md = hoverMarkdown(markOf([site({ type: '<script>', at, count: 1, stack: [at] })]), OPTIONS);
+  assert.doesNotMatch(md, /(^|[^\\])</, 'every < is escaped: no raw HTML');
+  assert.doesNotMatch(md, /(^|[^\\])\[x/, 'the brackets of a would-be link are escaped');
+  assert.ok(!md.includes('](command:workbench'), 'no link from the target');
+  const links = [...md.matchAll(/\]\((command:[^ )]+)/g)].map((m) => m[1]);
+  assert.equal(links.length, 1);
+  assert.ok(links[0].startsWith('command:asyncLeakLens.openFrame?'));
+  assert.deepEqual(JSON.parse(decodeURIComponent(links[0].split('?')[1]))[0].file, `${APP_DIR}/a (1)/b.js`, 'parentheses in paths survive the link');
+});
+
+test('escapeMarkdown escapes all ASCII punctuation and flattens lines', () => {
+  assert.equal(escapeMarkdown('a*b_[c](d)\n<e>'), 'a\\*b\\_\\[c\\]\\(d\\) \\<e\\>');
+  assert.equal(commandUri('x.y', [{ a: '(1)' }]).includes('('), false);
+});
