@@ -4,6 +4,7 @@ import { SnapshotFileError } from '../core/snapshot-file';
 import { EXIT_USAGE, UsageError } from './cli-error';
 import { detachCommand, detachHelp } from './commands/detach';
 import { diffCommand, diffHelp } from './commands/diff';
+import { probeCommand, probeHelp } from './commands/probe';
 import { runCommand, runHelp } from './commands/run';
 import { snapshotCommand, snapshotHelp } from './commands/snapshot';
 import { watchCommand, watchHelp } from './commands/watch';
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   watch: { summary: 'live counts by type and growing sites', help: watchHelp, run: watchCommand },
   run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, run: runCommand },
   detach: { summary: 'remove the agent from a target', help: detachHelp, run: detachCommand },
+  probe: { summary: 'send load to a loopback URL in rounds: does a request leak?', help: probeHelp, run: probeCommand },
 };
 
 function mainHelp(): string {

@@ -133,6 +133,11 @@ const FIXTURES: Record<string, FixtureSpec> = {
     description: 'inside a worker_threads Worker: each job awaits a release message that never comes',
     entry: 'server.js',
   },
+  'stuck-reports': {
+    expected: 'blocked',
+    description: 'report jobs awaiting a renderer that answers under another key; GET / answers 202, GET /sync hangs',
+    entry: 'server.js',
+  },
   'healthy-server': {
     expected: 'none',
     description: 'busy but healthy: fs, timers, gzip, loopback upstream calls; no growth once load settles',

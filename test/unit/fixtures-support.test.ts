@@ -67,6 +67,7 @@ if (process.env[EXIT_PROBE_ENV] === '1') {
       'esm-app': 'blocked',
       'dep-leak': 'blocked',
       'worker-leak': 'blocked',
+      'stuck-reports': 'blocked',
       'healthy-server': 'none',
     };
     assert.deepEqual(Object.fromEntries(fixtures.map((f) => [f.name, f.expected])), expected);
