@@ -26,10 +26,12 @@ class DebugRecorder implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => this.ended.add(s.id)),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
         createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (m: { type?: string; event?: string; body?: any }) => {
-            if (m.type !== 'event' || !m.event) return;
+          onDidSendMessage: (m: { type?: string; event?: string; command?: string; body?: any }) => {
+            // Events, and responses recorded as "response:<command>".
+            const name = m.type === 'event' ? m.event : m.type === 'response' ? `response:${m.command}` : undefined;
+            if (!name) return;
             const list = this.events.get(session.id) ?? [];
-            list.push({ event: m.event, body: m.body });
+            list.push({ event: name, body: m.body });
             this.events.set(session.id, list);
           },
         }),
@@ -54,6 +56,15 @@ class DebugRecorder implements vscode.Disposable {
 
   stops(session: vscode.DebugSession): { reason: string; threadId?: number }[] {
     return (this.events.get(session.id) ?? []).filter((e) => e.event === 'stopped').map((e) => e.body);
+  }
+
+  /** Whether the debugger reported a verified breakpoint at `line` for this session. */
+  breakpointVerified(session: vscode.DebugSession, line: number): boolean {
+    return (this.events.get(session.id) ?? []).some(
+      (e) =>
+        (e.event === 'response:setBreakpoints' && e.body?.breakpoints?.some((b: any) => b.verified && b.line === line)) ||
+        (e.event === 'breakpoint' && e.body?.breakpoint?.verified && e.body.breakpoint.line === line),
+    );
   }
 
   describe(): string {
@@ -148,14 +159,11 @@ suite('debug session', function () {
 
     // Stop at a breakpoint in the request handler.
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(fixture.entry), new vscode.Position(breakLine - 1, 0)))]);
-    let answer: Promise<number> | undefined;
-    for (let attempt = 1; attempt <= 5 && recorder.stops(debuggee).length === 0; attempt++) {
-      // The breakpoint reaches the debugger asynchronously: a request may pass before it is set.
-      answer = slowGet(port);
-      await eventually(() => recorder.stops(debuggee).length > 0 || null, 5000, '').catch(() => undefined);
-    }
-    const stop = recorder.stops(debuggee)[0];
-    assert.ok(stop, `the debugger never stopped at ${fixture.entry}:${breakLine} after 5 requests`);
+    // The breakpoint reaches the debugger asynchronously: wait until it is set in the program.
+    await eventually(() => recorder.breakpointVerified(debuggee, breakLine), 20_000, `the debugger to verify the breakpoint at line ${breakLine}`);
+    const answer = slowGet(port);
+    answer.catch(() => undefined); // awaited after continue
+    const stop = await eventually(() => recorder.stops(debuggee)[0], 20_000, `the debugger to stop at ${fixture.entry}:${breakLine} on a request`);
     assert.equal(stop.reason, 'breakpoint');
     await eventually(() => target.isPaused, 10_000, 'the extension to see the pause (Debugger.paused over the proxy)');
 
@@ -193,6 +201,31 @@ suite('debug session', function () {
     await vscode.debug.stopDebugging(recorder.parentNamed(name));
     await eventually(() => api.targets.get(target.id) === undefined, 20_000, 'the target to go when the debug session ended');
     await eventually(() => recorder.ended.has(debuggee.id), 20_000, 'the debug session to end');
+  });
+
+  test('launch with a worker thread: the debugger\'s session for the worker is watched too', async () => {
+    const fixture = listFixtures().find((f) => f.name === 'worker-leak')!;
+    const name = `Async Leak Lens test: launch ${fixture.name}`;
+    const started = await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name, program: fixture.entry, cwd: fixture.dir, console: 'internalConsole', outputCapture: 'std' });
+    assert.equal(started, true, 'vscode.debug.startDebugging answered false');
+    const debuggees = () => recorder.sessions.filter((s) => s.type === 'pwa-node' && s.configuration.__pendingTargetId);
+    await eventually(() => debuggees().length >= 2, 30_000, () => `a debug session for the main thread and one for the worker (sessions: ${recorder.describe()})`);
+    const targets = await eventually(() => (api.targets.list().filter((t) => t.source === 'debug').length >= 2 ? api.targets.list() : undefined), 30_000, () => `two watched targets (have: ${api.targets.list().map((t) => t.label).join(', ') || 'none'}; sessions: ${recorder.describe()})`);
+    const worker = targets.find((t) => t.session.info.threadId !== 0);
+    assert.ok(worker, `no target on the worker thread: ${targets.map((t) => `${t.label} thread ${t.session.info.threadId}`).join(', ')}`);
+    const main = targets.find((t) => t.session.info.threadId === 0)!;
+    assert.equal(worker.pid, main.pid);
+
+    const mainSession = debuggees().find((s) => s.name === main.label)!;
+    const ready = await eventually(() => /READY (\{.*\})/.exec(recorder.output(mainSession)), 30_000, () => `READY from the program (output: ${JSON.stringify(recorder.output(mainSession))})`);
+    await eventually(() => worker.samples.length > 0, 15_000, 'samples from the worker thread');
+    const before = worker.samples.at(-1)!.total;
+    const load = await driveLoad(JSON.parse(ready[1]).port, { requests: 20, concurrency: 4 });
+    assert.equal(load.ok, 20, `load: ${JSON.stringify(load)}`);
+    await eventually(() => worker.samples.at(-1)!.total >= before + 20, 15_000, () => `the worker's samples to show its 20 suspended jobs (before ${before}, latest ${worker.samples.at(-1)?.total})`);
+
+    await vscode.debug.stopDebugging(recorder.parentNamed(name));
+    await eventually(() => api.targets.list().length === 0, 20_000, 'both targets to go when the debug session ended');
   });
 
   test('attach: detach keeps the debugger working, Watch Debug Session watches again, ending the session removes the agent', async () => {
