@@ -228,6 +228,35 @@ suite('debug session', function () {
     await eventually(() => api.targets.list().length === 0, 20_000, 'both targets to go when the debug session ended');
   });
 
+  test('ask: nothing is watched until the user answers Watch in the notification', async () => {
+    const fixture = await startFixture('forgotten-interval');
+    fixtures.push(fixture);
+    await config().update('autoAttach', 'ask', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const name = `Async Leak Lens test: ask ${fixture.name}`;
+      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name, port: fixture.inspectorPort, address: '127.0.0.1' }), true);
+      await eventually(() => recorder.debuggeeOf(name), 30_000, () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`);
+      await sleep(2000);
+      assert.equal(debugTarget(api), undefined, 'in "ask" mode the session was watched before the user answered');
+      assert.equal(await agentInstalled(fixture.inspectorUrl), false);
+
+      // "Watch" is the notification's primary action (what a click on it does).
+      const target = await eventually(
+        async () => {
+          await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+          return eventually(() => debugTarget(api), 3000, '').catch(() => undefined);
+        },
+        30_000,
+        'the session to be watched after answering Watch',
+      );
+      assert.equal(target.pid, fixture.pid);
+      assert.equal(config().get('autoAttach'), 'ask', 'answering Watch changed the setting');
+    } finally {
+      await config().update('autoAttach', 'always', vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('attach: detach keeps the debugger working, Watch Debug Session watches again, ending the session removes the agent', async () => {
     const fixture = await startFixture('forgotten-interval');
     fixtures.push(fixture);
