@@ -15,8 +15,13 @@ export function canOpenFrame(frame: Frame): boolean {
   }
 }
 
+export interface OpenFrameOptions {
+  /** Keep the keyboard focus where it is (a tree click: arrow keys keep moving through the tree). */
+  preserveFocus?: boolean;
+}
+
 /** Shows the frame's line in an editor; false (with a message) when there is no file to open. */
-export async function openFrame(frame: Frame): Promise<boolean> {
+export async function openFrame(frame: Frame, options: OpenFrameOptions = {}): Promise<boolean> {
   if (!canOpenFrame(frame)) {
     const where = frame.file ? `${frame.file}${frame.line > 0 ? `:${frame.line}` : ''}` : 'an unknown location';
     void vscode.window.showInformationMessage(
@@ -25,6 +30,6 @@ export async function openFrame(frame: Frame): Promise<boolean> {
     return false;
   }
   const position = new vscode.Position(frame.line - 1, Math.max(0, frame.column - 1));
-  await vscode.window.showTextDocument(vscode.Uri.file(frame.file), { selection: new vscode.Range(position, position), preview: true });
+  await vscode.window.showTextDocument(vscode.Uri.file(frame.file), { selection: new vscode.Range(position, position), preview: true, preserveFocus: options.preserveFocus ?? false });
   return true;
 }
