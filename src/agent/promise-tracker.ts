@@ -29,7 +29,7 @@ export class PromiseTracker {
   private readonly taskIds = new Set<number>();
 
   constructor(private readonly recorder: Recorder) {
-    this.sampler = new Sampler(recorder.config);
+    this.sampler = new Sampler(recorder.config, recorder.clock);
   }
 
   /** V8 promise hook `init` (Node with trackPromises: false). Hot path. */
@@ -118,7 +118,7 @@ export class PromiseTracker {
   }
 
   private record(promise: object, id: number, triggerId: number, { site, weight }: Sample): void {
-    const record: TrackedResource = { id, triggerId, createdAt: performance.now(), weight, site, ref: new WeakRef(promise) };
+    const record: TrackedResource = { id, triggerId, createdAt: Math.round(performance.now()), weight, site, ref: new WeakRef(promise) };
     this.records.set(promise, record);
     this.recorder.add(record);
     this.liveRecords++;

@@ -1,7 +1,7 @@
 // What promise and resource tracking share: the site table, the cap on sampled records (past it,
 // sampling gets sparser and the loss is counted, never silent) and turning a stack into a site.
 import type { AgentConfig } from './protocol';
-import type { Sampler } from './sampler';
+import { CaptureClock, type Sampler } from './sampler';
 import { SiteTable, type Site, type TrackedResource } from './sites';
 import { captureCallSites, fileOf, isNoise, isUserFile, toFrame, toFrames } from './stacks';
 
@@ -22,6 +22,7 @@ export class Recorder {
   tracked = 0;
   /** Weight of samples not recorded because of the cap, per type. */
   readonly dropped: Record<string, number> = Object.create(null);
+  readonly clock = new CaptureClock();
 
   constructor(readonly config: AgentConfig) {
     this.sites = new SiteTable(config);
@@ -37,7 +38,9 @@ export class Recorder {
 
   /** The caller's stack, below `above` (the hook), with the hook machinery skipped. */
   capture(above: Function): Capture {
+    const start = performance.now();
     const callSites = captureCallSites(this.config.stackDepth + EXTRA_FRAMES, above);
+    this.clock.measured(performance.now() - start);
     let top = 0;
     while (top < callSites.length && isNoise(fileOf(callSites[top]))) top++;
     return { callSites, top };

@@ -32,13 +32,13 @@ export class ResourceTracker {
   /** async_hooks `init` for anything but promises. Hot path: a map lookup and a decrement. */
   onInit(asyncId: number, type: string, triggerAsyncId: number, resource: object, above: Function): void {
     let sampler = this.samplers.get(type);
-    if (sampler === undefined) this.samplers.set(type, (sampler = new Sampler(this.recorder.config)));
+    if (sampler === undefined) this.samplers.set(type, (sampler = new Sampler(this.recorder.config, this.recorder.clock)));
     if (!sampler.next()) return;
     const weight = sampler.takeSample();
     if (!this.recorder.admit(type, weight, sampler)) return;
     const site = this.recorder.siteFor('created', type, this.recorder.capture(above));
     if (!site) return;
-    const record: TrackedResource = { id: asyncId, triggerId: triggerAsyncId, createdAt: performance.now(), weight, site, ref: new WeakRef(resource) };
+    const record: TrackedResource = { id: asyncId, triggerId: triggerAsyncId, createdAt: Math.round(performance.now()), weight, site, ref: new WeakRef(resource) };
     this.recorder.add(record);
     this.liveWeight[type] = (this.liveWeight[type] ?? 0) + weight;
     this.finalizer.register(resource, record, record);

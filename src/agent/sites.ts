@@ -5,7 +5,7 @@ import type { AgentConfig, AgentSite, RawFrame } from './protocol';
 export interface TrackedResource {
   id: number;
   triggerId: number;
-  /** performance.now() at creation. */
+  /** Whole milliseconds of performance.now() at creation (an integer is stored inline, a double is not). */
   createdAt: number;
   /** How many resources this sample stands for (1 / sampling probability). */
   weight: number;
@@ -78,8 +78,8 @@ export class SiteTable {
   }
 
   /** Every live record, site by site. Safe to resume later: Map and Set iterators follow changes. */
-  *records(): Generator<TrackedResource, void, undefined> {
-    for (const site of this.sites.values()) yield* site.live;
+  *records(skipType?: string): Generator<TrackedResource, void, undefined> {
+    for (const site of this.sites.values()) if (site.type !== skipType) yield* site.live;
   }
 
   clear(): void {

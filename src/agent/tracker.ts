@@ -12,8 +12,12 @@ import type { TrackedResource } from './sites';
 import type * as AsyncHooks from 'node:async_hooks';
 import type * as V8 from 'node:v8';
 
-/** Records whose liveness a poll checks; a snapshot checks all of them. Bounds a poll's cost. */
-const RECORDS_CHECKED_PER_POLL = 2000;
+/**
+ * Non-promise records whose state a poll checks (a snapshot checks every record). Bounds a poll's
+ * cost whatever is alive; a finished resource that is still referenced leaves the counts within
+ * (sampled records / this) polls, a collected one at once (FinalizationRegistry).
+ */
+const RECORDS_CHECKED_PER_POLL = 250;
 
 export interface Builtins {
   asyncHooks: typeof AsyncHooks;
@@ -55,10 +59,14 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   }
 
   let sweep: Iterator<TrackedResource> | undefined;
-  /** Checks up to `budget` records, resuming where the last sweep stopped. */
+  /**
+   * Checks up to `budget` non-promise records, resuming where the last sweep stopped. Promises
+   * need none between snapshots: settling is an event, and the rare one collected unsettled is
+   * found by the snapshot's sweep after its GC.
+   */
   function sweepSome(budget: number): void {
     for (let n = 0; n < budget; n++) {
-      sweep ??= recorder.sites.records();
+      sweep ??= recorder.sites.records(PROMISE);
       const next = sweep.next();
       if (next.done) {
         sweep = undefined;
