@@ -163,14 +163,21 @@ describe('async-leak-lens CLI', () => {
   test('watch ends with a clear reason when the target exits mid-poll', async () => {
     const target = await startFixture('unreceived-send');
     running.push(target);
-    const watching = runCli(['watch', '--target', String(target.inspectorPort), '--interval', '200'], 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(target.inspectorPort), '--interval', '200'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    watcher.stdout.on('data', (c) => (stdout += c));
+    watcher.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((r) => watcher.once('exit', (code) => r(code)));
+    const deadline = Date.now() + 20_000;
+    while (!/TYPE +COUNT/.test(stdout)) {
+      assert.ok(Date.now() < deadline, `watch never showed counts: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     target.child.kill('SIGKILL');
-    const result = await watching;
-    assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /is gone/);
-    assert.match(result.stdout, new RegExp(`Target pid ${target.pid}`));
-    assert.match(result.stdout, /TYPE +COUNT/);
+    assert.equal(await exited, 2, stderr);
+    assert.match(stderr, /is gone/);
+    assert.match(stdout, new RegExp(`Target pid ${target.pid}`));
   });
 
   test('watch --duration detaches and removes the agent', async () => {
