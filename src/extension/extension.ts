@@ -12,6 +12,7 @@ import type { LensTreeProvider } from './tree/lens-tree-provider';
 import { registerSnapshotCommands } from './snapshots/register-snapshot-commands';
 import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
+import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -28,6 +29,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   editorMarks: EditorMarksProbe;
   /** The Async Resources tree's data provider (both views share it). */
   tree: LensTreeProvider;
+  /** Notifications about newly growing sites. */
+  growthNotices: GrowthNotices;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -45,8 +48,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerSnapshotCommands(lens);
   registerDebugIntegration(lens);
   registerStatusBar(lens);
+  const growthNotices = registerGrowthNotifications(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices };
 }
 
 export function deactivate(): void {}
