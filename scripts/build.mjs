@@ -65,6 +65,11 @@ const builds = [];
 if (existsSync(at('src/cli/bin.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }));
 }
+// The in-process leak check for test suites (`require('async-leak-lens/leak-check')`): no
+// inspector, so no agent string; it runs the agent's tracker directly.
+if (existsSync(at('src/leak-check/index.ts'))) {
+  builds.push(esbuild.build({ ...node, entryPoints: [at('src/leak-check/index.ts')], outfile: at('dist/leak-check.js') }));
+}
 if (existsSync(at('src/extension/extension.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: [...node.external, 'vscode'] }));
 }

@@ -1,0 +1,74 @@
+// What a failed leak check says: one line per site (count, type, the line in your code), then
+// one example stack. Short on purpose: the site says where to look, the stack how it got there.
+import { isAbsolute, relative, sep } from 'node:path';
+import type { Frame } from '../core/model';
+
+export interface LeakedSite {
+  kind: 'created' | 'blocked';
+  type: string;
+  count: number;
+  /** The line in your code (the first frame outside Node and node_modules), source-mapped. */
+  frame: Frame;
+  stack: Frame[];
+  userCode: boolean;
+  oldestAgeMs: number;
+}
+
+export interface LeakReport {
+  /** The test's name, when known. */
+  test?: string;
+  /** Pending resources created by the test (ignored ones not counted). */
+  pending: number;
+  /** Grouped by site, the line to look at first. */
+  sites: LeakedSite[];
+  /** Pending resources left out by the ignore options. */
+  ignored: number;
+  /** How long the check waited for pending work to finish. */
+  waitedMs: number;
+}
+
+export class LeakError extends Error {
+  declare readonly report: LeakReport;
+
+  constructor(report: LeakReport, options: { cwd?: string; maxSites?: number } = {}) {
+    super(formatLeakReport(report, options));
+    this.name = 'LeakError';
+    // Not enumerable: runners that print an error's own fields would print the report twice.
+    Object.defineProperty(this, 'report', { value: report, enumerable: false });
+    // The report is the whole story; frames of the checker would only add noise.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+export function formatLeakReport(report: LeakReport, options: { cwd?: string; maxSites?: number } = {}): string {
+  const { cwd = process.cwd(), maxSites = 10 } = options;
+  const who = report.test ? `test "${report.test}"` : 'the checked code';
+  if (report.sites.length === 0) return `No leak: ${who} left nothing pending${report.ignored ? ` (${report.ignored} ignored)` : ''}.`;
+  const n = report.pending;
+  const lines = [`${who} left ${n} async resource${n === 1 ? '' : 's'} pending after waiting ${formatMs(report.waitedMs)}:`];
+  const shown = report.sites.slice(0, maxSites);
+  const countWidth = Math.max(...shown.map((s) => String(s.count).length));
+  const typeWidth = Math.max(...shown.map((s) => s.type.length));
+  for (const site of shown) {
+    lines.push(`  ${String(site.count).padStart(countWidth)} × ${site.type.padEnd(typeWidth)}  ${site.kind === 'blocked' ? 'blocked at' : 'created at'} ${where(site.frame, cwd)}  ${site.frame.function || '<anonymous>'}`);
+  }
+  if (report.sites.length > shown.length) lines.push(`  … and ${report.sites.length - shown.length} more sites`);
+  const top = report.sites[0];
+  lines.push(`Example stack (${top.type} ${top.kind === 'blocked' ? 'blocked at' : 'created at'} ${where(top.frame, cwd)}):`);
+  for (const frame of top.stack) lines.push(`    at ${frame.function || '<anonymous>'} (${where(frame, cwd)})`);
+  if (report.ignored) lines.push(`(${report.ignored} more pending resource${report.ignored === 1 ? '' : 's'} ignored by the ignore options)`);
+  return lines.join('\n');
+}
+
+function where(frame: Frame, cwd: string): string {
+  let file = frame.file || '<unknown>';
+  if (isAbsolute(file)) {
+    const rel = relative(cwd, file);
+    if (rel && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)) file = rel;
+  }
+  return frame.line > 0 ? `${file}:${frame.line}:${frame.column}` : file;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
