@@ -10,15 +10,17 @@ import { TargetProcess, targetScript } from './target-process';
 const PENDING_TARGET = 'pending-target.mjs';
 
 export interface SnapshotFigures {
-  /** Session.snapshot() as the CLI runs it: full GC through the inspector, 50 ms settle, read. */
+  /** The agent's snapshot over the inspector (Runtime.evaluate of snapshot() and the JSON), no GC. */
   live100kFirstMs: Spread;
   live100kNextMs: Spread;
   live1mMs: Spread;
-  /** The agent's part alone (no GC): Runtime.evaluate of snapshot() and the JSON transfer. */
-  live100kReadMs: Spread;
-  live1mReadMs: Spread;
+  /** Same, 100k promises every one with a stack (budget raised): the most records to report. */
+  live100kAllSampledMs: Spread;
+  /** Session.snapshot() as the CLI runs it: a full GC through the inspector, 50 ms, then the read. */
+  live100kWithGcMs: Spread;
+  live1mWithGcMs: Spread;
   /** What the 1M snapshot reported, to show nothing was dropped silently. */
-  live1mCheck: { totalPromises: number; dropped: number; sites: number; samplingRate: number };
+  live1mCheck: { totalPromises: number; dropped: number; sites: number; sampled: number };
 }
 
 export interface MemoryFigures {
@@ -64,44 +66,56 @@ export async function runSnapshots(node: string, rounds: number, log: (line: str
   const first: number[] = [];
   const next: number[] = [];
   const million: number[] = [];
-  const read100k: number[] = [];
-  const read1m: number[] = [];
-  let check: SnapshotFigures['live1mCheck'] = { totalPromises: 0, dropped: 0, sites: 0, samplingRate: 1 };
+  const allSampled: number[] = [];
+  const withGc100k: number[] = [];
+  const withGc1m: number[] = [];
+  let check: SnapshotFigures['live1mCheck'] = { totalPromises: 0, dropped: 0, sites: 0, sampled: 0 };
+  const light = { collectGarbage: false };
   for (let r = 0; r < rounds; r++) {
     const started = await start(node, {});
     const session = started.session!;
     try {
       await started.target.call('promises 100000', 'DONE');
-      const a = await timed(() => session.snapshot());
-      const b = await timed(() => session.snapshot());
-      const c = await timed(() => session.snapshot({ collectGarbage: false }));
+      const a = await timed(() => session.snapshot(light));
+      const b = await timed(() => session.snapshot(light));
+      const c = await timed(() => session.snapshot());
       first.push(a.ms);
       next.push(b.ms);
-      read100k.push(c.ms);
+      withGc100k.push(c.ms);
       if ((a.value.totals.PROMISE ?? 0) < 100_000) throw new Error(`100k snapshot counted ${a.value.totals.PROMISE} promises`);
       await started.target.call('promises 900000', 'DONE');
-      const d = await timed(() => session.snapshot());
-      const e = await timed(() => session.snapshot({ collectGarbage: false }));
+      const d = await timed(() => session.snapshot(light));
+      const e = await timed(() => session.snapshot());
       million.push(d.ms);
-      read1m.push(e.ms);
-      const s = d.value;
+      withGc1m.push(e.ms);
+      const s = e.value;
       check = {
         totalPromises: s.totals.PROMISE ?? 0,
         dropped: Object.values(s.stats.dropped).reduce((x, y) => x + y, 0) + s.stats.droppedStacks,
         sites: s.sites.length,
-        samplingRate: s.stats.samplingRate.PROMISE ?? 1,
+        sampled: s.sites.reduce((sum, site) => sum + site.sampled, 0),
       };
-      log(`  snapshot round ${r + 1}/${rounds}: 100k first ${a.ms.toFixed(0)} ms, next ${b.ms.toFixed(0)} ms, read ${c.ms.toFixed(0)} ms; 1M ${d.ms.toFixed(0)} ms, read ${e.ms.toFixed(0)} ms`);
+      log(`  snapshot round ${r + 1}/${rounds}: 100k first ${a.ms.toFixed(0)} ms, next ${b.ms.toFixed(0)} ms, with GC ${c.ms.toFixed(0)} ms; 1M ${d.ms.toFixed(0)} ms, with GC ${e.ms.toFixed(0)} ms`);
     } finally {
       await stop(started);
+    }
+    const every = await start(node, { stackCapturesPerSecond: 1e9, maxTrackedResources: 1e7 });
+    try {
+      await every.target.call('promises 100000', 'DONE');
+      const f = await timed(() => every.session!.snapshot(light));
+      allSampled.push(f.ms);
+      log(`  snapshot round ${r + 1}/${rounds}: 100k with a stack each ${f.ms.toFixed(0)} ms (${f.value.sites.reduce((sum, site) => sum + site.sampled, 0)} records)`);
+    } finally {
+      await stop(every);
     }
   }
   return {
     live100kFirstMs: spread(first),
     live100kNextMs: spread(next),
     live1mMs: spread(million),
-    live100kReadMs: spread(read100k),
-    live1mReadMs: spread(read1m),
+    live100kAllSampledMs: spread(allSampled),
+    live100kWithGcMs: spread(withGc100k),
+    live1mWithGcMs: spread(withGc1m),
     live1mCheck: check,
   };
 }

@@ -102,6 +102,15 @@ export class PromiseTracker {
    * gets no site; nor do promises derived from it (`task().catch(...)`): undefined.
    */
   private sample(hasParent: boolean, parentIsTask: boolean, above: Function): Sample | 'task' | undefined {
+    const start = performance.now();
+    try {
+      return this.classify(hasParent, parentIsTask, above);
+    } finally {
+      this.recorder.clock.measured(performance.now() - start);
+    }
+  }
+
+  private classify(hasParent: boolean, parentIsTask: boolean, above: Function): Sample | 'task' | undefined {
     const weight = this.sampler.takeSample();
     if (!this.recorder.admit(PROMISE, weight, this.sampler)) return undefined;
     const capture = this.recorder.capture(above);

@@ -38,9 +38,7 @@ export class Recorder {
 
   /** The caller's stack, below `above` (the hook), with the hook machinery skipped. */
   capture(above: Function): Capture {
-    const start = performance.now();
     const callSites = captureCallSites(this.config.stackDepth + EXTRA_FRAMES, above);
-    this.clock.measured(performance.now() - start);
     let top = 0;
     while (top < callSites.length && isNoise(fileOf(callSites[top]))) top++;
     return { callSites, top };
@@ -70,7 +68,12 @@ export class Recorder {
       }
     }
     if (at >= callSites.length) return undefined;
-    return this.sites.intern(kind, type, toFrame(callSites[at]), userCode, () => toFrames(callSites.slice(top), this.config.stackDepth));
+    const site = callSites[at];
+    return this.sites.intern(kind, type, fileOf(site), site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0, () => ({
+      frame: toFrame(site),
+      userCode,
+      stack: toFrames(callSites.slice(top), this.config.stackDepth),
+    }));
   }
 
   add(record: TrackedResource): void {

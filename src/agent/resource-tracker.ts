@@ -34,6 +34,15 @@ export class ResourceTracker {
     let sampler = this.samplers.get(type);
     if (sampler === undefined) this.samplers.set(type, (sampler = new Sampler(this.recorder.config, this.recorder.clock)));
     if (!sampler.next()) return;
+    const start = performance.now();
+    try {
+      this.sample(sampler, asyncId, type, triggerAsyncId, resource, above);
+    } finally {
+      this.recorder.clock.measured(performance.now() - start);
+    }
+  }
+
+  private sample(sampler: Sampler, asyncId: number, type: string, triggerAsyncId: number, resource: object, above: Function): void {
     const weight = sampler.takeSample();
     if (!this.recorder.admit(type, weight, sampler)) return;
     const site = this.recorder.siteFor('created', type, this.recorder.capture(above));

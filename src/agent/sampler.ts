@@ -3,35 +3,58 @@
 // A sample taken with probability p stands for 1/p resources, so per-site estimates stay unbiased.
 // Random (geometric) skips instead of "every Nth" avoid aliasing with round-robin code.
 
-// Within each window the first `budget` resources all get stacks (bursts below the budget stay
-// exact); past it the probability follows the observed rate.
+// A burst of up to `stackCapturesPerSecond` resources of a type gets a stack each (exact); past
+// it the probability follows the observed rate (a token bucket: see Sampler.adapt).
 //
-// Above the configured rate, the captures per second and type are also kept within
-// MAX_CAPTURE_SHARE of the time (all types together, at the measured cost of a capture): on a busy
-// or slow machine a fixed count would cost more than it should, and the slower the program gets,
-// the more seconds there are to spend the count in. Below the configured rate nothing changes.
+// The configured captures per second and type hold while sampling takes at most
+// MAX_CAPTURE_SHARE of the CPU time the process gets (all types together, measured). Past that
+// share the rate is cut to fit it: on a slow or busy machine a capture costs several times more,
+// and a program that gets little CPU would pay a fixed count many times over. Short bursts (a load
+// test of a few hundred requests) stay within the share and so stay exact.
 const WINDOW_MS = 1000;
-const MAX_CAPTURE_SHARE = 0.02;
+const MAX_CAPTURE_SHARE = 0.05;
+/** The share is of at least this much CPU per wall ms, so a mostly idle program is not starved of stacks. */
+const MIN_CPU_PER_MS = 0.2;
 
-/** What captures cost, shared by the samplers of all types. */
+/** What sampling costs, shared by the samplers of all types. */
 export class CaptureClock {
-  /** Moving average of the measured cost of one capture, in ms. */
+  /** Moving average of the measured cost of one sample, in ms. */
   averageMs = 0.01;
   private readonly busy = new Set<Sampler>();
+  private windowStart = performance.now();
+  private windowCpuMs = cpuMs();
+  /** CPU ms the process got per wall ms in the last window. */
+  private cpuPerMs = 1;
 
   measured(ms: number): void {
     this.averageMs += (ms - this.averageMs) * 0.05;
   }
 
-  /** Captures per ms one busy type may take within the time share. */
+  /** Samples per wall ms one busy type may take within the share. */
   sharePerMs(): number {
-    return MAX_CAPTURE_SHARE / Math.max(this.averageMs, 1e-4) / Math.max(1, this.busy.size);
+    this.roll();
+    return (MAX_CAPTURE_SHARE * this.cpuPerMs) / Math.max(this.averageMs, 1e-4) / Math.max(1, this.busy.size);
   }
 
   setBusy(sampler: Sampler, busy: boolean): void {
     if (busy) this.busy.add(sampler);
     else this.busy.delete(sampler);
   }
+
+  private roll(): void {
+    const now = performance.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < WINDOW_MS) return;
+    const cpu = cpuMs();
+    this.cpuPerMs = Math.min(Math.max((cpu - this.windowCpuMs) / elapsed, MIN_CPU_PER_MS), 1);
+    this.windowStart = now;
+    this.windowCpuMs = cpu;
+  }
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 export class Sampler {
@@ -40,6 +63,8 @@ export class Sampler {
   /** Probability that the next resource is sampled. */
   probability = 1;
   private skip = 1;
+  /** Samples that may still be taken at probability 1: a burst of up to this many stays exact. */
+  private tokens: number;
   private windowStart = performance.now();
   private windowSeen = 0;
   private windowSamples = 0;
@@ -47,7 +72,9 @@ export class Sampler {
   constructor(
     private readonly config: { stackCapturesPerSecond: number },
     private readonly clock: CaptureClock,
-  ) {}
+  ) {
+    this.tokens = config.stackCapturesPerSecond;
+  }
 
   /** Hot path: one decrement for resources that are not sampled. */
   next(): boolean {
@@ -59,10 +86,9 @@ export class Sampler {
   takeSample(): number {
     const weight = 1 / this.probability;
     this.windowSamples++;
-    // Bursts up to the configured count stay exact; the time share only lowers sustained rates.
-    const windowBudget = (this.config.stackCapturesPerSecond * WINDOW_MS) / 1000;
+    this.tokens--;
     const elapsed = performance.now() - this.windowStart;
-    if (elapsed >= WINDOW_MS || this.windowSamples > windowBudget) this.adapt(elapsed);
+    if (elapsed >= WINDOW_MS || (this.probability >= 1 && this.tokens < 1)) this.adapt(elapsed);
     this.skip = drawSkip(this.probability);
     return weight;
   }
@@ -79,20 +105,24 @@ export class Sampler {
   /** Past a memory cap: halve the sampling rate rather than drop samples silently. */
   thin(): void {
     this.probability = Math.max(this.probability / 2, 1e-6);
+    this.tokens = 0;
     this.skip = drawSkip(this.probability);
   }
 
-  private budgetPerMs(): number {
-    return Math.min(this.config.stackCapturesPerSecond / 1000, this.clock.sharePerMs());
-  }
-
+  /**
+   * The budget is the configured rate, or less when that would not fit the CPU share. Tokens come
+   * back at the configured rate while this type's rate fits the budget (so an idle spell refills
+   * them), else at the budget. While tokens last every resource gets a stack; once they are spent,
+   * resources are sampled at the budget and weighted.
+   */
   private adapt(elapsedMs: number): void {
     const seenPerMs = (this.seen - this.windowSeen) / Math.max(elapsedMs, 1);
     this.clock.setBusy(this, this.windowSamples > 0);
-    // Below the configured rate every resource gets a stack, whatever it costs; above it, samples
-    // within the lower of the two budgets.
     const configuredPerMs = this.config.stackCapturesPerSecond / 1000;
-    this.probability = seenPerMs <= configuredPerMs ? 1 : Math.max(this.budgetPerMs() / seenPerMs, 1e-6);
+    const budgetPerMs = Math.min(configuredPerMs, this.clock.sharePerMs());
+    const refillPerMs = seenPerMs <= budgetPerMs ? configuredPerMs : budgetPerMs;
+    this.tokens = Math.min(this.config.stackCapturesPerSecond, this.tokens + refillPerMs * elapsedMs);
+    this.probability = this.tokens >= 1 ? 1 : Math.min(1, Math.max(budgetPerMs / Math.max(seenPerMs, 1e-9), 1e-6));
     this.windowStart = performance.now();
     this.windowSeen = this.seen;
     this.windowSamples = 0;

@@ -29,16 +29,20 @@ export class SiteTable {
 
   constructor(private readonly config: AgentConfig) {}
 
-  /** The site for this key, created with `makeStack` when new; undefined past the site cap. */
-  intern(kind: Site['kind'], type: string, frame: RawFrame, userCode: boolean, makeStack: () => RawFrame[]): Site | undefined {
-    const key = `${kind}\u0000${type}\u0000${frame.file}\u0000${frame.line}\u0000${frame.column}`;
+  /**
+   * The site at this position, made with `describe` when new (frames are built only then);
+   * undefined past the site cap.
+   */
+  intern(kind: Site['kind'], type: string, file: string, line: number, column: number, describe: () => { frame: RawFrame; userCode: boolean; stack: RawFrame[] }): Site | undefined {
+    const key = `${kind}\u0000${type}\u0000${file}\u0000${line}\u0000${column}`;
     let site = this.sites.get(key);
     if (site) return site;
     if (this.sites.size >= this.config.maxSites) {
       this.droppedSites++;
       return undefined;
     }
-    site = { kind, type, frame, userCode, stack: makeStack(), live: new Set() };
+    const { frame, userCode, stack } = describe();
+    site = { kind, type, frame, userCode, stack, live: new Set() };
     this.sites.set(key, site);
     return site;
   }
