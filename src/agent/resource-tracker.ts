@@ -45,8 +45,7 @@ export class ResourceTracker {
   private sample(sampler: Sampler, asyncId: number, type: string, triggerAsyncId: number, resource: object, above: Function): void {
     const weight = sampler.takeSample();
     if (!this.recorder.admit(type, weight, sampler)) return;
-    const site = this.recorder.siteFor('created', type, this.recorder.capture(above));
-    if (!site) return;
+    const site = this.recorder.siteFor('created', type, this.recorder.capture(above)) ?? this.recorder.sites.unsited(type);
     const record: TrackedResource = { id: asyncId, triggerId: triggerAsyncId, createdAt: Math.round(performance.now()), weight, site, ref: new WeakRef(resource) };
     this.recorder.add(record);
     this.liveWeight[type] = (this.liveWeight[type] ?? 0) + weight;

@@ -21,6 +21,8 @@ export interface Site {
   userCode: boolean;
   stack: RawFrame[];
   live: Set<TrackedResource>;
+  /** Resources with no JavaScript stack (made from a native callback) or past the site cap: counted, not reported. */
+  unsited?: true;
 }
 
 export class SiteTable {
@@ -28,6 +30,17 @@ export class SiteTable {
   droppedSites = 0;
 
   constructor(private readonly config: AgentConfig) {}
+
+  /** Where resources of a type go when they have no site, so that they are still counted. */
+  unsited(type: string): Site {
+    const key = `unsited\u0000${type}`;
+    let site = this.sites.get(key);
+    if (!site) {
+      site = { kind: 'created', type, frame: { file: '', line: 0, column: 0, function: '' }, userCode: false, stack: [], live: new Set(), unsited: true };
+      this.sites.set(key, site);
+    }
+    return site;
+  }
 
   /**
    * The site at this position, made with `describe` when new (frames are built only then);
@@ -51,7 +64,7 @@ export class SiteTable {
   report(now: number): AgentSite[] {
     const out: AgentSite[] = [];
     for (const site of this.sites.values()) {
-      if (site.live.size === 0) continue;
+      if (site.live.size === 0 || site.unsited) continue;
       let count = 0;
       let oldest = now;
       const examples: AgentSite['examples'] = [];
