@@ -13,6 +13,7 @@ import { registerSnapshotCommands } from './snapshots/register-snapshot-commands
 import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
+import { registerProbe } from './probe/register-probe';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerDebugIntegration(lens);
   registerStatusBar(lens);
   const growthNotices = registerGrowthNotifications(lens);
+  registerProbe(lens);
 
   return { targets, snapshots, tree, chart, editorMarks, growthNotices };
 }

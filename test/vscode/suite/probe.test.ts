@@ -1,0 +1,119 @@
+// Leak verdicts inside a real VS Code: "Run Leak Probe..." with arguments (no dialogs) on real
+// fixture processes, and live growth detection with its one-notification-per-site rule.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../../../src/core/probe';
+import type { LensApi } from '../../../src/extension/extension';
+import { driveLoad, findMarker, startFixture, type RunningFixture } from '../../support/fixtures';
+import { eventually, lensApi, sleep } from '../support/attach-helpers';
+
+suite('leak verdicts', function () {
+  this.timeout(180_000);
+  let api: LensApi;
+  const fixtures: RunningFixture[] = [];
+
+  const attach = async (name: string) => {
+    const fixture = await startFixture(name);
+    fixtures.push(fixture);
+    const id = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(fixture.inspectorPort));
+    assert.ok(id, `could not attach to ${name} (see the "Async Leak Lens" output channel)`);
+    return { fixture, target: api.targets.get(id)! };
+  };
+
+  suiteSetup(async () => {
+    api = await lensApi();
+  });
+
+  teardown(async () => {
+    await api.targets.detachAll();
+    await Promise.all(fixtures.splice(0).map((f) => f.stop()));
+  });
+
+  test('Run Leak Probe with arguments: leak verdict at the marked line, about one per request, a readable report', async () => {
+    const { fixture, target } = await attach('queue-workers');
+    const marker = findMarker('queue-workers');
+    const result = await vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, {
+      url: `http://127.0.0.1:${fixture.port}/`,
+      requests: 30,
+      concurrency: 5,
+    });
+    assert.ok(result, 'the probe returned no result');
+    assert.equal(result.verdict, 'leak');
+    const [top] = result.leaks;
+    assert.equal(`${top.site.frame.file}:${top.site.frame.line}`, `${marker.file}:${marker.line}`);
+    assert.ok(Math.abs(top.perRequest - 1) <= 0.1, `per-request rate ${top.perRequest}`);
+
+    const report = await eventually(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'async-leak-lens-probe'), 10_000, 'the probe report document');
+    const text = report.getText();
+    assert.match(text, /^# Leak probe: leak found/);
+    assert.match(text, /queue-workers\/server\.js:41:\d+/);
+    assert.match(text, /## Example stack: blocked at /);
+  });
+
+  test('Run Leak Probe on the busy healthy server: no leak', async () => {
+    const { fixture, target } = await attach('healthy-server');
+    const result = await vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, {
+      url: `http://localhost:${fixture.port}/`,
+      requests: 40,
+      concurrency: 8,
+      report: 'none',
+    });
+    assert.ok(result);
+    assert.equal(result.verdict, 'no-leak', result.leaks.map((l) => `${l.site.frame.file}:${l.site.frame.line} ${l.counts.join('→')}`).join('\n'));
+  });
+
+  test('Run Leak Probe refuses a URL that is not on this machine, and an unknown target', async () => {
+    const { target } = await attach('forgotten-interval');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('asyncLeakLens.runProbe', target.id, { url: 'http://192.0.2.10/', requests: 5, concurrency: 1, report: 'none' })),
+      /only sends load to this machine/,
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('asyncLeakLens.runProbe', 'target-does-not-exist', { url: 'http://127.0.0.1:1/', report: 'none' })),
+      /No attached target "target-does-not-exist"/,
+    );
+  });
+
+  test('live growth: a steady leak becomes a growing site with a rate, announced once', async () => {
+    const config = vscode.workspace.getConfiguration('asyncLeakLens');
+    const saved = ['sitesIntervalMs', 'growth.windowSeconds', 'growth.warmupSeconds', 'growth.notify'].map((key) => [key, config.inspect(key)?.globalValue] as const);
+    try {
+      await config.update('sitesIntervalMs', 500, vscode.ConfigurationTarget.Global);
+      await config.update('growth.windowSeconds', 8, vscode.ConfigurationTarget.Global);
+      await config.update('growth.warmupSeconds', 1, vscode.ConfigurationTarget.Global);
+      await config.update('growth.notify', false, vscode.ConfigurationTarget.Global);
+      const { fixture, target } = await attach('forgotten-interval');
+      const marker = findMarker('forgotten-interval');
+      let growthEvents = 0;
+      const subscription = target.onDidChangeGrowth(() => growthEvents++);
+      let loading = true;
+      const load = (async () => {
+        while (loading) {
+          await driveLoad(fixture.port, { requests: 3, concurrency: 1 });
+          await sleep(300);
+        }
+      })();
+      try {
+        const growing = await eventually(
+          () => target.growingSites.find((g) => g.site.frame.file === marker.file && g.site.frame.line === marker.line),
+          60_000,
+          () => `the marked line among growing sites (now: ${target.growingSites.map((g) => `${g.site.frame.file}:${g.site.frame.line}`).join(', ') || 'none'})`,
+        );
+        assert.match(growing.rateText, /^\+\d+(\.\d)? pending per minute$/);
+        assert.ok(growing.ratePerMinute > 0);
+        // Keep it growing for a few more site readings: still one announcement for the site.
+        await sleep(3000);
+      } finally {
+        loading = false;
+        await load;
+        subscription.dispose();
+      }
+      const announced = api.growthNotices.announced.filter((a) => a.targetId === target.id && a.message.includes(`server.js:${marker.line} `));
+      assert.equal(announced.length, 1, JSON.stringify(api.growthNotices.announced));
+      assert.match(announced[0].message, /Timeout created at .*server\.js:20 keep growing in pid \d+: \+[\d.]+ pending per minute/);
+      assert.ok(growthEvents >= 1);
+    } finally {
+      for (const [key, value] of saved) await config.update(key, value, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
