@@ -1,0 +1,336 @@
+// Browser-level checks of what a person sees, run by scripts/vscode-test/run-ui-checks.mjs on a
+// code-server whose workbench has the extension loaded from this repository and the leaky
+// queue-workers fixture open as its workspace. One story, step by step, through the real UI
+// (palette, quick inputs, tree rows, hovers, webviews): open the view, attach by address, load,
+// look at the tree, the status bar, the chart, the gutter and hover, then snapshot, load,
+// snapshot and compare. Each step saves a screenshot; a failed step stops the story.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { driveLoad, findMarker, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
+import { around, kib, Screenshots } from './screenshots';
+import { boxOf, UI_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
+
+const FIXTURE = 'queue-workers';
+/** Requests of the first load: one worker blocked at the marked line each. */
+const FIRST_LOAD = 60;
+/** Requests between the "before" and "after" snapshots. */
+const SECOND_LOAD = 40;
+const CONTAINER = 'Async Leak Lens';
+const VIEW = 'Async Resources';
+const CHART_TITLE = 'Async Leak Lens: Live Chart';
+/** Pixels: site rows show their whole description. */
+const SIDE_BAR_WIDTH = 520;
+
+/** The folder the workbench opens: the fixture's own folder. */
+export function uiWorkspace(): string {
+  return join(repoRoot(), 'test', 'fixtures', FIXTURE);
+}
+
+/** User settings of the run: readable pictures, and site readings every second (the default is 5 s). */
+export const UI_SETTINGS = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  // The editor shows CodeLenses once every provider answered; a full TypeScript project analysis
+  // of the workspace can take minutes on a busy machine, the syntax server answers at once.
+  'typescript.tsserver.useSyntaxServer': 'always',
+  'asyncLeakLens.sitesIntervalMs': 1000,
+  // Nothing pops up over what the checks look at; the debug integration is not part of this story.
+  'asyncLeakLens.growth.notify': false,
+  'asyncLeakLens.autoAttach': 'never',
+};
+
+export interface UiCheckOptions {
+  page: Page;
+  /** Where every step's screenshot goes. */
+  screenshotsDir: string;
+  /** Where the README pictures go (undefined: not updated). */
+  picturesDir: string | undefined;
+  log(message: string): void;
+}
+
+export interface UiCheckResult {
+  title: string;
+  outcome: 'passed' | 'failed' | 'not run';
+  ms: number;
+  error?: string;
+}
+
+interface Story {
+  workbench: Workbench;
+  shots: Screenshots;
+  fixture?: RunningFixture;
+  /** Blocked workers the fixture holds, as sent by the checks. */
+  requestsSent: number;
+}
+
+interface Step {
+  title: string;
+  run(story: Story): Promise<void>;
+}
+
+const marker = () => findMarker(FIXTURE);
+
+const STEPS: Step[] = [
+  {
+    title: 'the Async Leak Lens view opens from the activity bar and invites to attach',
+    async run({ workbench, shots }) {
+      await workbench.waitReady(CONTAINER);
+      await workbench.activityBarItem(CONTAINER).click();
+      const pane = workbench.viewPane(VIEW);
+      await pane.getByText('No Node.js process is attached.').waitFor({ timeout: UI_TIMEOUT_MS });
+      await pane.getByRole('button', { name: 'Attach by Inspector Address…' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // Wide enough for a site row's whole description.
+      await workbench.setSideBarWidth(SIDE_BAR_WIDTH);
+      await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400); // no tooltip over the view
+      await shots.take('view-welcome', { element: workbench.page.locator('.part.sidebar') });
+    },
+  },
+  {
+    title: 'Attach by Inspector Address… from the palette attaches to the fixture',
+    async run(story) {
+      const { workbench, shots } = story;
+      story.fixture = await startFixture(FIXTURE, { inspect: true });
+      const { pid, inspectorPort } = story.fixture;
+      await workbench.runCommand('Async Leak Lens: Attach by Inspector Address');
+      await workbench.answerInput('Attach by Inspector Address', String(inspectorPort));
+      const target = targetRow(workbench, pid);
+      await target.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`the view shows no target "pid ${pid}" after attaching to port ${inspectorPort}`);
+      });
+      await shots.take('attached', { element: workbench.page.locator('.part.sidebar') });
+    },
+  },
+  {
+    title: "after load, the tree shows the fixture's marked line with one blocked worker per request",
+    async run(story) {
+      const { workbench, shots } = story;
+      await load(story, FIRST_LOAD);
+      const { line, kind } = marker();
+      const pane = workbench.viewPane(VIEW);
+      await workbench.expand(workbench.treeRow(pane, /^PROMISE/));
+      const site = workbench.treeRow(pane, `${kind} at server.js:${line}`);
+      // Counts arrive with the next site reading (every second here).
+      await waitForText(site, new RegExp(`runWorker · ${story.requestsSent} · oldest`), `the tree row "${kind} at server.js:${line}"`);
+      // It is the first site listed: the largest count, and blocked-at in user code first on ties.
+      const rows = await pane.locator('.monaco-list-row').allInnerTexts();
+      const firstSite = rows.find((text) => /^(blocked|created) at /.test(text));
+      if (!firstSite?.startsWith(`${kind} at server.js:${line}`)) throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
+      await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400);
+      await shots.take('tree', { element: workbench.page.locator('.part.sidebar'), picture: 'tree' });
+    },
+  },
+  {
+    title: 'the status bar shows the attached target, its pending count and trend',
+    async run({ workbench, shots, fixture }) {
+      const pid = fixture!.pid;
+      const item = workbench.statusItem(new RegExp(`pid ${pid}: \\d+ pending`));
+      await item.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`no status bar entry "pid ${pid}: N pending"`);
+      });
+      await workbench.clearNotifications();
+      await item.hover();
+      const tooltip = workbench.hover().filter({ hasText: 'Async Leak Lens, pending async resources' });
+      await waitForText(tooltip, new RegExp(`pid ${pid}: \\d+ pending, (growing|steady|shrinking)`), 'the status bar tooltip');
+      const page = workbench.page;
+      const viewport = page.viewportSize()!;
+      const region = around([await boxOf(item, 'the status bar entry'), await boxOf(tooltip, 'the status bar tooltip')], viewport, 12);
+      await shots.take('status-bar', { clip: { ...region, x: 0, width: Math.min(viewport.width, region.x + region.width + 160) }, picture: 'status-bar' });
+      await page.mouse.move(viewport.width / 2, viewport.height / 2);
+    },
+  },
+  {
+    title: 'the marked line has a gutter mark, an end-of-line hint, a CodeLens and a hover with the count',
+    async run(story) {
+      const { workbench, shots } = story;
+      const { file, line } = marker();
+      const blocked = `${story.requestsSent} tasks blocked here`;
+      const editor = await workbench.openFile('server.js');
+      await workbench.goToLine(line);
+      // The CodeLens over runWorker comes first: it shifts the lines below it.
+      await editor.locator('.contentWidgets .codelens-decoration').filter({ hasText: blocked }).first().waitFor({ timeout: 2 * UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`no CodeLens "${blocked}" over runWorker`);
+      });
+      // The hint is decoration text after the line's code (CSS generated content).
+      const text = workbench.codeLine(codeOnLine(file, line));
+      await waitUntil(async () => (await afterContents(text)).some((c) => c.includes(blocked)), UI_TIMEOUT_MS, `the hint "${blocked}" at the end of line ${line}`);
+      // The gutter icon is a glyph-margin decoration at the height of the line.
+      await waitUntil(
+        async () => {
+          const lineTop = (await boxOf(workbench.lineNumber(line), `line number ${line}`)).y;
+          return (await editor.locator('.cgmr').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))).some((top) => Math.abs(top - lineTop) < 3);
+        },
+        UI_TIMEOUT_MS,
+        `a gutter mark on line ${line}`,
+      );
+      const lineBox = await boxOf(workbench.lineNumber(line), `line number ${line}`);
+      // Hover the code of the marked line, like a person pointing at it.
+      const textBox = await boxOf(text, `line ${line}`);
+      await workbench.page.mouse.move(textBox.x + 60, textBox.y + textBox.height / 2);
+      const hover = workbench.hover().filter({ hasText: `Async Leak Lens · line ${line}` });
+      await hover.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`no hover "Async Leak Lens · line ${line}" over the marked line`);
+      });
+      await waitForText(hover, new RegExp(`Blocked at · PROMISE · ${story.requestsSent} pending tasks[^]*Example stack`), 'the hover');
+      const editorBox = await boxOf(editor, 'the editor');
+      const region = around([lineBox, await boxOf(hover, 'the hover'), textBox], workbench.page.viewportSize()!, 24);
+      await shots.take('gutter-hover', { clip: { ...region, x: editorBox.x, width: Math.min(editorBox.width, 900) }, picture: 'gutter-hover' });
+      await workbench.page.keyboard.press('Escape');
+    },
+  },
+  {
+    title: 'snapshot, load, snapshot, Compare Snapshots…: the report lists the grown site first',
+    async run(story) {
+      const { workbench, shots } = story;
+      const { line, kind } = marker();
+      const pane = workbench.viewPane(VIEW);
+      for (const [label, requests] of [['before load', SECOND_LOAD], ['after load', 0]] as const) {
+        await workbench.runCommand('Async Leak Lens: Take Snapshot');
+        await workbench.answerInput(`Take Snapshot of pid ${story.fixture!.pid}`, label);
+        await workbench.treeRow(pane, label).first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+          throw new Error(`no snapshot "${label}" in the view's Snapshots section`);
+        });
+        if (requests) await load(story, requests);
+      }
+      await workbench.runCommand('Async Leak Lens: Compare Snapshots');
+      await workbench.pickItem('Compare Snapshots: the BEFORE snapshot', 'The last two');
+      const report = await workbench.webview('Comparison:');
+      const top = report.locator('section.top');
+      const delta = `+${SECOND_LOAD}`;
+      await top.waitFor({ timeout: UI_TIMEOUT_MS });
+      const headline = await top.locator('.headline').innerText();
+      if (!headline.includes(delta) || !headline.includes(`${kind} at`) || !headline.includes(`server.js:${line}`)) {
+        throw new Error(`the top growing site reads "${headline}", expected ${delta} ${kind} at server.js:${line}`);
+      }
+      const firstRow = await report.locator('table.sites tbody tr').first().innerText();
+      if (!firstRow.includes(delta) || !firstRow.includes(`server.js:${line}`)) throw new Error(`the first changed site reads "${firstRow}", expected ${delta} at server.js:${line}`);
+      await shots.take('diff-report', { element: workbench.editorGroupOf('Comparison:'), picture: 'diff-report' });
+    },
+  },
+  {
+    title: 'Show Live Chart draws the samples: the PROMISE line and its value at the newest sample',
+    async run(story) {
+      const { workbench, shots } = story;
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.runCommand('Async Leak Lens: Show Live Chart');
+      const chart = await workbench.webview(CHART_TITLE);
+      await chart.locator('#status').filter({ hasText: `Live counts of pid ${story.fixture!.pid}` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const promise = chart.locator('.u-legend .u-series').filter({ hasText: 'PROMISE' });
+      await promise.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error('the chart legend has no PROMISE series');
+      });
+      // The series' line is on the canvas in its legend colour.
+      const color = await promise.locator('.u-marker').evaluate((m) => getComputedStyle(m).borderColor);
+      const drawn = await chart.locator('.u-wrap canvas').evaluate(countPixelsOf, color);
+      if (drawn < 20) throw new Error(`the PROMISE line is not drawn on the chart (${drawn} pixels of its colour)`);
+      // Pointing at the newest samples shows their values in the legend.
+      const over = await boxOf(chart.locator('.u-over'), 'the plot area');
+      await workbench.page.mouse.move(over.x + over.width - 3, over.y + over.height / 2);
+      await waitUntil(async () => Number((await promise.locator('.u-value').innerText()).replace(/[^\d]/g, '')) >= story.requestsSent, UI_TIMEOUT_MS, `the legend to show at least ${story.requestsSent} pending PROMISE`);
+      await shots.take('chart', { element: workbench.editorGroupOf(CHART_TITLE), picture: 'chart' });
+    },
+  },
+  {
+    title: 'Detach from All Targets empties the view and the status bar',
+    async run({ workbench, shots, fixture }) {
+      await workbench.runCommand('Async Leak Lens: Detach from All Targets');
+      const pid = fixture!.pid;
+      await workbench.statusItem(`pid ${pid}:`).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await targetRow(workbench, pid).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await shots.take('detached');
+    },
+  },
+];
+
+/** The code on a 1-based line of a file, without its trailing comment. */
+function codeOnLine(file: string, line: number): string {
+  return readFileSync(file, 'utf8').split('\n')[line - 1].replace(/\/\/.*$/, '').trim();
+}
+
+/** The view's top-level row of an attached process (snapshot rows mention the pid too). */
+function targetRow(workbench: Workbench, pid: number) {
+  return workbench.viewPane(VIEW).locator('.monaco-list-row[aria-level="1"]').filter({ has: workbench.page.getByText(`pid ${pid}`, { exact: true }) });
+}
+
+/** Sends bounded load to the fixture; every request must be answered. */
+async function load(story: Story, requests: number): Promise<void> {
+  const result = await driveLoad(story.fixture!.port, { requests, concurrency: 4 });
+  if (result.ok !== requests) throw new Error(`load: ${JSON.stringify(result)}, expected ${requests} answers`);
+  story.requestsSent += result.ok;
+}
+
+/** Waits until the element's text matches; the error quotes what it says instead. */
+async function waitForText(element: Locator, pattern: RegExp, what: string): Promise<void> {
+  let seen = '(not shown)';
+  await waitUntil(
+    async () => {
+      // Markdown text renders its spaces as no-break spaces.
+      seen = (await element.count()) ? (await element.first().innerText()).replace(/\u00a0/g, ' ') : '(not shown)';
+      return pattern.test(seen);
+    },
+    UI_TIMEOUT_MS,
+    `${what} to match ${pattern}`,
+  ).catch(() => {
+    throw new Error(`${what} does not match ${pattern}; it reads: ${JSON.stringify(seen)}`);
+  });
+}
+
+/** Runs in the chart's page: how many canvas pixels have this CSS colour (rgb(r, g, b)). */
+function countPixelsOf(canvas: HTMLCanvasElement, color: string): number {
+  const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
+  const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+  if (!data || b === undefined) return 0;
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 160 && Math.abs(data[i] - r) < 24 && Math.abs(data[i + 1] - g) < 24 && Math.abs(data[i + 2] - b) < 24) count++;
+  }
+  return count;
+}
+
+/** The CSS generated text (::after) of a rendered line's parts: where decorations put hints. */
+function afterContents(line: Locator): Promise<string[]> {
+  return line.locator('span').evaluateAll((spans) => spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal'));
+}
+
+/** Runs the story; every step after a failed one is reported as not run. */
+export async function runUiChecks(options: UiCheckOptions): Promise<UiCheckResult[]> {
+  const story: Story = {
+    workbench: new Workbench(options.page),
+    shots: new Screenshots(options.page, options.screenshotsDir, options.picturesDir, options.log),
+    requestsSent: 0,
+  };
+  const results: UiCheckResult[] = [];
+  let failed = false;
+  try {
+    for (const step of STEPS) {
+      if (failed) {
+        results.push({ title: step.title, outcome: 'not run', ms: 0 });
+        continue;
+      }
+      const started = Date.now();
+      try {
+        await step.run(story);
+        results.push({ title: step.title, outcome: 'passed', ms: Date.now() - started });
+        options.log(`  ✓ ${step.title} (${seconds(Date.now() - started)})`);
+      } catch (error) {
+        failed = true;
+        const message = error instanceof Error ? error.message : String(error);
+        results.push({ title: step.title, outcome: 'failed', ms: Date.now() - started, error: message });
+        options.log(`  ✗ ${step.title} (${seconds(Date.now() - started)})\n      ${message.split('\n').join('\n      ')}`);
+        const shot = await story.shots.take('FAILED').catch(() => undefined);
+        if (shot) options.log(`      screenshot of the failure: ${shot}`);
+      }
+    }
+  } finally {
+    await story.fixture?.stop();
+  }
+  options.log(`screenshots (${story.shots.saved.length}) in ${story.shots.dir}`);
+  for (const p of story.shots.pictures) options.log(`  README picture ${p.path} (${kib(p.bytes)})`);
+  return results;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
