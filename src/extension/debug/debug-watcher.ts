@@ -86,7 +86,8 @@ class DebugSessionWatcher {
         this.watching.delete(session.id);
         const message = `Async Leak Lens could not watch "${session.name}": ${describeError(error)}`;
         this.lens.output.error(message);
-        void vscode.window.showWarningMessage(message);
+        // A short-lived process (a build step in a debug terminal) that exited meanwhile is no news.
+        if (this.debuggees.has(session.id)) void vscode.window.showWarningMessage(message);
         return undefined;
       });
       this.watching.set(session.id, watching);

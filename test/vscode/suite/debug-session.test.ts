@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { LensApi } from '../../../src/extension/extension';
 import type { AttachedTarget } from '../../../src/extension/targets/attached-target';
 import { driveLoad, listFixtures, startFixture, type RunningFixture } from '../../support/fixtures';
-import { agentInstalled, eventually, lensApi, sleep } from '../support/attach-helpers';
+import { agentInstalled, eventually, lensApi, sleep, stopwatch } from '../support/attach-helpers';
 
 const POLL_MS = 300;
 
@@ -129,6 +129,7 @@ suite('debug session', function () {
     const breakLine = lines.findIndex((l) => l.includes('jobs.push(')) + 1; // runs once per request
     assert.ok(breakLine > 0, `no "jobs.push(" line in ${fixture.entry}`);
     const name = `Async Leak Lens test: launch ${fixture.name}`;
+    const lap = stopwatch('launch');
 
     const started = await vscode.debug.startDebugging(undefined, {
       type: 'node',
@@ -143,18 +144,24 @@ suite('debug session', function () {
     assert.equal(started, true, 'vscode.debug.startDebugging answered false');
 
     const debuggee = await eventually(() => recorder.debuggeeOf(name), 30_000, () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`);
-    const target = await eventually(() => debugTarget(api), 30_000, () => `the extension to watch "${name}" (sessions: ${recorder.describe()}; is asyncLeakLens.autoAttach "always"? see the "Async Leak Lens" output channel)`);
+    const target = await eventually(
+      () => debugTarget(api),
+      30_000,
+      () => `the extension to watch "${name}" (sessions: ${recorder.describe()}; program output: ${JSON.stringify(recorder.output(debuggee).slice(-2000))}; is asyncLeakLens.autoAttach "always"? see the "Async Leak Lens" output channel)`,
+    );
     // The CDP proxy of js-debug, not the program's own inspector.
     assert.match(target.session.connection.url, /^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{40}$/, 'the target is not connected through the debugger\'s CDP proxy');
     assert.equal(target.label, debuggee.name);
 
     const ready = await eventually(() => /READY (\{.*\})/.exec(recorder.output(debuggee)), 30_000, () => `READY from the program (its output so far: ${JSON.stringify(recorder.output(debuggee))})`);
     const port = JSON.parse(ready[1]).port as number;
+    lap('debug session started, watched, program ready');
 
     await eventually(() => target.samples.length >= 2, 15_000, 'live samples while the debugger is attached');
     const before = target.samples.at(-1)!.total;
     const load = await driveLoad(port, { requests: 20, concurrency: 4 });
     assert.equal(load.ok, 20, `load: ${JSON.stringify(load)}`);
+    lap('first samples and load');
     await eventually(() => target.samples.at(-1)!.total >= before + 20, 15_000, () => `samples to show the 20 leaked workers (before ${before}, latest ${target.samples.at(-1)?.total})`);
 
     // Stop at a breakpoint in the request handler.
@@ -166,10 +173,12 @@ suite('debug session', function () {
     const stop = await eventually(() => recorder.stops(debuggee)[0], 20_000, `the debugger to stop at ${fixture.entry}:${breakLine} on a request`);
     assert.equal(stop.reason, 'breakpoint');
     await eventually(() => target.isPaused, 10_000, 'the extension to see the pause (Debugger.paused over the proxy)');
+    lap('breakpoint verified and hit');
 
     const pausedSamples = target.samples.length;
     await sleep(POLL_MS * 8);
     assert.equal(target.samples.length, pausedSamples, 'the extension kept polling while the debuggee was paused');
+    lap('no polls while paused');
 
     // The debugger still works: threads, stack, evaluate in the paused frame, step.
     const { threads } = await debuggee.customRequest('threads');
@@ -181,6 +190,7 @@ suite('debug session', function () {
     const evaluated = await debuggee.customRequest('evaluate', { expression: 'stats.workers', frameId: frame.id, context: 'repl' });
     assert.match(evaluated.result, /^\d+$/, `evaluate in the paused frame gave ${JSON.stringify(evaluated)}`);
     assert.ok(Number(evaluated.result) >= 20, `stats.workers is ${evaluated.result}, expected at least the 20 leaked workers`);
+    lap('threads, stack and evaluate');
 
     await debuggee.customRequest('next', { threadId });
     await eventually(() => recorder.stops(debuggee).length >= 2, 15_000, 'the debugger to stop after a step');
@@ -188,6 +198,7 @@ suite('debug session', function () {
     assert.equal((await top()).line, breakLine + 1, 'the step did not move to the next line');
     await eventually(() => target.isPaused, 10_000, 'the extension to see the pause after the step');
 
+    lap('evaluate and step');
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await debuggee.customRequest('continue', { threadId });
     await eventually(() => !target.isPaused, 10_000, 'the extension to see the resume (Debugger.resumed over the proxy)');
@@ -198,9 +209,11 @@ suite('debug session', function () {
     const seen = await debuggee.customRequest('evaluate', { expression: "typeof globalThis[Symbol.for('async-leak-lens.agent')]", context: 'repl' });
     assert.equal(seen.result, "'object'");
 
+    lap('continue and samples again');
     await vscode.debug.stopDebugging(recorder.parentNamed(name));
     await eventually(() => api.targets.get(target.id) === undefined, 20_000, 'the target to go when the debug session ended');
     await eventually(() => recorder.ended.has(debuggee.id), 20_000, 'the debug session to end');
+    lap('session stopped');
   });
 
   test('launch with a worker thread: the debugger\'s session for the worker is watched too', async () => {

@@ -41,3 +41,14 @@ export async function agentInstalled(inspectorUrl: string): Promise<boolean> {
     await client.close();
   }
 }
+
+/** Prints how long each step took (shown with VSCODE_TEST_VERBOSE=1): slow steps on a busy machine. */
+export function stopwatch(label: string): (step: string) => void {
+  const start = Date.now();
+  let last = start;
+  return (step) => {
+    const now = Date.now();
+    console.log(`[${label}] ${step}: +${((now - last) / 1000).toFixed(1)} s (total ${((now - start) / 1000).toFixed(1)} s)`);
+    last = now;
+  };
+}
