@@ -89,7 +89,7 @@ async function run() {
   }
 
   const suiteStarted = Date.now();
-  await page.goto(testUrl(state.server.port));
+  await page.goto(testUrl(state.server.port), { waitUntil: 'domcontentloaded', timeout: 120_000 }); // a busy machine needs more than the 30 s default
   const code = await exited;
   log(`suite finished with exit code ${code} in ${seconds(Date.now() - suiteStarted)} (total ${seconds(Date.now() - started)})`);
   return code;
