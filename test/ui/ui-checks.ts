@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { driveLoad, findMarker, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
+import { driveLoad, findMarker, repoRoot, startFixture, type Marker, type RunningFixture } from '../support/fixtures';
 import { around, kib, Screenshots } from './screenshots';
 import { boxOf, UI_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
 
@@ -62,6 +62,8 @@ interface Story {
   workbench: Workbench;
   shots: Screenshots;
   fixture?: RunningFixture;
+  /** The fixture's `// @leak` line, read when it started (the code it runs). */
+  marker?: Marker;
   /** Blocked workers the fixture holds, as sent by the checks. */
   requestsSent: number;
 }
@@ -71,7 +73,6 @@ interface Step {
   run(story: Story): Promise<void>;
 }
 
-const marker = () => findMarker(FIXTURE);
 
 const STEPS: Step[] = [
   {
@@ -92,6 +93,7 @@ const STEPS: Step[] = [
     title: 'Attach by Inspector Address… from the palette attaches to the fixture',
     async run(story) {
       const { workbench, shots } = story;
+      story.marker = findMarker(FIXTURE);
       story.fixture = await startFixture(FIXTURE, { inspect: true });
       const { pid, inspectorPort } = story.fixture;
       await workbench.runCommand('Async Leak Lens: Attach by Inspector Address');
@@ -108,7 +110,7 @@ const STEPS: Step[] = [
     async run(story) {
       const { workbench, shots } = story;
       await load(story, FIRST_LOAD);
-      const { line, kind } = marker();
+      const { line, kind } = story.marker!;
       const pane = workbench.viewPane(VIEW);
       await workbench.expand(workbench.treeRow(pane, /^PROMISE/));
       const site = workbench.treeRow(pane, `${kind} at server.js:${line}`);
@@ -145,7 +147,7 @@ const STEPS: Step[] = [
     title: 'the marked line has a gutter mark, an end-of-line hint, a CodeLens and a hover with the count',
     async run(story) {
       const { workbench, shots } = story;
-      const { file, line } = marker();
+      const { file, line } = story.marker!;
       const blocked = `${story.requestsSent} tasks blocked here`;
       const editor = await workbench.openFile('server.js');
       await workbench.goToLine(line);
@@ -184,7 +186,7 @@ const STEPS: Step[] = [
     title: 'snapshot, load, snapshot, Compare Snapshots…: the report lists the grown site first',
     async run(story) {
       const { workbench, shots } = story;
-      const { line, kind } = marker();
+      const { line, kind } = story.marker!;
       const pane = workbench.viewPane(VIEW);
       for (const [label, requests] of [['before load', SECOND_LOAD], ['after load', 0]] as const) {
         await workbench.runCommand('Async Leak Lens: Take Snapshot');

@@ -129,8 +129,20 @@ export class Workbench {
   /** Expands a collapsed tree row (a click on its twistie); a no-op when it is expanded. */
   async expand(row: Locator): Promise<void> {
     await row.waitFor({ timeout: UI_TIMEOUT_MS });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-    await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', UI_TIMEOUT_MS, 'a tree row to expand');
+    // A live tree re-sorts and re-renders its rows while it is clicked: click again until it holds.
+    let lastClick = 0;
+    await waitUntil(
+      async () => {
+        if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+        if (Date.now() - lastClick > 2000) {
+          lastClick = Date.now();
+          await row.locator('.monaco-tl-twistie').click({ timeout: 5000 });
+        }
+        return false;
+      },
+      UI_TIMEOUT_MS,
+      'a tree row to expand',
+    );
   }
 
   /** A status bar entry whose text matches. */
