@@ -25,9 +25,25 @@ interface EvaluateResult {
 const agentRef = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL_KEY)})]`;
 
 export class AgentClient {
-  constructor(readonly channel: CdpChannel) {}
+  private installedWith: AgentConfig | undefined;
+
+  /**
+   * @param onReinstalled called when the agent was found gone (another client detached it) and was
+   *   injected again: tracking restarts from that moment.
+   */
+  constructor(
+    readonly channel: CdpChannel,
+    private readonly onReinstalled?: () => void,
+  ) {}
+
+  /** The agent is in the target already (installed with `config` through another client). */
+  adopt(config: AgentConfig): this {
+    this.installedWith = config;
+    return this;
+  }
 
   install(config: AgentConfig): Promise<AgentInfo> {
+    this.installedWith = config;
     const expression = `(() => {\n${agentSource}\nreturn asyncLeakLensAgentModule.install(${JSON.stringify(config)});\n})()\n//# sourceURL=${AGENT_SOURCE_URL}`;
     return this.evaluate<AgentInfo>(expression);
   }
@@ -54,7 +70,14 @@ export class AgentClient {
   }
 
   private async callAgent<T>(call: string, timeoutMs?: number): Promise<T> {
-    const value = await this.evaluate<T | null>(`(() => { const a = ${agentRef}; return a ? a.${call} : null; })()`, timeoutMs);
+    const expression = `(() => { const a = ${agentRef}; return a ? a.${call} : null; })()`;
+    let value = await this.evaluate<T | null>(expression, timeoutMs);
+    if (value === null && this.installedWith) {
+      // Two clients share one agent; when the other detaches, this one puts it back.
+      await this.install(this.installedWith);
+      this.onReinstalled?.();
+      value = await this.evaluate<T | null>(expression, timeoutMs);
+    }
     if (value === null) throw new LensError('agent', 'The agent is no longer in the target (another tool detached it, or the process restarted). Attach again.');
     return value;
   }

@@ -34,6 +34,8 @@ export interface SessionEvents {
   sample: [CountSample];
   snapshot: [Snapshot];
   error: [Error];
+  /** Something people should know that is not an error. */
+  notice: [string];
   /** The session is over; the reason is meant for people. */
   end: [string];
 }
@@ -56,7 +58,8 @@ export class Session extends EventEmitter<SessionEvents> {
     private readonly callTimeoutMs: number,
   ) {
     super();
-    this.threads.set('main', { agent: new AgentClient(connection.main), thread: { thread: 0, title: 'main' } });
+    const reinstalled = () => this.emit('notice', 'Another client removed the agent from the main thread; it was injected again, so tracking there restarts now.');
+    this.threads.set('main', { agent: new AgentClient(connection.main, reinstalled).adopt(config), thread: { thread: 0, title: 'main' } });
     connection.on('disconnect', (reason: string) => this.finish(reason === 'detached' ? 'detached' : `Target ${info.pid} is gone: ${reason}.`));
     connection.on('worker', (worker: WorkerAttached) => {
       const install = this.addWorker(worker).finally(() => this.workerInstalls.delete(install));
@@ -182,7 +185,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private async addWorker(worker: WorkerAttached): Promise<void> {
-    const agent = new AgentClient(worker.channel);
+    const agent = new AgentClient(worker.channel, () => this.emit('notice', `Another client removed the agent from worker "${worker.title}"; it was injected again, so tracking there restarts now.`));
     try {
       const info = await agent.install(this.config);
       if (this.ended) return;

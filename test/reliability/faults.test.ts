@@ -212,4 +212,24 @@ describe('faults', () => {
     await session.detach();
     await evaluate('delete globalThis.__kept');
   });
+
+  test('two clients on one target: when one detaches, the other puts the agent back and goes on', async () => {
+    const target = await startFixture('unreceived-send');
+    cleanups.push(() => target.stop());
+    const first = await Session.attach(target.inspectorUrl);
+    const second = await Session.attach(target.inspectorUrl);
+    const notices: string[] = [];
+    second.on('notice', (text) => notices.push(text));
+    await first.detach();
+    await second.poll(); // the next poll finds the agent gone and puts it back
+    assert.equal(notices.length, 1, 'told once that tracking restarted');
+    assert.match(notices[0], /injected again/);
+    await driveLoad(target.port, { requests: 15, concurrency: 3 });
+    const sample = await second.poll();
+    assert.equal(notices.length, 1);
+    assert.ok((sample.counts.PROMISE ?? 0) >= 15, JSON.stringify(sample.counts));
+    const snapshot = await second.snapshot();
+    assert.ok(snapshot.sites.some((s) => s.kind === 'blocked' && s.count >= 15));
+    await second.detach();
+  });
 });
