@@ -6,7 +6,7 @@
 // with the per-request rate and an example stack, or says there is no leak. No `vscode` import.
 import { compareDiffSites } from './diff';
 import { LensError } from './errors';
-import type { CountSample, Site, Snapshot, TargetInfo } from './model';
+import type { Site, Snapshot, TargetInfo } from './model';
 import { parseProbeMethod, parseProbeUrl, ProbeCancelled, sendLoad, type LoadResult, type ProbeMethod } from './probe-load';
 
 export { ProbeCancelled, parseProbeUrl, parseProbeMethod, PROBE_METHODS } from './probe-load';
@@ -18,7 +18,6 @@ export const PROBE_SCHEMA = 'async-leak-lens/probe@1';
 export interface ProbeTarget {
   readonly info: { pid: number; nodeVersion: string; title: string };
   snapshot(options?: { label?: string; collectGarbage?: boolean }): Promise<Snapshot>;
-  poll(): Promise<CountSample>;
 }
 
 export interface ProbeOptions {
@@ -133,10 +132,15 @@ export function checkProbeOptions(options: ProbeOptions): Required<Omit<ProbeOpt
   };
 }
 
-/** Polls with growing pauses until the live count has not fallen for quietMs (or maxMs ran out). */
+/**
+ * Looks with growing pauses until the live count has not fallen for quietMs (or maxMs ran out).
+ * Each look is a light snapshot (no GC): unlike a poll, it checks every tracked resource, so the
+ * count is current rather than caught up over several polls.
+ */
 export async function settle(target: ProbeTarget, quietMs: number, maxMs: number, signal?: AbortSignal): Promise<SettleResult> {
   const started = Date.now();
-  let last = (await target.poll()).total;
+  const pending = async () => sum(Object.values((await target.snapshot({ collectGarbage: false })).totals));
+  let last = await pending();
   let quietSince = Date.now();
   let pause = 50;
   for (;;) {
@@ -145,7 +149,7 @@ export async function settle(target: ProbeTarget, quietMs: number, maxMs: number
     if (now - started >= maxMs) return { waitedMs: now - started, settled: false };
     await sleep(Math.min(pause, quietMs - (now - quietSince), maxMs - (now - started)) + 1, signal);
     pause = Math.min(pause * 2, 1000);
-    const total = (await target.poll()).total;
+    const total = await pending();
     if (total < last) quietSince = Date.now();
     last = total;
   }
@@ -235,8 +239,24 @@ export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], min
     const requestsJudged = sum(requestsPerRound.slice(judged - 1));
     leaks.push({ site, counts, perRequest: (counts[counts.length - 1] - counts[judged - 1]) / requestsJudged });
   }
-  // Your code first (blocked-at lines first among equal rates), then by rate.
-  return leaks.sort((a, b) => Number(b.site.userCode) - Number(a.site.userCode) || round2(b.perRequest) - round2(a.perRequest) || compareDiffSites(asDiff(a), asDiff(b)));
+  // Your code first, then by rate; among equals blocked-at lines (the await to fix) before what
+  // they wait on, and the innermost await of a chain of suspended calls (where it is stuck) first.
+  return leaks.sort(
+    (a, b) =>
+      Number(b.site.userCode) - Number(a.site.userCode) ||
+      round2(b.perRequest) - round2(a.perRequest) ||
+      Number(b.site.kind === 'blocked') - Number(a.site.kind === 'blocked') ||
+      (a.site.kind === 'blocked' ? innerFirst(a.site, b.site) : 0) ||
+      compareDiffSites(asDiff(a), asDiff(b)),
+  );
+}
+
+/** -1 when a is awaited inside b's call (b's line is further down a's stack), 1 the other way round. */
+function innerFirst(a: Site, b: Site): number {
+  const below = (inner: Site, outer: Site) => inner.stack.slice(1).some((f) => f.file === outer.frame.file && f.line === outer.frame.line);
+  if (below(a, b)) return -1;
+  if (below(b, a)) return 1;
+  return 0;
 }
 
 function asDiff(leak: LeakingSite) {

@@ -59,6 +59,20 @@ describe('probe verdict: growth that scales with requests', () => {
   });
 });
 
+test('in a chain of suspended calls, the innermost await comes first', () => {
+  const outer = frame('src/routes.ts', 47, 17, 'handle');
+  const inner = frame('src/reports.ts', 31, 24, 'runReport');
+  const snapshots = [0, 20, 40].map((n) =>
+    snapshot(
+      n === 0
+        ? []
+        : [site({ at: outer, kind: 'blocked', count: n, stack: [outer] }), site({ at: inner, kind: 'blocked', count: n, stack: [inner, outer] })],
+    ),
+  );
+  assert.deepEqual(findLeaks(snapshots, [20, 20], 0.05).map((l) => l.site.frame.function), ['runReport', 'handle']);
+  assert.deepEqual(findLeaks([...snapshots].map((s) => ({ ...s, sites: [...s.sites].reverse() })), [20, 20], 0.05).map((l) => l.site.frame.function), ['runReport', 'handle']);
+});
+
 describe('probe options', () => {
   test('only http:// to 127.0.0.1, localhost or [::1]', () => {
     for (const ok of ['http://127.0.0.1:3000/orders', 'http://localhost:8080/', 'http://[::1]:9000/x?y=1']) assert.equal(parseProbeUrl(ok).protocol, 'http:');
