@@ -12,22 +12,23 @@
 // and a program that gets little CPU would pay a fixed count many times over. Short bursts (a load
 // test of a few hundred requests) stay within the share and so stay exact.
 const WINDOW_MS = 1000;
-const MAX_CAPTURE_SHARE = 0.05;
+const MAX_CAPTURE_SHARE = 0.02;
 /** The share is of at least this much CPU per wall ms, so a mostly idle program is not starved of stacks. */
-const MIN_CPU_PER_MS = 0.2;
+const MIN_CPU_PER_MS = 0.25;
 
 /** What sampling costs, shared by the samplers of all types. */
 export class CaptureClock {
-  /** Moving average of the measured cost of one sample, in ms. */
-  averageMs = 0.01;
+  /** Moving average of the measured cost of one sample, in ms (starts pessimistic). */
+  averageMs = 0.05;
   private readonly busy = new Set<Sampler>();
   private windowStart = performance.now();
   private windowCpuMs = cpuMs();
   /** CPU ms the process got per wall ms in the last window. */
-  private cpuPerMs = 1;
+  private cpuPerMs = MIN_CPU_PER_MS;
 
   measured(ms: number): void {
-    this.averageMs += (ms - this.averageMs) * 0.05;
+    // A sample longer than this was preempted or met a GC: not what a capture costs.
+    this.averageMs += (Math.min(ms, 1) - this.averageMs) * 0.2;
   }
 
   /** Samples per wall ms one busy type may take within the share. */
@@ -88,7 +89,12 @@ export class Sampler {
     this.windowSamples++;
     this.tokens--;
     const elapsed = performance.now() - this.windowStart;
-    if (elapsed >= WINDOW_MS || (this.probability >= 1 && this.tokens < 1)) this.adapt(elapsed);
+    if (elapsed >= WINDOW_MS) this.adapt(elapsed);
+    else if (this.probability >= 1 ? this.tokens < 1 : this.windowSamples > 2 * this.budgetPerMs() * WINDOW_MS) {
+      // Tokens spent, or the rate rose: sample at the budget over the rate seen so far this window.
+      const seenPerMs = (this.seen - this.windowSeen) / Math.max(elapsed, 1);
+      this.probability = Math.min(1, Math.max(this.budgetPerMs() / seenPerMs, 1e-6));
+    }
     this.skip = drawSkip(this.probability);
     return weight;
   }
@@ -109,6 +115,10 @@ export class Sampler {
     this.skip = drawSkip(this.probability);
   }
 
+  private budgetPerMs(): number {
+    return Math.min(this.config.stackCapturesPerSecond / 1000, this.clock.sharePerMs());
+  }
+
   /**
    * The budget is the configured rate, or less when that would not fit the CPU share. Tokens come
    * back at the configured rate while this type's rate fits the budget (so an idle spell refills
@@ -119,7 +129,7 @@ export class Sampler {
     const seenPerMs = (this.seen - this.windowSeen) / Math.max(elapsedMs, 1);
     this.clock.setBusy(this, this.windowSamples > 0);
     const configuredPerMs = this.config.stackCapturesPerSecond / 1000;
-    const budgetPerMs = Math.min(configuredPerMs, this.clock.sharePerMs());
+    const budgetPerMs = this.budgetPerMs();
     const refillPerMs = seenPerMs <= budgetPerMs ? configuredPerMs : budgetPerMs;
     this.tokens = Math.min(this.config.stackCapturesPerSecond, this.tokens + refillPerMs * elapsedMs);
     this.probability = this.tokens >= 1 ? 1 : Math.min(1, Math.max(budgetPerMs / Math.max(seenPerMs, 1e-9), 1e-6));
