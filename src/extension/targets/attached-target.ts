@@ -55,6 +55,7 @@ export class AttachedTarget implements vscode.Disposable {
       if (this.growth.observeSample(sample)) this.growthEmitter.fire();
     });
     session.on('error', (error) => this.log(`${label}: ${describeError(error)}`));
+    session.on('notice', (text) => this.log(`${label}: ${text}`));
     session.once('end', (reason) => this.end(reason));
   }
 
