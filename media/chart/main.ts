@@ -94,6 +94,7 @@ function showTargets(): void {
   );
   if (page.targetId) targetSelect.value = page.targetId;
   targetSelect.disabled = page.targets.length < 2;
+  targetSelect.parentElement!.hidden = page.targets.length === 0;
   const empty = page.targets.length === 0 && page.samples.length === 0;
   emptyState.hidden = !empty;
   plotHost.hidden = empty;
@@ -106,8 +107,21 @@ let plot: uPlot | undefined;
 let plotTypes = '';
 
 function plotSize(): { width: number; height: number } {
-  const legendHeight = plot?.root.querySelector('.u-legend')?.clientHeight ?? 40;
-  return { width: Math.max(200, plotHost.clientWidth), height: Math.max(150, plotHost.clientHeight - legendHeight - 8) };
+  const legendHeight = plot?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 40;
+  return { width: Math.max(200, plotHost.clientWidth - 16), height: Math.max(120, plotHost.clientHeight - legendHeight - 8) };
+}
+
+/** Fits plot and legend into the page (the legend's height depends on how it wraps). */
+function fit(): void {
+  if (!plot) return;
+  const size = plotSize();
+  if (Math.abs(size.width - plot.width) > 1 || Math.abs(size.height - plot.height) > 1) plot.setSize(size);
+}
+
+/** Away from the cursor, the legend shows the newest values. */
+function showLatestInLegend(u: uPlot): void {
+  const last = u.data[0].length - 1;
+  if (last >= 0 && (u.cursor.idx === null || u.cursor.idx === undefined)) u.setLegend({ idx: last }, false);
 }
 
 function formatCount(value: number | null | undefined): string {
@@ -131,7 +145,8 @@ function buildPlot(types: string[]): uPlot {
     ],
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     legend: { live: true },
-    hooks: { draw: [drawMarkers, reportRendered] },
+    // The legend's height changes as its values wrap: refit after the frame is drawn.
+    hooks: { draw: [drawMarkers, showLatestInLegend, reportRendered, () => requestAnimationFrame(fit)], setCursor: [showLatestInLegend] },
   };
   return new uPlot(options, [[], ...types.map(() => [])], plotHost);
 }
@@ -159,7 +174,11 @@ function drawMarkers(u: uPlot): void {
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
-    ctx.fillText(marker.label, x + 3 * ratio, top + 12 * ratio, 160 * ratio);
+    // Label on the side with room: left of the line near the right edge.
+    const maxWidth = 160 * ratio;
+    const onLeft = x + 3 * ratio + Math.min(ctx.measureText(marker.label).width, maxWidth) > left + width;
+    ctx.textAlign = onLeft ? 'right' : 'left';
+    ctx.fillText(marker.label, onLeft ? x - 3 * ratio : x + 3 * ratio, top + 12 * ratio, maxWidth);
     markersDrawn++;
   }
   ctx.restore();
@@ -182,6 +201,7 @@ function draw(): void {
     plot?.destroy();
     plot = buildPlot(columns.types);
     plotTypes = key;
+    fit();
   }
   plot.setData([columns.xs, ...columns.ys]);
 }
@@ -234,7 +254,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   }
 });
 
-new ResizeObserver(() => plot?.setSize(plotSize())).observe(plotHost);
+new ResizeObserver(fit).observe(plotHost);
 // VS Code swaps the body's theme class when the colour theme changes: redraw with its colours.
 new MutationObserver(rebuild).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 window.addEventListener('error', (event) => post({ type: 'error', message: `chart: ${event.message}`.slice(0, 2000) }));
