@@ -30,23 +30,38 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Does this line declare a function or method called `name`? (Calls like `name();` do not count.) */
-export function declaresFunction(text: string, name: string): boolean {
+/** Compiled declaration patterns per name (a CodeLens pass asks for the same few names often). */
+const matchers = new Map<string, (text: string) => boolean>();
+const MAX_CACHED_MATCHERS = 500;
+
+function declarationMatcher(name: string): (text: string) => boolean {
+  let matcher = matchers.get(name);
+  if (matcher) return matcher;
   const n = escapeRegExp(name);
   // function name(  /  async function* name(
-  if (new RegExp(`\\bfunction\\b\\s*\\*?\\s*${n}\\s*[<(]`).test(text)) return true;
+  const declared = new RegExp(`\\bfunction\\b\\s*\\*?\\s*${n}\\s*[<(]`);
   // name = async (...) =>  /  name: function  /  const name = async x =>
-  if (new RegExp(`(?:^|[^\\w$.])#?${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>)`).test(text)) return true;
+  const assigned = new RegExp(`(?:^|[^\\w$.])#?${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>)`);
   // Method: optional modifiers, name, parameters, then a body or a continued parameter list.
   const method = new RegExp(`^\\s*(?:(?:public|private|protected|static|override|async|readonly)\\s+)*\\*?\\s*#?${n}\\s*(?:<[^>]*>)?\\s*\\(`);
-  return method.test(text) && !/;\s*(?:\/\/.*)?$/.test(text);
+  const statementEnd = /;\s*(?:\/\/.*)?$/;
+  matcher = (text) => text.includes(name) && (declared.test(text) || assigned.test(text) || (method.test(text) && !statementEnd.test(text)));
+  if (matchers.size >= MAX_CACHED_MATCHERS) matchers.clear();
+  matchers.set(name, matcher);
+  return matcher;
+}
+
+/** Does this line declare a function or method called `name`? (Calls like `name();` do not count.) */
+export function declaresFunction(text: string, name: string): boolean {
+  return declarationMatcher(name)(text);
 }
 
 /** The declaration line (1-based) of `name` at or above `fromLine`, or undefined. */
 export function findDeclarationLine(lineAt: (line: number) => string | undefined, fromLine: number, name: string): number | undefined {
+  const declares = declarationMatcher(name);
   for (let line = fromLine, scanned = 0; line >= 1 && scanned < MAX_SCAN_LINES; line--, scanned++) {
     const text = lineAt(line);
-    if (text !== undefined && declaresFunction(text, name)) return line;
+    if (text !== undefined && declares(text)) return line;
   }
   return undefined;
 }
