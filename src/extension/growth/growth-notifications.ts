@@ -1,10 +1,10 @@
 // One notification per site that starts growing (not one per poll), with "Show" (focus the
 // Async Resources view and open the site's line) and "Ignore" (no more notifications for that
 // site in this window).
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/model';
 import type { LensContext } from '../extension';
+import { openFrame } from '../source/open-frame';
 import type { AttachedTarget } from '../targets/attached-target';
 import { readGrowthSettings } from './growth-settings';
 import type { GrowingSite } from './target-growth';
@@ -76,8 +76,5 @@ function describe(target: AttachedTarget, growing: GrowingSite): string {
 
 async function show(frame: Frame): Promise<void> {
   await vscode.commands.executeCommand(TARGETS_VIEW_FOCUS);
-  // Only a file that exists on this machine is opened; the path came from the target.
-  if (!frame.file || frame.file.startsWith('node:') || !existsSync(frame.file)) return;
-  const position = new vscode.Position(Math.max(0, frame.line - 1), Math.max(0, frame.column - 1));
-  await vscode.window.showTextDocument(vscode.Uri.file(frame.file), { selection: new vscode.Range(position, position), preview: true });
+  await openFrame(frame);
 }
