@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { driveLoad, findMarker, repoRoot, startFixture, type Marker, type RunningFixture } from '../support/fixtures';
-import { around, kib, Screenshots } from './screenshots';
+import { around, kib, Screenshots, type Region } from './screenshots';
 import { boxOf, UI_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
 
 const FIXTURE = 'queue-workers';
@@ -106,7 +106,7 @@ const STEPS: Step[] = [
     },
   },
   {
-    title: "after load, the tree shows the fixture's marked line with one blocked worker per request",
+    title: "after load, the tree shows the fixture's marked line with one blocked worker per request, and its stack",
     async run(story) {
       const { workbench, shots } = story;
       await load(story, FIRST_LOAD);
@@ -120,8 +120,14 @@ const STEPS: Step[] = [
       const rows = await pane.locator('.monaco-list-row').allInnerTexts();
       const firstSite = rows.find((text) => /^(blocked|created) at /.test(text));
       if (!firstSite?.startsWith(`${kind} at server.js:${line}`)) throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
+      // Under the site: example resources and the example stack, whose first frame is the await.
+      await workbench.expand(site.first());
+      const frame = pane.locator('.monaco-list-row[aria-level="5"]').filter({ hasText: `server.js:${line}:` }).first();
+      await frame.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`the site's example stack shows no frame at server.js:${line}`);
+      });
       await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400);
-      await shots.take('tree', { element: workbench.page.locator('.part.sidebar'), picture: 'tree' });
+      await shots.take('tree', { clip: await rowsRegion(workbench), picture: 'tree' });
     },
   },
   {
@@ -223,10 +229,14 @@ const STEPS: Step[] = [
       await promise.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
         throw new Error('the chart legend has no PROMISE series');
       });
-      // The series' line is on the canvas in its legend colour.
+      // The series' line is on the canvas in its legend colour (any opacity: the series nearest
+      // the pointer is highlighted, the others dimmed).
+      await workbench.page.mouse.move(5, 5);
       const color = await promise.locator('.u-marker').evaluate((m) => getComputedStyle(m).borderColor);
-      const drawn = await chart.locator('.u-wrap canvas').evaluate(countPixelsOf, color);
-      if (drawn < 20) throw new Error(`the PROMISE line is not drawn on the chart (${drawn} pixels of its colour)`);
+      let drawn = 0;
+      await waitUntil(async () => (drawn = await chart.locator('.u-wrap canvas').evaluate(countPixelsOf, color)) >= 20, UI_TIMEOUT_MS, 'the PROMISE line').catch(() => {
+        throw new Error(`the PROMISE line is not drawn on the chart (${drawn} pixels of its colour ${color})`);
+      });
       // Pointing at the newest samples shows their values in the legend.
       const over = await boxOf(chart.locator('.u-over'), 'the plot area');
       await workbench.page.mouse.move(over.x + over.width - 3, over.y + over.height / 2);
@@ -249,6 +259,14 @@ const STEPS: Step[] = [
 /** The code on a 1-based line of a file, without its trailing comment. */
 function codeOnLine(file: string, line: number): string {
   return readFileSync(file, 'utf8').split('\n')[line - 1].replace(/\/\/.*$/, '').trim();
+}
+
+/** The side bar down to its last visible tree row: the picture without the empty rest. */
+async function rowsRegion(workbench: Workbench): Promise<Region> {
+  const bar = await boxOf(workbench.page.locator('.part.sidebar'), 'the side bar');
+  const bottoms = await workbench.viewPane(VIEW).locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().bottom));
+  const bottom = Math.min(bar.y + bar.height, Math.max(bar.y + 120, ...bottoms) + 12);
+  return { x: bar.x, y: bar.y, width: bar.width, height: bottom - bar.y };
 }
 
 /** The view's top-level row of an attached process (snapshot rows mention the pid too). */
@@ -286,7 +304,7 @@ function countPixelsOf(canvas: HTMLCanvasElement, color: string): number {
   if (!data || b === undefined) return 0;
   let count = 0;
   for (let i = 0; i < data.length; i += 4) {
-    if (data[i + 3] > 160 && Math.abs(data[i] - r) < 24 && Math.abs(data[i + 1] - g) < 24 && Math.abs(data[i + 2] - b) < 24) count++;
+    if (data[i + 3] > 40 && Math.abs(data[i] - r) < 24 && Math.abs(data[i + 1] - g) < 24 && Math.abs(data[i + 2] - b) < 24) count++;
   }
   return count;
 }
