@@ -52,6 +52,7 @@ const node = {
   target: 'node18',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
+  minify: production,
   plugins: [agentSourcePlugin],
   // Optional native speed-ups of ws; it works without them.
   external: ['bufferutil', 'utf-8-validate'],
@@ -74,7 +75,7 @@ if (existsSync(at('src/extension/extension.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: [...node.external, 'vscode'] }));
 }
 if (existsSync(at('media/chart/main.ts'))) {
-  builds.push(esbuild.build({ entryPoints: [at('media/chart/main.ts')], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: at('dist/webview/chart.js'), sourcemap: production ? false : 'linked', loader: { '.css': 'css' }, logLevel: 'warning' }));
+  builds.push(esbuild.build({ entryPoints: [at('media/chart/main.ts')], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: at('dist/webview/chart.js'), sourcemap: production ? false : 'linked', minify: production, loader: { '.css': 'css' }, logLevel: 'warning' }));
 }
 // Tests and benchmarks: one bundle per file, npm packages stay external.
 const testEntries = [
