@@ -173,7 +173,24 @@ const STEPS: Step[] = [
         UI_TIMEOUT_MS,
         `a gutter mark on line ${line}`,
       );
+      // Scroll the marked line near the top, so the hover opens below it and the CodeLens stays in view.
+      const editorBox = await boxOf(editor, 'the editor');
+      const lineHeight = (await boxOf(workbench.lineNumber(line), `line number ${line}`)).height;
+      const wantedTop = editorBox.y + 5 * lineHeight;
+      await workbench.page.mouse.move(editorBox.x + editorBox.width / 2, editorBox.y + editorBox.height / 2);
+      await waitUntil(
+        async () => {
+          const top = (await boxOf(workbench.lineNumber(line), `line number ${line}`)).y;
+          if (Math.abs(top - wantedTop) <= lineHeight) return true;
+          await workbench.page.mouse.wheel(0, top - wantedTop);
+          return false;
+        },
+        UI_TIMEOUT_MS,
+        `line ${line} to scroll near the top of the editor`,
+        500,
+      );
       const lineBox = await boxOf(workbench.lineNumber(line), `line number ${line}`);
+      const codeLens = await boxOf(editor.locator('.contentWidgets .codelens-decoration').filter({ hasText: blocked }).first(), 'the CodeLens');
       // Hover the code of the marked line, like a person pointing at it.
       const textBox = await boxOf(text, `line ${line}`);
       await workbench.page.mouse.move(textBox.x + 60, textBox.y + textBox.height / 2);
@@ -182,8 +199,7 @@ const STEPS: Step[] = [
         throw new Error(`no hover "Async Leak Lens · line ${line}" over the marked line`);
       });
       await waitForText(hover, new RegExp(`Blocked at · PROMISE · ${story.requestsSent} pending tasks[^]*Example stack`), 'the hover');
-      const editorBox = await boxOf(editor, 'the editor');
-      const region = around([lineBox, await boxOf(hover, 'the hover'), textBox], workbench.page.viewportSize()!, 24);
+      const region = around([codeLens, lineBox, await boxOf(hover, 'the hover'), textBox], workbench.page.viewportSize()!, 16);
       await shots.take('gutter-hover', { clip: { ...region, x: editorBox.x, width: Math.min(editorBox.width, 900) }, picture: 'gutter-hover' });
       await workbench.page.keyboard.press('Escape');
     },
