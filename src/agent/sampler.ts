@@ -3,14 +3,15 @@
 // A sample taken with probability p stands for 1/p resources, so per-site estimates stay unbiased.
 // Random (geometric) skips instead of "every Nth" avoid aliasing with round-robin code.
 
-// A burst of up to `stackCapturesPerSecond` resources of a type gets a stack each (exact); past
-// it the probability follows the observed rate (a token bucket: see Sampler.adapt).
+// A burst of up to `stackCapturesPerSecond` resources of a type gets a stack each, so a load test
+// of a few hundred requests stays exact; past it the probability follows the observed rate (a
+// token bucket: see Sampler.adapt).
 //
-// The configured captures per second and type hold while sampling takes at most
-// MAX_CAPTURE_SHARE of the CPU time the process gets (all types together, measured). Past that
-// share the rate is cut to fit it: on a slow or busy machine a capture costs several times more,
-// and a program that gets little CPU would pay a fixed count many times over. Short bursts (a load
-// test of a few hundred requests) stay within the share and so stay exact.
+// The sustained rate is the configured captures per second and type, cut further to keep
+// sampling within MAX_CAPTURE_SHARE of the CPU time the process gets (all types together, at the
+// measured cost of a sample): on a slow or busy machine a capture costs several times more, and a
+// program that gets little CPU would pay a fixed count many times over. The measured cost leaves
+// out the GC that captures cause, hence a small share.
 const WINDOW_MS = 1000;
 const MAX_CAPTURE_SHARE = 0.02;
 /** The share is of at least this much CPU per wall ms, so a mostly idle program is not starved of stacks. */
