@@ -43,6 +43,9 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
 
   function onInit(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     try {
+      // A nextTick callback always runs within the current turn: it cannot leak, and without a
+      // destroy hook it would look pending until the next GC.
+      if (type === 'TickObject') return;
       if (type !== PROMISE) resources.onInit(asyncId, type, triggerAsyncId, resource, onInit);
       else {
         promiseInitsSeen++;
