@@ -2,8 +2,8 @@
 // code-server whose workbench has the extension loaded from this repository and the leaky
 // queue-workers fixture open as its workspace. One story, step by step, through the real UI
 // (palette, quick inputs, tree rows, hovers, webviews): open the view, attach by address, load,
-// look at the tree, the status bar, the chart, the gutter and hover, then snapshot, load,
-// snapshot and compare. Each step saves a screenshot; a failed step stops the story.
+// look at the tree, the status bar, the gutter, CodeLens and hover, snapshot, load, snapshot and
+// compare, the live chart, detach. Each step saves a screenshot; a failed step stops the story.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -72,7 +72,6 @@ interface Step {
   title: string;
   run(story: Story): Promise<void>;
 }
-
 
 const STEPS: Step[] = [
   {
@@ -234,7 +233,7 @@ const STEPS: Step[] = [
     },
   },
   {
-    title: 'Show Live Chart draws the samples: the PROMISE line and its value at the newest sample',
+    title: "Show Live Chart draws the samples: the PROMISE line, and at the newest sample the tree's count",
     async run(story) {
       const { workbench, shots } = story;
       await workbench.runCommand('View: Close All Editors');
@@ -256,7 +255,22 @@ const STEPS: Step[] = [
       // Pointing at the newest samples shows their values in the legend.
       const over = await boxOf(chart.locator('.u-over'), 'the plot area');
       await workbench.page.mouse.move(over.x + over.width - 3, over.y + over.height / 2);
-      await waitUntil(async () => Number((await promise.locator('.u-value').innerText()).replace(/[^\d]/g, '')) >= story.requestsSent, UI_TIMEOUT_MS, `the legend to show at least ${story.requestsSent} pending PROMISE`);
+      // The same number as the tree's PROMISE row (the load is over: the counts hold still), and
+      // at least one per blocked worker.
+      const treeCount = async () => Number(/^PROMISE\s*([\d,]+)/.exec((await workbench.treeRow(workbench.viewPane(VIEW), /^PROMISE/).first().innerText()).trim())?.[1].replace(/,/g, ''));
+      let legend = NaN;
+      let tree = NaN;
+      await waitUntil(
+        async () => {
+          legend = Number((await promise.locator('.u-value').innerText()).replace(/[^\d]/g, ''));
+          tree = await treeCount();
+          return legend === tree && legend >= story.requestsSent;
+        },
+        UI_TIMEOUT_MS,
+        'the legend value',
+      ).catch(() => {
+        throw new Error(`the legend shows ${legend} pending PROMISE at the newest sample; the tree shows ${tree}, and ${story.requestsSent} workers are blocked`);
+      });
       await shots.take('chart', { element: workbench.editorGroupOf(CHART_TITLE), picture: 'chart' });
     },
   },
