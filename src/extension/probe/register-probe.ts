@@ -6,8 +6,7 @@ import { describeError, LensError } from '../../core/errors';
 import { ProbeCancelled, runProbe, type ProbeOptions, type ProbeResult } from '../../core/probe';
 import { formatProbeMarkdown } from '../../core/probe-report';
 import type { LensContext } from '../extension';
-import { targetIdOf } from '../snapshots/command-arguments';
-import type { AttachedTarget } from '../targets/attached-target';
+import { chooseTarget } from '../targets/choose-target';
 import { askProbeInputs, lastInputs, rememberInputs } from './probe-inputs';
 import { ProbeReportDocuments } from './probe-report-document';
 
@@ -29,7 +28,12 @@ export function registerProbe(lens: LensContext): void {
 }
 
 async function runProbeCommand(lens: LensContext, documents: ProbeReportDocuments, targetArg: unknown, args: ProbeCommandArgs | undefined): Promise<ProbeResult | undefined> {
-  const target = await chooseTarget(lens, targetArg, args !== undefined);
+  const target = await chooseTarget(lens, targetArg, {
+    title: 'Run Leak Probe',
+    placeHolder: 'Which process serves the URL?',
+    noneAttached: 'the probe needs an attached Node.js process (the one that serves the URL). Attach to it first.',
+    quiet: args !== undefined,
+  });
   if (!target) return undefined;
   const state = lens.extension.workspaceState;
   let options: ProbeOptions;
@@ -80,32 +84,4 @@ async function runProbeCommand(lens: LensContext, documents: ProbeReportDocument
     if (args) throw error; // callers with arguments (tests, other commands) get the error itself
     return undefined;
   }
-}
-
-async function chooseTarget(lens: LensContext, arg: unknown, quiet: boolean): Promise<AttachedTarget | undefined> {
-  const id = targetIdOf(arg);
-  if (id !== undefined) {
-    const target = lens.targets.get(id);
-    if (!target) {
-      const message = `No attached target "${id}" (it may have exited or been detached).`;
-      if (quiet) throw new LensError('target-gone', message);
-      void vscode.window.showErrorMessage(`Async Leak Lens: ${message}`);
-    }
-    return target;
-  }
-  const targets = lens.targets.list();
-  if (targets.length === 1) return targets[0];
-  if (targets.length === 0) {
-    const byProcess = 'Attach to Node Process…';
-    const byAddress = 'Attach by Inspector Address…';
-    const choice = await vscode.window.showErrorMessage('Async Leak Lens: the probe needs an attached Node.js process (the one that serves the URL). Attach to it first.', byProcess, byAddress);
-    if (choice === byProcess) void vscode.commands.executeCommand('asyncLeakLens.attachToProcess');
-    if (choice === byAddress) void vscode.commands.executeCommand('asyncLeakLens.attachByAddress');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    targets.map((target) => ({ label: target.label, description: `pid ${target.pid}`, detail: `Node ${target.session.info.nodeVersion}`, target })),
-    { title: 'Run Leak Probe', placeHolder: 'Which process serves the URL?' },
-  );
-  return picked?.target;
 }

@@ -2,15 +2,18 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { LensContext } from '../extension';
-import type { AttachedTarget } from '../targets/attached-target';
-import { targetIdOf } from './command-arguments';
+import { chooseTarget } from '../targets/choose-target';
 
 /**
  * Called with (targetId, label) it asks nothing; from a view or the palette it asks which target
  * (when several) and for an optional label. Returns the stored snapshot's id.
  */
 export async function takeSnapshot(lens: LensContext, targetArg?: unknown, labelArg?: string): Promise<string | undefined> {
-  const target = await chooseTarget(lens, targetArg);
+  const target = await chooseTarget(lens, targetArg, {
+    title: 'Take Snapshot',
+    placeHolder: 'Which process?',
+    noneAttached: 'no Node.js process is attached. Attach to one first, then take the snapshot.',
+  });
   if (!target) return undefined;
   let label = labelArg;
   if (label === undefined && typeof targetArg !== 'string') {
@@ -39,33 +42,4 @@ export async function takeSnapshot(lens: LensContext, targetArg?: unknown, label
     void vscode.window.showErrorMessage(`Async Leak Lens: could not take a snapshot of ${target.label}: ${describeError(error)}`);
     return undefined;
   }
-}
-
-async function chooseTarget(lens: LensContext, arg: unknown): Promise<AttachedTarget | undefined> {
-  const id = targetIdOf(arg);
-  if (id !== undefined) {
-    const target = lens.targets.get(id);
-    if (!target) void vscode.window.showErrorMessage(`Async Leak Lens: no attached target "${id}" (it may have exited or been detached).`);
-    return target;
-  }
-  const targets = lens.targets.list();
-  if (targets.length === 1) return targets[0];
-  if (targets.length === 0) {
-    const byProcess = 'Attach to Node Process…';
-    const byAddress = 'Attach by Inspector Address…';
-    const choice = await vscode.window.showErrorMessage('Async Leak Lens: no Node.js process is attached. Attach to one first, then take the snapshot.', byProcess, byAddress);
-    if (choice === byProcess) void vscode.commands.executeCommand('asyncLeakLens.attachToProcess');
-    if (choice === byAddress) void vscode.commands.executeCommand('asyncLeakLens.attachByAddress');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    targets.map((target) => ({
-      label: target.label,
-      description: `pid ${target.pid}`,
-      detail: `${target.samples.at(-1)?.total ?? '?'} pending async resources, Node ${target.session.info.nodeVersion}`,
-      target,
-    })),
-    { title: 'Take Snapshot', placeHolder: 'Which process?' },
-  );
-  return picked?.target;
 }
