@@ -110,3 +110,17 @@ test('file keys are case-insensitive with either slash on Windows only', () => {
   assert.equal(fileKey('C:/App/Server.js', 'win32'), 'c:\\app\\server.js');
   assert.equal(fileKey('/srv/App.js', 'linux'), '/srv/App.js');
 });
+
+test("a site the growth detector flags makes its line high severity and says its rate", () => {
+  const steady = site({ at: frame('server.js', 20, 3, 'refresh'), type: 'Timeout', count: 2 });
+  const index = new SiteIndex();
+  index.setSource({ id: 'target:1', label: 'pid 1', snapshot: snapshot([steady]), growing: new Map([[steady.id, '+2.0 pending per minute']]) });
+  const [mark] = index.marksForFile(SERVER);
+  assert.equal(mark.growingRate, '+2.0 pending per minute');
+  assert.equal(mark.severity, 'high', 'a count of 2 alone would be low');
+  assert.match(hintText(mark), /growing \+2\.0 pending per minute$/);
+  index.setSource({ id: 'target:1', label: 'pid 1', snapshot: snapshot([steady]) });
+  const [calm] = index.marksForFile(SERVER);
+  assert.equal(calm.growingRate, undefined);
+  assert.equal(calm.severity, severityOf(0, 2));
+});

@@ -36,6 +36,7 @@ function count(n: number): string {
 }
 
 function growthText(entry: SiteOnLine): string {
+  if (entry.growingRate) return `growing, ${entry.growingRate}`;
   if (entry.growth === undefined) return 'no earlier snapshot to compare';
   const sign = entry.growth > 0 ? '+' : '';
   const span = entry.growthSpanMs !== undefined && entry.growthSpanMs >= 0 ? ` in ${formatDuration(entry.growthSpanMs)}` : ' since the previous snapshot';

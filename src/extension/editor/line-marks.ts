@@ -17,6 +17,8 @@ export interface MarkSource {
   snapshot: Snapshot;
   /** The previous snapshot of the same process; growth is counted against it. */
   previous?: Snapshot;
+  /** Sites the growth detector judges to be really growing: site id -> "+2.0 pending per minute". */
+  growing?: ReadonlyMap<string, string>;
 }
 
 export interface SiteOnLine {
@@ -26,6 +28,8 @@ export interface SiteOnLine {
   /** Time between the previous snapshot and this one, when there is a previous one. */
   growthSpanMs: number | undefined;
   sourceLabel: string;
+  /** The detector's rate when it judges this site to be growing. */
+  growingRate?: string;
 }
 
 export interface LineMark {
@@ -42,6 +46,8 @@ export interface LineMark {
   severity: Severity;
   /** True when some count is an estimate (sampled stacks). */
   estimated: boolean;
+  /** The fastest rate among the line's sites the growth detector flags. */
+  growingRate?: string;
   /** Blocked first, then by count, largest first. */
   sites: SiteOnLine[];
 }
@@ -81,7 +87,8 @@ export class SiteIndex {
       let list = byFile.get(key);
       if (!list) byFile.set(key, (list = []));
       const growth = source.previous ? site.count - (previousCounts.get(site.id) ?? 0) : undefined;
-      list.push({ site, growth, growthSpanMs, sourceLabel: source.label });
+      const growingRate = source.growing?.get(site.id);
+      list.push({ site, growth, growthSpanMs, sourceLabel: source.label, ...(growingRate ? { growingRate } : {}) });
     }
     const changed = new Set([...(this.sources.get(source.id)?.keys() ?? []), ...byFile.keys()]);
     this.sources.set(source.id, byFile);
@@ -126,7 +133,9 @@ export function lineMark(line: number, sites: SiteOnLine[]): LineMark {
   let oldestAgeMs = 0;
   let growth: number | undefined;
   let estimated = false;
-  for (const { site, growth: g } of sites) {
+  let growingRate: string | undefined;
+  for (const { site, growth: g, growingRate: rate } of sites) {
+    growingRate ??= rate;
     if (site.kind === 'blocked') blockedCount += site.count;
     else createdCount += site.count;
     oldestAgeMs = Math.max(oldestAgeMs, site.oldestAgeMs);
@@ -142,8 +151,10 @@ export function lineMark(line: number, sites: SiteOnLine[]): LineMark {
     createdCount,
     oldestAgeMs,
     growth,
-    severity: severityOf(blockedCount, createdCount),
+    // A line the detector flags is high severity whatever its count: it will only get worse.
+    severity: growingRate ? 'high' : severityOf(blockedCount, createdCount),
     estimated,
+    ...(growingRate ? { growingRate } : {}),
     sites: sorted,
   };
 }
@@ -163,7 +174,8 @@ export function hintText(mark: LineMark): string {
     parts.push(`${approx}${formatCount(mark.createdCount)}${what} created`);
   }
   const growth = mark.growth ? ` (${mark.growth > 0 ? '+' : ''}${formatCount(mark.growth)})` : '';
-  return `${parts.join(', ')} here${growth}`;
+  const growing = mark.growingRate ? ` · growing ${mark.growingRate}` : '';
+  return `${parts.join(', ')} here${growth}${growing}`;
 }
 
 function plural(n: number): string {

@@ -43,6 +43,7 @@ export class MarkSources implements vscode.Disposable {
       if (this.watched.has(target.id) || target.isEnded) continue;
       this.watched.set(target.id, [
         target.onDidUpdateSites(() => this.showTargetSites(target)),
+        target.onDidChangeGrowth(() => this.showTargetSites(target)),
         target.onDidEnd(() => this.forgetTarget(target)),
       ]);
       if (target.latestSites) this.showTargetSites(target);
@@ -54,7 +55,8 @@ export class MarkSources implements vscode.Disposable {
   private showTargetSites(target: AttachedTarget): void {
     const snapshot = target.latestSites;
     if (!snapshot) return;
-    this.changed(this.index.setSource({ id: `target:${target.id}`, label: target.label, snapshot, previous: target.previousSites }));
+    const growing = new Map(target.growingSites.map((g) => [g.siteId, g.rateText]));
+    this.changed(this.index.setSource({ id: `target:${target.id}`, label: target.label, snapshot, previous: target.previousSites, growing }));
   }
 
   private forgetTarget(target: AttachedTarget): void {
