@@ -133,6 +133,7 @@ export class LiveChart implements vscode.Disposable, LiveChartProbe {
         this.endReason = reason;
         this.followRegistry();
       }),
+      target.onDidChangeGrowth(() => this.post({ type: 'targets', targets: this.chartTargets(), targetId: target.id, status: this.status() })),
     );
     this.postState();
   }
@@ -152,7 +153,8 @@ export class LiveChart implements vscode.Disposable, LiveChartProbe {
     const t = this.target;
     if (!t) return 'No target attached.';
     if (t.isEnded) return this.endReason && this.endReason !== 'detached' ? this.endReason : `Detached from ${t.label}.`;
-    return `Live counts of ${t.label} (Node ${t.session.info.nodeVersion}).`;
+    const growing = t.growingTypes.map((g) => `${g.type} ${g.rateText}`).join(', ');
+    return `Live counts of ${t.label} (Node ${t.session.info.nodeVersion}).${growing ? ` Growing: ${growing}.` : ''}`;
   }
 
   private markers(): ChartMarker[] {
