@@ -6,22 +6,12 @@ import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
 import { diffSnapshots } from '../../src/core/diff';
 import { parseSnapshot, serializeSnapshot, SnapshotFileError } from '../../src/core/snapshot-file';
+import { seededRandom } from '../support/seeded-random';
 import { frame, site, snapshot } from '../unit/core-test-data';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
 
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = snapshot([
   site({ kind: 'blocked', at: frame('server.js', 41, 20, 'runWorker'), count: 100 }),
@@ -63,7 +53,7 @@ function mutateText(text: string, random: () => number): string {
 }
 
 test(`snapshot parser: ${ROUNDS} mutated files give a snapshot or a clear SnapshotFileError (seed ${SEED})`, () => {
-  const random = rng(SEED);
+  const random = seededRandom(SEED);
   const text = serializeSnapshot(base);
   let parsed = 0;
   let rejected = 0;
@@ -84,7 +74,7 @@ test(`snapshot parser: ${ROUNDS} mutated files give a snapshot or a clear Snapsh
 });
 
 test(`CLI arguments: random command lines exit 0, 1 or 2 with a message, never a crash (seed ${SEED})`, async () => {
-  const random = rng(SEED + 1);
+  const random = seededRandom(SEED + 1);
   const words = ['snapshot', 'diff', 'watch', 'run', 'detach', 'probe', 'help', '--help', '-h', '--json', '--limit', '--all', '--out', '-o', '--label', '--target', '-t', '--stack-depth', '--interval', '--duration', '--', '-x', '--fail-on-growth', '', ' ', '-1', '0', '1e9', 'NaN', 'bad:target', 'ws://[bad', 'pid:', 'pid:x', '/nonexistent/file.json', '\u0000', '--target=', '--no-gc'];
   // No bare numbers or host:port: those would connect to whatever listens on this machine.
   for (let round = 0; round < 300; round++) {

@@ -1,18 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from '../support/seeded-random';
 import { assessTrend, formatRate, GrowthTracker, kendallTau, lowerEnvelope, theilSenSlope, type GrowthOptions, type Point } from '../../src/core/growth';
 
-/** Small deterministic PRNG (mulberry32), so every run judges the same series. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A fixed seed, so every run judges the same series.
+const random = seededRandom;
 
 /** One point per second for `seconds`, value from `f(secondsSinceStart)`. */
 function series(seconds: number, f: (s: number) => number): Point[] {
