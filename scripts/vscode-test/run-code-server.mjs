@@ -6,7 +6,7 @@
 //   VSCODE_TEST_VERBOSE=1    also print the workbench's own log, browser errors and the server log
 //   VSCODE_TEST_KEEP=1       keep the throwaway folder (logs, user data) for inspection
 //   ASYNC_LEAK_LENS_*        forwarded to the tests (see test-env.mjs)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -14,6 +14,7 @@ import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './code-server.mjs';
 import { isCI, repoRoot, stampFile } from './paths.mjs';
 import { missingPrerequisites } from './prerequisites.mjs';
+import { createRunGuard } from './run-guard.mjs';
 import { testEnvironment } from './test-env.mjs';
 
 const log = (msg) => console.log(`[test:vscode] ${msg}`);
@@ -95,40 +96,8 @@ async function run() {
   return code;
 }
 
-function timeout() {
-  return new Promise((resolve) => setTimeout(() => {
-    console.error(`[test:vscode] ERROR: no result within ${timeoutMs} ms (VSCODE_TEST_TIMEOUT_MS)`);
-    resolve(1);
-  }, timeoutMs).unref());
-}
-
-// Once only, whether the run ends, times out or is interrupted.
-let cleaning;
-function cleanup() {
-  cleaning ??= (async () => {
-    await state.browser?.close().catch(() => {});
-    await state.server?.stop();
-    if (process.env.VSCODE_TEST_KEEP === '1') log(`kept ${tmp}`);
-    else rmSync(tmp, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    interrupted = true;
-    log(`${sig}: stopping the browser and code-server`);
-    await cleanup();
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
-  });
-}
-
-const code = await Promise.race([run(), timeout()]).catch((err) => {
-  if (!interrupted) console.error(`[test:vscode] ERROR: ${err?.stack ?? err}`);
-  return 1;
-});
-if (interrupted) await new Promise(() => {}); // the signal handler exits
+const guard = createRunGuard({ tag: 'test:vscode', state, tmp, keepTmp: () => process.env.VSCODE_TEST_KEEP === '1' });
+const code = await guard.race(run, timeoutMs, `no result within ${timeoutMs} ms (VSCODE_TEST_TIMEOUT_MS)`);
 // A suite that reported its failures needs no server diagnostics; one that never did, does.
 if (code !== 0 && !verbose) log('rerun with VSCODE_TEST_VERBOSE=1 to see the workbench log and the tests\' own console output');
 if (!reported && !verbose && workbenchLog.length) {
@@ -138,5 +107,5 @@ if (((code !== 0 && !reported) || verbose) && state.server) {
   const tail = state.server.readLog().trim().split('\n').slice(-40).join('\n');
   console.error(`[test:vscode] last lines of the code-server log:\n${tail}`);
 }
-await cleanup();
+await guard.cleanup();
 process.exit(code);

@@ -16,6 +16,7 @@ import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './code-server.mjs';
 import { cacheDir, isCI, repoRoot, stampFile } from './paths.mjs';
 import { missingPrerequisites } from './prerequisites.mjs';
+import { createRunGuard } from './run-guard.mjs';
 
 const log = (msg) => console.log(`[test:ui] ${msg}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -83,44 +84,12 @@ async function run() {
   return count('passed') === results.length && results.length > 0 ? 0 : 1;
 }
 
-function timeout() {
-  return new Promise((resolve) => setTimeout(() => {
-    console.error(`[test:ui] ERROR: the checks did not finish within ${timeoutMs} ms (UI_CHECKS_TIMEOUT_MS)`);
-    resolve(1);
-  }, timeoutMs).unref());
-}
-
-// Once only, whether the run ends, times out or is interrupted.
-let cleaning;
-function cleanup() {
-  cleaning ??= (async () => {
-    await state.browser?.close().catch(() => {});
-    await state.server?.stop();
-    if (process.env.VSCODE_TEST_KEEP === '1' || state.failed) log(`kept ${tmp} (code-server log, user data with the extension host logs)`);
-    else rmSync(tmp, { recursive: true, force: true });
-  })();
-  return cleaning;
-}
-
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => {
-    interrupted = true;
-    log(`${sig}: stopping the browser and code-server`);
-    await cleanup();
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
-  });
-}
-
-const code = await Promise.race([run(), timeout()]).catch((err) => {
-  if (!interrupted) console.error(`[test:ui] ERROR: ${err?.stack ?? err}`);
-  return 1;
-});
-if (interrupted) await new Promise(() => {}); // the signal handler exits
+const guard = createRunGuard({ tag: 'test:ui', state, tmp, keepTmp: () => process.env.VSCODE_TEST_KEEP === '1' || state.failed });
+const code = await guard.race(run, timeoutMs, `the checks did not finish within ${timeoutMs} ms (UI_CHECKS_TIMEOUT_MS)`);
 state.failed = code !== 0;
 if ((state.failed || verbose) && state.server) {
   const tail = state.server.readLog().trim().split('\n').slice(-30).join('\n');
   console.error(`[test:ui] last lines of the code-server log:\n${tail}`);
 }
-await cleanup();
+await guard.cleanup();
 process.exit(code);
