@@ -92,9 +92,13 @@ export class TargetGrowth {
     return this.growingSiteList;
   }
 
-  /** Growing resource types, fastest first. */
+  /**
+   * Growing resource types, fastest first — only those with a growing site too. A type's total
+   * can drift up without any site growing (promises that became garbage without settling leave
+   * the total only as far as the sampled ones show), so a site is the evidence.
+   */
   get growingTypes(): readonly GrowingType[] {
-    return this.growingTypeList;
+    return this.growingTypeList.filter((t) => this.growingSiteList.some((s) => s.site.type === t.type));
   }
 
   siteGrowth(siteId: string): GrowingSite | undefined {
