@@ -2,6 +2,7 @@
 // stylesheet from the extension, nothing remote and no inline style. No `vscode` import, so
 // unit tests can check the policy.
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../escape-html';
 
 export interface ChartPageResources {
   /** webview.cspSource: where the extension's own files are served from. */
@@ -21,11 +22,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `img-src ${cspSource} data:`].join('; ');
 }
 
-const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', "'": '&#39;' };
-
-function attribute(value: string): string {
-  return value.replace(/[&"<>']/g, (c) => ATTRIBUTE_ESCAPES[c]);
-}
 
 export function chartPageHtml(resources: ChartPageResources): string {
   const nonce = resources.nonce ?? newNonce();
@@ -33,13 +29,13 @@ export function chartPageHtml(resources: ChartPageResources): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attribute(contentSecurityPolicy(resources.cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(resources.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attribute(resources.styleUri)}">
+<link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
 <title>Async Leak Lens: Live Chart</title>
 </head>
 <body>
-<script nonce="${attribute(nonce)}" src="${attribute(resources.scriptUri)}"></script>
+<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(resources.scriptUri)}"></script>
 </body>
 </html>
 `;

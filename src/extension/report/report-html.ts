@@ -2,6 +2,7 @@
 // script (by nonce) turns clicks on site links into "open" messages. No `vscode` import.
 import { formatCount, formatDelta } from '../../core/text-table';
 import type { DiffReportModel, ReportFrame, ReportRow } from './report-model';
+import { escapeHtml } from '../escape-html';
 
 export interface PageResources {
   /** webview.cspSource */
@@ -10,10 +11,6 @@ export interface PageResources {
   styleUri: string;
   /** Fresh for every page. */
   nonce: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export function renderReportHtml(model: DiffReportModel, page: PageResources): string {

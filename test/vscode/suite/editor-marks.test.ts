@@ -5,20 +5,11 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LensApi } from '../../../src/extension/extension';
 import type { AttachedTarget } from '../../../src/extension/targets/attached-target';
+import { eventually } from '../support/attach-helpers';
 import { driveLoad, findMarker, startFixture, type RunningFixture } from '../../support/fixtures';
 
 const EXTENSION_ID = 'async-leak-lens.async-leak-lens';
 const REQUESTS = 30;
-
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs: number, what: () => string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers

@@ -4,20 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../../../src/extension/chart/chart-protocol';
 import type { LensApi } from '../../../src/extension/extension';
+import { eventually } from '../support/attach-helpers';
 import { driveLoad, startFixture, type RunningFixture } from '../../support/fixtures';
 
 const EXTENSION_ID = 'async-leak-lens.async-leak-lens';
 type Rendered = Extract<WebviewMessage, { type: 'rendered' }>;
-
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs: number, what: () => string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('live chart', function () {
   this.timeout(120_000);
