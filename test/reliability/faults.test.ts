@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { diffSnapshots } from '../../src/core/diff';
 import { InspectorConnection } from '../../src/core/inspector-connection';
 import { Session } from '../../src/core/session';
-import { driveLoad, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
+import { driveLoad, findMarker, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');
 
@@ -70,31 +70,53 @@ describe('faults', () => {
     assert.match(result.stderr, /inspector of "Chrome\/120[^"]*", not of Node\.js/);
   });
 
-  test('a target paused in a debugger: polls time out with a clear error, and resume recovers', async () => {
+  test('a target held at a breakpoint for a minute: polls go on or time out clearly, never pile up; resume recovers', async () => {
+    const PAUSE_MS = Number(process.env.ALENS_PAUSE_MS ?? 60_000);
+    const CALL_TIMEOUT_MS = 1500;
     const target = await startFixture('unreceived-send');
     cleanups.push(() => target.stop());
+    const marker = findMarker('unreceived-send');
     const debuggerClient = await InspectorConnection.open(target.inspectorUrl);
     cleanups.push(() => debuggerClient.close());
-    const session = await Session.attach(target.inspectorUrl, { callTimeoutMs: 1500 });
+    const session = await Session.attach(target.inspectorUrl, { callTimeoutMs: CALL_TIMEOUT_MS });
     const errors: Error[] = [];
     session.on('error', (error) => errors.push(error));
+    let pausedAt: string | undefined;
+    debuggerClient.on('event', (method: string, params: { hitBreakpoints?: string[] }) => {
+      if (method === 'Debugger.paused') pausedAt = params.hitBreakpoints?.[0];
+    });
     await debuggerClient.main.send('Debugger.enable');
-    await debuggerClient.main.send('Debugger.pause');
-    // The pause takes effect when JS runs next: a request makes it run (and hang while paused).
-    const load = driveLoad(target.port, { requests: 1, concurrency: 1, timeoutMs: 20_000 });
-    await new Promise((r) => setTimeout(r, 500));
-    // Paused, an evaluate either answers at once or (sent while the pause is pending) waits for the
-    // resume: either way the call is bounded by the session's timeout.
+    const urlRegex = `${marker.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+    const { breakpointId } = await debuggerClient.main.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', { urlRegex, lineNumber: marker.line - 1 });
+    // A request reaches the marked line and stops there (it hangs while paused).
+    const load = driveLoad(target.port, { requests: 1, concurrency: 1, timeoutMs: PAUSE_MS + 30_000 });
+    while (pausedAt !== breakpointId) await new Promise((r) => setTimeout(r, 50));
+
+    // Paused, the inspector still answers evaluations (V8 runs them from its pause loop); should
+    // one not be answered, the call is bounded by the session's timeout with a clear reason.
     const started = Date.now();
     await session.poll().catch((error: Error) => assert.match(error.message, /no answer within 1\.5 s \(is the target paused/));
-    assert.ok(Date.now() - started < 3000, 'a poll while paused is bounded');
+    assert.ok(Date.now() - started < 2 * CALL_TIMEOUT_MS, 'a poll while paused is bounded');
+    let samples = 0;
+    session.on('sample', () => samples++);
+    const heapBefore = process.memoryUsage().heapUsed;
     session.startPolling(300);
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, PAUSE_MS));
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    assert.equal(pausedAt, breakpointId, 'still held at the breakpoint');
+    // Polls do not overlap: at most one call in flight, whatever the interval.
+    assert.ok(samples + errors.length <= Math.ceil(PAUSE_MS / 300) + 1, `${samples} samples and ${errors.length} errors in ${PAUSE_MS} ms`);
+    assert.ok(samples + errors.length >= PAUSE_MS / CALL_TIMEOUT_MS / 2, `polling went on while paused: ${samples} samples, ${errors.length} errors`);
+    for (const error of errors) assert.match(error.message, /is the target paused at a breakpoint\?/);
+    assert.equal(session.isEnded, false, 'a long pause does not end the session');
+    assert.ok(heapGrowth < 20 * 1024 * 1024, `the client grew by ${heapGrowth} bytes while the target was paused`);
+
     await debuggerClient.main.send('Debugger.resume');
-    assert.deepEqual((await load).failed, 0);
+    assert.equal((await load).ok, 1, 'the held request completes after resume');
     const sample = await session.poll();
-    assert.ok(sample.counts.PROMISE >= 2, 'tracking went on');
-    assert.equal(session.isEnded, false);
+    assert.ok(sample.counts.PROMISE >= 1, 'tracking went on');
+    const snapshot = await session.snapshot();
+    assert.ok(snapshot.sites.some((s) => s.frame.file === marker.file && s.frame.line === marker.line), 'the held task is at its line');
     await session.detach();
   });
 
@@ -131,15 +153,9 @@ describe('faults', () => {
 
   test("a target that overrides Error, Promise, process.emit and async_hooks: leak found, overrides intact", async () => {
     const entry = join(repoRoot(), 'test', 'reliability', 'targets', 'overrides.js');
-    const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
-    cleanups.push(() => child.kill('SIGKILL'));
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (c) => (out += c));
-    child.stderr!.on('data', (c) => (err += c));
-    while (!/READY/.test(out) || !/ws:\/\//.test(err)) await new Promise((r) => setTimeout(r, 50));
-    const port = JSON.parse(/READY (.*)/.exec(out)![1]).port;
-    const url = /(ws:\/\/\S+)/.exec(err)![1];
+    const target = await startScript(entry);
+    cleanups.push(() => target.stop());
+    const { port, inspectorUrl: url } = target;
     const before = await getJson(port, '/state');
     const session = await Session.attach(url);
     const first = await session.snapshot();

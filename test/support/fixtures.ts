@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as http from 'node:http';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** What a correct snapshot reports for a fixture: `blocked` (an await), `created`, or `none` (healthy). */
 export type ExpectedKind = 'blocked' | 'created' | 'none';
@@ -38,6 +38,8 @@ export interface RunningFixture {
   pid: number;
   /** HTTP port the fixture listens on (127.0.0.1). */
   port: number;
+  /** Everything the READY line said (`port` and whatever else the script reports). */
+  ready: Record<string, unknown>;
   /** `ws://127.0.0.1:<port>/<uuid>`; '' when started with inspect: false. */
   inspectorUrl: string;
   /** 0 when started with inspect: false. */
@@ -217,6 +219,16 @@ export async function startFixture(name: string, opts: StartOptions = {}): Promi
     const hint = specOf(name).compiled ? ' (TypeScript fixture: run `node scripts/build.mjs` first)' : '';
     throw new Error(`fixture "${name}": entry ${info.entry} does not exist${hint}`);
   }
+  return startScript(info.entry, { ...opts, name, cwd: info.dir });
+}
+
+/**
+ * Like startFixture, for any script that follows the fixtures' contract (prints
+ * `READY {"port":n, ...}` once listening on 127.0.0.1): the reliability suite's targets.
+ */
+export async function startScript(entry: string, opts: StartOptions & { name?: string; cwd?: string } = {}): Promise<RunningFixture> {
+  const name = opts.name ?? basename(entry);
+  const info = { entry, dir: opts.cwd ?? dirname(entry) };
   const inspect = opts.inspect ?? true;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const nodeBinary = opts.node ?? process.execPath;
@@ -284,13 +296,14 @@ export async function startFixture(name: string, opts: StartOptions = {}): Promi
       const ready = READY_LINE.exec(out);
       const inspector = INSPECTOR_LINE.exec(err);
       if (!ready || (inspect && !inspector)) return;
-      let port: unknown;
+      let readyFields: Record<string, unknown>;
       try {
-        port = JSON.parse(ready[1]).port;
+        readyFields = JSON.parse(ready[1]);
       } catch {
         fail(`READY line is not valid JSON: ${ready[0]}`);
         return;
       }
+      const port = readyFields.port;
       if (typeof port !== 'number' || !Number.isInteger(port) || port <= 0) {
         fail(`READY line has no valid port: ${ready[0]}`);
         return;
@@ -302,6 +315,7 @@ export async function startFixture(name: string, opts: StartOptions = {}): Promi
         name,
         pid: child.pid!,
         port,
+        ready: readyFields,
         inspectorUrl,
         inspectorPort: inspectorUrl ? Number(new URL(inspectorUrl).port) : 0,
         child,
