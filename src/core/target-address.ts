@@ -45,6 +45,11 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/** The host an address names when it is not loopback (pids and bare ports are always local). */
+export function remoteHostOf(address: TargetAddress): string | undefined {
+  return (address.kind === 'ws' || address.kind === 'http') && !isLoopbackHost(address.host) ? address.host : undefined;
+}
+
 /** Inspector access is code execution in the target: remote hosts need an explicit opt-in. */
 export function assertAllowedHost(host: string, allowRemote: boolean): void {
   if (!allowRemote && !isLoopbackHost(host)) {

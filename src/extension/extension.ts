@@ -14,6 +14,7 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe } from './probe/register-probe';
+import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
 export interface LensContext {
   extension: vscode.ExtensionContext;
@@ -32,11 +33,14 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   tree: LensTreeProvider;
   /** Notifications about newly growing sites. */
   growthNotices: GrowthNotices;
+  /** Warnings about inspectors on other hosts. */
+  remoteWarnings: RemoteInspectorWarnings;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
   const output = vscode.window.createOutputChannel('Async Leak Lens', { log: true });
-  const targets = new TargetRegistry((message) => output.info(message));
+  const remoteWarnings = registerRemoteInspectorWarnings(output, context.subscriptions);
+  const targets = new TargetRegistry((message) => output.info(message), remoteWarnings.beforeRemoteAttach);
   const snapshots = new SnapshotStore();
   context.subscriptions.push(output, targets, snapshots);
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens') && targets.applySettings()));
@@ -52,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const growthNotices = registerGrowthNotifications(lens);
   registerProbe(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings };
 }
 
 export function deactivate(): void {}

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { resolveInspectorUrl } from '../../core/discovery';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
-import { parseTargetAddress } from '../../core/target-address';
+import { parseTargetAddress, remoteHostOf } from '../../core/target-address';
 import { readSettings, sessionOptions } from '../settings';
 import { AttachedTarget, type AttachSource } from './attached-target';
 
@@ -31,7 +31,10 @@ export class TargetRegistry implements vscode.Disposable {
   readonly onDidChangeTargets = this.changeEmitter.event;
   private nextId = 1;
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly beforeRemoteAttach: (host: string) => void,
+  ) {}
 
   list(): AttachedTarget[] {
     return [...this.targets.values()];
@@ -43,7 +46,10 @@ export class TargetRegistry implements vscode.Disposable {
 
   async attach(request: AttachRequest): Promise<AttachedTarget> {
     const settings = readSettings();
-    const url = await resolveInspectorUrl(parseTargetAddress(request.address), {
+    const address = parseTargetAddress(request.address);
+    const remoteHost = remoteHostOf(address);
+    if (remoteHost !== undefined && settings.allowRemoteInspector) this.beforeRemoteAttach(remoteHost);
+    const url = await resolveInspectorUrl(address, {
       allowRemote: settings.allowRemoteInspector,
       openInspector: request.openInspector ?? false,
     });
