@@ -49,11 +49,14 @@ type TestFn = (this: unknown, ...args: any[]) => unknown;
  */
 export function leakFree<F extends TestFn>(fn: F, options: LeakCheckOptions = {}): (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<void> {
   if (typeof fn !== 'function') throw new TypeError('leakFree(fn): fn must be the test function');
-  return function leakCheckedTest(this: unknown, ...args: unknown[]): Promise<void> {
+  const checked = function leakCheckedTest(this: unknown, ...args: unknown[]): Promise<void> {
     const self = this;
     const name = currentTestName(self, args) ?? options.name;
     return checkLeaks(() => callWithDone(fn, self, args), { ...options, ...(name !== undefined ? { name } : {}) }).then(() => undefined);
   };
+  // vitest reads the test's source to find the fixtures it destructures (test.extend).
+  Object.defineProperty(checked, 'toString', { value: () => fn.toString(), configurable: true, writable: true });
+  return checked;
 }
 
 /** A test written with a `done` callback gets one that settles the check's promise. */

@@ -55,7 +55,8 @@ export function formatLeakReport(report: LeakReport, options: { cwd?: string; ma
   if (report.sites.length > shown.length) lines.push(`  … and ${report.sites.length - shown.length} more sites`);
   const top = report.sites[0];
   lines.push(`Example stack (${top.type} ${top.kind === 'blocked' ? 'blocked at' : 'created at'} ${where(top.frame, cwd)}):`);
-  for (const frame of top.stack) lines.push(`    at ${frame.function || '<anonymous>'} (${where(frame, cwd)})`);
+  // Anonymous frames as Node prints them: jest drops every "at <anonymous> (...)" line.
+  for (const frame of top.stack) lines.push(frame.function && frame.function !== '<anonymous>' ? `    at ${frame.function} (${where(frame, cwd)})` : `    at ${where(frame, cwd)}`);
   if (report.ignored) lines.push(`(${report.ignored} more pending resource${report.ignored === 1 ? '' : 's'} ignored by the ignore options)`);
   return lines.join('\n');
 }

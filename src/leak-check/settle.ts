@@ -8,6 +8,7 @@ import { foldTaskChains } from '../core/snapshot-builder';
 import { SourceMapResolver, toFilePath } from '../core/source-maps';
 import { isIgnored, type ResolvedOptions } from './options';
 import type { LeakedSite, LeakReport } from './report';
+import { runtimePosition } from './runtime-positions';
 import type { Scope } from './scopes';
 
 const resolver = new SourceMapResolver();
@@ -51,7 +52,11 @@ function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
 }
 
 function toLeakedSite(raw: AgentSite): LeakedSite {
-  const map = (f: AgentSite['frame']) => resolver.resolve({ file: toFilePath(f.file), line: f.line, column: f.column, function: f.function }).frame;
+  // The runner's in-memory maps first (transformed code), then maps on disk (compiled code).
+  const map = (raw: AgentSite['frame']) => {
+    const f = runtimePosition(raw);
+    return resolver.resolve({ file: toFilePath(f.file), line: f.line, column: f.column, function: f.function }).frame;
+  };
   return { kind: raw.kind, type: raw.type, count: raw.count, frame: map(raw.frame), stack: shortStack(raw).map(map), userCode: raw.userCode, oldestAgeMs: raw.oldestAgeMs };
 }
 

@@ -1,43 +1,17 @@
 // The leak check for test suites, as users run it: the example test files under
-// test/fixtures/leak-check run as child processes with node:test and mocha (they require
-// 'async-leak-lens/leak-check', i.e. the built dist/leak-check.js through package.json
-// "exports"), and the API called in this process from the same bundle.
+// test/fixtures/leak-check run as child processes with node:test and mocha (jest and vitest:
+// leak-check-runners.test.ts), and the API called in this process from the same bundle.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as LeakCheckModule from '../../src/leak-check';
 import { repoRoot } from '../support/fixtures';
+import { markedLine, runExample as run } from '../support/leak-check-examples';
 
 const root = repoRoot();
-const examples = join(root, 'test', 'fixtures', 'leak-check');
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 // The shipped bundle, not the sources: what `require('async-leak-lens/leak-check')` gives users.
 const leakCheck = require(join(root, 'dist', 'leak-check.js')) as typeof LeakCheckModule;
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  // A child of `node --test` would otherwise report to this runner in its binary protocol.
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: examples, timeout: 60_000, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: stdout + stderr });
-    });
-  });
-}
-
-/** The line of orders.js (or another example) that carries `// @leak <kind>[ label]`. */
-function markedLine(file: string, label = ''): number {
-  const lines = readFileSync(join(examples, file), 'utf8').split('\n');
-  const at = lines.findIndex((l) => new RegExp(`// @leak (blocked|created)${label ? ` ${label}` : ''}\\s*$`).test(l));
-  assert.ok(at >= 0, `no marker in ${file}`);
-  return at + 1;
-}
 
 const waiters: ((value: unknown) => void)[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
