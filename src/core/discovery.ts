@@ -42,6 +42,20 @@ export async function resolveInspectorUrl(address: TargetAddress, options: Disco
   }
 }
 
+/**
+ * Whether the Node inspector behind a WebSocket URL still answers on its HTTP endpoint: after a
+ * lost connection, tells "the process is gone" from "the connection dropped". Never throws.
+ */
+export async function inspectorAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const { hostname, port } = new URL(url);
+    const version = (await getJson(hostname.replace(/^\[|\]$/g, ''), Number(port), '/json/version', timeoutMs)) as Record<string, unknown> | undefined;
+    return typeof version?.Browser === 'string' && version.Browser.startsWith('node.js');
+  } catch {
+    return false;
+  }
+}
+
 /** Asks an inspector's HTTP endpoint for its Node target. */
 export async function findNodeTarget(host: string, port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;

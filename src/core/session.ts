@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { AgentConfig, AgentInfo } from '../agent/protocol';
 import { AgentClient, DEFAULT_AGENT_CONFIG } from './agent-client';
+import { inspectorAnswers } from './discovery';
 import { describeError, LensError } from './errors';
 import { InspectorConnection, type WorkerAttached } from './inspector-connection';
 import type { CountSample, Snapshot, ThreadInfo } from './model';
@@ -60,7 +61,7 @@ export class Session extends EventEmitter<SessionEvents> {
     super();
     const reinstalled = () => this.emit('notice', 'Another client removed the agent from the main thread; it was injected again, so tracking there restarts now.');
     this.threads.set('main', { agent: new AgentClient(connection.main, reinstalled).adopt(config), thread: { thread: 0, title: 'main' } });
-    connection.on('disconnect', (reason: string) => this.finish(reason === 'detached' ? 'detached' : `Target ${info.pid} is gone: ${reason}.`));
+    connection.on('disconnect', (reason: string) => (reason === 'detached' ? this.finish('detached') : void this.explainLoss(reason)));
     connection.on('worker', (worker: WorkerAttached) => {
       const install = this.addWorker(worker).finally(() => this.workerInstalls.delete(install));
       this.workerInstalls.add(install);
@@ -208,6 +209,18 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       if (!this.ended && this.pollIntervalMs > 0) this.schedulePoll(this.pollIntervalMs);
     }, delayMs);
+  }
+
+  /** A connection lost without a detach: the process exited, or only the connection dropped. */
+  private async explainLoss(reason: string): Promise<void> {
+    this.stopPolling();
+    const pid = this.info.pid;
+    const stillRunning = await inspectorAnswers(this.connection.url);
+    this.finish(
+      stillRunning
+        ? `Lost the inspector connection to pid ${pid}, which is still running with the agent in it: attach again to go on (the agent is reused), or attach and detach to remove it.`
+        : `Target ${pid} is gone: ${reason}.`,
+    );
   }
 
   private finish(reason: string): void {

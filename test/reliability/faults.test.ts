@@ -196,6 +196,40 @@ describe('faults', () => {
     await assert.rejects(session.poll(), /no longer connected/);
   });
 
+  test('the inspector connection drops while the target runs: the reason says so; attaching again reuses the agent, detach removes it', async () => {
+    const target = await startFixture('unreceived-send');
+    cleanups.push(() => target.stop());
+    const marker = findMarker('unreceived-send');
+    // A TCP relay in front of the inspector: cutting its sockets is a dropped connection.
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(target.inspectorPort, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined).on('close', () => (client.destroy(), upstream.destroy()));
+      }
+    });
+    const relayPort = await listen(relay);
+    cleanups.push(() => relay.close());
+    const session = await Session.attach(target.inspectorUrl.replace(`:${target.inspectorPort}/`, `:${relayPort}/`));
+    assert.equal((await driveLoad(target.port, { requests: 5, concurrency: 1 })).ok, 5);
+    const ended = new Promise<string>((r) => session.once('end', r));
+    for (const socket of sockets) socket.destroy();
+    assert.match(await ended, new RegExp(`^Lost the inspector connection to pid ${target.pid}, which is still running with the agent in it`));
+
+    assert.equal((await driveLoad(target.port, { requests: 3, concurrency: 1 })).ok, 3, 'the target goes on serving');
+    const again = await Session.attach(target.inspectorUrl);
+    assert.equal(again.info.reused, true, 'the agent left in the target is reused');
+    const site = (await again.snapshot()).sites.find((s) => s.frame.file === marker.file && s.frame.line === marker.line);
+    assert.equal(site?.count, 8, 'tracking went on through the drop');
+    await again.detach();
+    const probe = await InspectorConnection.open(target.inspectorUrl);
+    cleanups.push(() => probe.close());
+    const answer = (await probe.main.send('Runtime.evaluate', { expression: `globalThis[Symbol.for('async-leak-lens.agent')] === undefined`, returnByValue: true })) as { result: { value: boolean } };
+    assert.equal(answer.result.value, true, 'detach removed the agent');
+  });
+
   test('attach and detach twenty times: one hook, no growth in the target', async () => {
     const target = await startFixture('unreceived-send');
     cleanups.push(() => target.stop());
