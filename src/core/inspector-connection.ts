@@ -19,8 +19,11 @@ export interface WorkerAttached {
   title: string;
 }
 
+/** Why a connection closed: our own close, the process ending its code, or the socket going away. */
+export type DisconnectKind = 'detached' | 'exited' | 'lost';
+
 /**
- * Events: 'disconnect' (reason: string), 'worker' (WorkerAttached), 'worker-gone' (sessionId),
+ * Events: 'disconnect' (reason: string, kind: DisconnectKind), 'worker' (WorkerAttached), 'worker-gone' (sessionId),
  * 'event' (method: string, params: object) for every CDP event of the main thread (front ends
  * use it e.g. for a debugger proxy's Debugger.paused/resumed).
  */
@@ -35,8 +38,12 @@ export class InspectorConnection extends EventEmitter {
   ) {
     super();
     this.main = { label: 'main', send: (method, params, timeoutMs) => this.call(method, params, timeoutMs) };
-    client.on('disconnect', () => this.markClosed('the inspector connection closed (the process exited or closed its inspector)'));
+    client.on('disconnect', () => this.markClosed('the inspector connection closed (the process exited or closed its inspector)', 'lost'));
     client.on('event', (message) => this.onEvent(message));
+    // A process that ends (done, process.exit, or a crash) while an inspector client is connected
+    // waits for every client to let go: be told, and let go, rather than keep it alive. Inspectors
+    // without the NodeRuntime domain (a debugger's proxy) answer with an error: nothing to do.
+    (client.send('NodeRuntime.notifyWhenWaitingForDisconnect' as never, { enabled: true } as never) as unknown as Promise<unknown>).catch(() => undefined);
   }
 
   static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<InspectorConnection> {
@@ -73,7 +80,7 @@ export class InspectorConnection extends EventEmitter {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.markClosed('detached');
+    this.markClosed('detached', 'detached');
     try {
       await this.client.close();
     } catch {
@@ -89,7 +96,10 @@ export class InspectorConnection extends EventEmitter {
   private onEvent(message: CDP.EventMessage): void {
     const params = message.params as Record<string, any>;
     this.emit('event', message.method, params);
-    if (message.method === 'NodeWorker.attachedToWorker') {
+    if (message.method === 'NodeRuntime.waitingForDisconnect') {
+      this.markClosed('the process ended (its code finished, it exited or it crashed)', 'exited');
+      this.client.close().catch(() => undefined);
+    } else if (message.method === 'NodeWorker.attachedToWorker') {
       const sessionId = params.sessionId as string;
       const table = new WorkerCallTable(sessionId, (text) => this.call('NodeWorker.sendMessageToWorker', { sessionId, message: text }));
       this.workerCalls.set(sessionId, table);
@@ -103,12 +113,12 @@ export class InspectorConnection extends EventEmitter {
     }
   }
 
-  private markClosed(reason: string): void {
+  private markClosed(reason: string, kind: DisconnectKind): void {
     if (this.closed) return;
     this.closed = true;
     for (const table of this.workerCalls.values()) table.close();
     this.workerCalls.clear();
-    this.emit('disconnect', reason);
+    this.emit('disconnect', reason, kind);
   }
 }
 

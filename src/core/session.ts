@@ -4,7 +4,7 @@ import type { AgentConfig, AgentInfo } from '../agent/protocol';
 import { AgentClient, DEFAULT_AGENT_CONFIG } from './agent-client';
 import { inspectorAnswers } from './discovery';
 import { describeError, LensError } from './errors';
-import { InspectorConnection, type WorkerAttached } from './inspector-connection';
+import { InspectorConnection, type DisconnectKind, type WorkerAttached } from './inspector-connection';
 import type { CountSample, Snapshot, ThreadInfo } from './model';
 import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
 import { SourceMapResolver } from './source-maps';
@@ -61,7 +61,11 @@ export class Session extends EventEmitter<SessionEvents> {
     super();
     const reinstalled = () => this.emit('notice', 'Another client removed the agent from the main thread; it was injected again, so tracking there restarts now.');
     this.threads.set('main', { agent: new AgentClient(connection.main, reinstalled).adopt(config), thread: { thread: 0, title: 'main' } });
-    connection.on('disconnect', (reason: string) => (reason === 'detached' ? this.finish('detached') : void this.explainLoss(reason)));
+    connection.on('disconnect', (reason: string, kind: DisconnectKind) => {
+      if (kind === 'detached') this.finish('detached');
+      else if (kind === 'exited') this.finish(`Target ${info.pid} is gone: ${reason}.`);
+      else void this.explainLoss(reason);
+    });
     connection.on('worker', (worker: WorkerAttached) => {
       const install = this.addWorker(worker).finally(() => this.workerInstalls.delete(install));
       this.workerInstalls.add(install);

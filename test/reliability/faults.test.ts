@@ -196,6 +196,21 @@ describe('faults', () => {
     await assert.rejects(session.poll(), /no longer connected/);
   });
 
+  test('a target that crashes while polled exits (Node waits for inspector clients: the session lets go) and the session says why', async () => {
+    const target = await startScript(join(repoRoot(), 'test', 'reliability', 'targets', 'crash-on-request.js'));
+    cleanups.push(() => target.stop());
+    const exited = new Promise<number | null>((r) => target.child.once('exit', (code) => r(code)));
+    const session = await Session.attach(target.inspectorUrl);
+    session.startPolling(100);
+    await driveLoad(target.port, { requests: 2, concurrency: 1 });
+    const ended = new Promise<string>((r) => session.once('end', r));
+    await driveLoad(target.port, { requests: 1, concurrency: 1, path: '/crash' });
+    assert.match(await ended, new RegExp(`^Target ${target.pid} is gone: the process ended`));
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 10 s'), 10_000))]);
+    assert.equal(code, 1, 'the crashed target exits with its own code');
+    assert.match(target.stderr(), /crash requested by the test/);
+  });
+
   test('the inspector connection drops while the target runs: the reason says so; attaching again reuses the agent, detach removes it', async () => {
     const target = await startFixture('unreceived-send');
     cleanups.push(() => target.stop());
