@@ -43,6 +43,24 @@ export async function resolveInspectorUrl(address: TargetAddress, options: Disco
 }
 
 /**
+ * Waits for a Node inspector to answer at `host:port` again (a program restarted on the same
+ * inspector port, nodemon style) and answers its WebSocket URL. Retries until `timeoutMs`.
+ */
+export async function waitForInspector(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal; retryMs?: number }): Promise<string> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (options.signal?.aborted) throw new LensError('cancelled', 'Cancelled.');
+    try {
+      return await findNodeTarget(host, port, Math.min(DEFAULT_TIMEOUT_MS, Math.max(deadline - Date.now(), 100)));
+    } catch (error) {
+      if (error instanceof LensError && error.code === 'not-node') throw error;
+      if (Date.now() >= deadline) throw new LensError('timeout', `No Node inspector came back on ${host}:${port} within ${Math.round(options.timeoutMs / 1000)} s.`);
+    }
+    await new Promise((r) => setTimeout(r, options.retryMs ?? 500));
+  }
+}
+
+/**
  * Whether the Node inspector behind a WebSocket URL still answers on its HTTP endpoint: after a
  * lost connection, tells "the process is gone" from "the connection dropped". Never throws.
  */

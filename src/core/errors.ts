@@ -6,6 +6,7 @@ export type LensErrorCode =
   | 'not-node' // an inspector, but of a browser
   | 'target-gone' // the process exited or the socket dropped
   | 'timeout'
+  | 'cancelled' // the user cancelled a wait
   | 'agent'; // the agent answered with an error
 
 export class LensError extends Error {

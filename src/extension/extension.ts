@@ -14,6 +14,7 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe } from './probe/register-probe';
+import { registerReattach, type ReattachOffers } from './targets/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
 export interface LensContext {
@@ -35,6 +36,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   growthNotices: GrowthNotices;
   /** Warnings about inspectors on other hosts. */
   remoteWarnings: RemoteInspectorWarnings;
+  /** Targets lost without a detach, offered to attach again. */
+  reattach: ReattachOffers;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -55,8 +58,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerStatusBar(lens);
   const growthNotices = registerGrowthNotifications(lens);
   registerProbe(lens);
+  const reattach = registerReattach(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach };
 }
 
 export function deactivate(): void {}

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { SessionOptions } from '../core/session';
 
 export type AutoAttachMode = 'ask' | 'always' | 'never';
+export type ReattachMode = 'ask' | 'always' | 'never';
 
 export interface LensSettings {
   pollIntervalMs: number;
@@ -16,6 +17,8 @@ export interface LensSettings {
   decorationsEnabled: boolean;
   allowRemoteInspector: boolean;
   sitesPerType: number;
+  reattach: ReattachMode;
+  reattachTimeoutSeconds: number;
 }
 
 export function readSettings(): LensSettings {
@@ -32,6 +35,8 @@ export function readSettings(): LensSettings {
     decorationsEnabled: c.get('decorations.enabled', true),
     allowRemoteInspector: c.get('allowRemoteInspector', false),
     sitesPerType: c.get('tree.sitesPerType', 50),
+    reattach: c.get<ReattachMode>('reattach', 'ask'),
+    reattachTimeoutSeconds: c.get('reattachTimeoutSeconds', 60),
   };
 }
 

@@ -39,7 +39,7 @@ async function attachByAddress(lens: LensContext, address: string | undefined): 
 }
 
 /** Runs an attach flow; answers the target id, or shows the error and answers undefined. */
-async function reportFailure(lens: LensContext, flow: () => Promise<AttachedTarget | undefined>): Promise<string | undefined> {
+export async function reportFailure(lens: LensContext, flow: () => Promise<AttachedTarget | undefined>): Promise<string | undefined> {
   try {
     return (await flow())?.id;
   } catch (error) {

@@ -24,11 +24,19 @@ export interface AttachRequest {
   workers?: boolean;
 }
 
+/** A target that ended without a detach: it exited, crashed, or its connection dropped. */
+export interface LostTarget {
+  target: AttachedTarget;
+  reason: string;
+}
+
 export class TargetRegistry implements vscode.Disposable {
   private readonly targets = new Map<string, AttachedTarget>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly lostEmitter = new vscode.EventEmitter<LostTarget>();
   /** A target was added or removed. */
   readonly onDidChangeTargets = this.changeEmitter.event;
+  readonly onDidLoseTarget = this.lostEmitter.event;
   private nextId = 1;
 
   constructor(
@@ -66,8 +74,11 @@ export class TargetRegistry implements vscode.Disposable {
     this.targets.set(id, target);
     target.onDidEnd((reason) => {
       this.targets.delete(id);
-      if (reason !== 'detached') this.log(reason);
       this.changeEmitter.fire();
+      if (reason !== 'detached') {
+        this.log(reason);
+        this.lostEmitter.fire({ target, reason });
+      }
     });
     target.start(settings.pollIntervalMs);
     this.log(`Attached to ${label} (${session.info.nodeVersion}) at ${url}`);
@@ -91,5 +102,6 @@ export class TargetRegistry implements vscode.Disposable {
   dispose(): void {
     void this.detachAll();
     this.changeEmitter.dispose();
+    this.lostEmitter.dispose();
   }
 }
