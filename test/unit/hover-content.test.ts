@@ -32,6 +32,13 @@ test('the hover shows count, oldest age, growth and the example stack with links
   assert.match(md, /3\. emit \(node\\:events\\:524\\:28\)$/m, 'a node: frame is plain (escaped) text');
 });
 
+test('a site that did not change says so instead of "0 in 5.0 s"', () => {
+  const at = frame('server.js', 41, 20, 'runWorker');
+  const md = hoverMarkdown(markOf([site({ kind: 'blocked', at, count: 7 })], [site({ kind: 'blocked', at, count: 7 })]), OPTIONS);
+  assert.match(md, /no change in 5\\\.0 s/);
+  assert.doesNotMatch(md, /(^|[^\d])0 in /);
+});
+
 test('text from the target cannot inject markdown, HTML or links', () => {
   const evil = '[x](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **b**';
   const at = { file: `${APP_DIR}/a (1)/b.js`, line: 3, column: 1, function: evil };

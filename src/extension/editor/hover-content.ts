@@ -38,9 +38,9 @@ function count(n: number): string {
 function growthText(entry: SiteOnLine): string {
   if (entry.growingRate) return `growing, ${entry.growingRate}`;
   if (entry.growth === undefined) return 'no earlier snapshot to compare';
-  const sign = entry.growth > 0 ? '+' : '';
   const span = entry.growthSpanMs !== undefined && entry.growthSpanMs >= 0 ? ` in ${formatDuration(entry.growthSpanMs)}` : ' since the previous snapshot';
-  return `${sign}${count(entry.growth)}${span}`;
+  if (Math.round(entry.growth) === 0) return `no change${span}`;
+  return `${entry.growth > 0 ? '+' : ''}${count(entry.growth)}${span}`;
 }
 
 function frameLine(frame: Frame, options: HoverOptions): string {
