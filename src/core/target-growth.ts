@@ -1,6 +1,7 @@
 // Growth verdicts for one attached target: which sites (fed by light snapshots) and which resource
 // types (fed by count samples) really grow, with their rates. The statistics live in
-// src/core/growth.ts; this file keeps the answer in a shape views can read directly.
+// growth.ts; this file keeps the answer in a shape views can read directly. The extension (per
+// attached target) and the CLI's watch both use it, so they give the same verdicts.
 //
 // Light snapshots and polls run no GC, so promises that never settle but became garbage (the
 // losing timer of a Promise.race, say), HTTP parsers and file handles stay counted until V8
@@ -8,9 +9,8 @@
 // suspect is only reported after a snapshot WITH a full GC still shows it growing: `verify` is
 // called (rate-limited) when there is a suspect, and the caller feeds that snapshot back with
 // `collected = true`. One GC'd point in the window drops the floor of garbage, not of a leak.
-// No `vscode` import.
-import { formatRate, GrowthTracker, type GrowthOptions, type GrowingKey } from '../../core/growth';
-import type { CountSample, Site, Snapshot } from '../../core/model';
+import { formatRate, GrowthTracker, type GrowthOptions, type GrowingKey } from './growth';
+import type { CountSample, Site, Snapshot } from './model';
 
 /** A site whose pending count keeps growing (a leak), as the tree, chart and gutter show it. */
 export interface GrowingSite {
