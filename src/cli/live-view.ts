@@ -1,7 +1,7 @@
 // The screen `watch` and `run` show: live counts by type, the sites the growth tracker judges
 // growing (the same confirmed verdicts as the extension: core/target-growth.ts), and the other
 // sites that grew since the start. On a terminal the screen is redrawn on every poll; without one
-// (a pipe, a log file) a screen is printed only every --sites-every, and each newly growing site
+// (a pipe, a log file) a screen is printed only every 5 s (or --sites-every), and each newly growing site
 // gets one notice line, so a log stays readable.
 import { diffSnapshots } from '../core/diff';
 import { describeError } from '../core/errors';
@@ -13,6 +13,9 @@ import { TargetGrowth } from '../core/target-growth';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection, type VerdictPhase } from './growth-text';
 import type { Output } from './output';
+
+/** Without a terminal, screens are printed at most this often. */
+const LOG_SCREEN_EVERY_MS = 5000;
 
 export interface LiveViewOptions {
   intervalMs: number;
@@ -58,8 +61,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
 
     const render = (sample: CountSample) => {
       if (options.quiet) return;
-      // A log gets a screen per site read, not per poll.
-      if (!io.isTty && sample.t - lastScreenAt < options.sitesEveryMs) return;
+      // A log gets a screen per site read (5 s at least), not per poll.
+      if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
       const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, phase(), { color: io.color, cwd, growth: options.growth, limit: options.top }));

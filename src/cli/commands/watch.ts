@@ -18,7 +18,7 @@ sites judged growing with their rate ("+2.0 pending per minute") and line, and t
 that grew since the start. A site is judged growing when the floor its count falls back to
 between bursts keeps rising over the window, after the warm-up, and a snapshot after a full GC
 still shows it (the same test as the editor's). Each site judged growing gets a one-line notice
-(without a terminal, a screen is printed every --sites-every instead of every poll). At the end,
+(without a terminal, a screen every 5 s or --sites-every, not every poll). At the end,
 the verdict: the sites judged growing, with rate and example stack. Ctrl-C detaches cleanly (the
 agent leaves the target).
 
