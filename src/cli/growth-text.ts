@@ -36,7 +36,7 @@ export function formatGrowthSection(log: GrowthLog, status: VerdictPhase, option
   if (judged.length === 0) {
     if (status.phase === 'warming-up') return [paint(`Growth verdicts: warming up (${Math.floor(status.elapsedMs / 1000)} of ${options.growth.warmupMs / 1000} s).`, 'dim')];
     if (status.phase === 'collecting') return [paint(`Growth verdicts: collecting data (${status.reads} of ${status.needed} site reads).`, 'dim')];
-    return [paint(`No site is growing (${describeJudging(options.growth)}).`, 'green')];
+    return [paint(`No site judged growing (${describeJudging(options.growth)}).`, 'green')];
   }
   return [paint(`Sites judged growing (${describeJudging(options.growth)}):`, 'bold'), ...formatGrowthTable(judged, options)];
 }

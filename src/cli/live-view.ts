@@ -76,7 +76,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       }
       previous = sample;
       if (io.isTty) io.out(`\x1b[2J\x1b[H${lines.join('\n')}`);
-      else io.out(lines.join('\n'));
+      else io.out(`\n${lines.join('\n')}`);
     };
 
     const onSample = (sample: CountSample) => {

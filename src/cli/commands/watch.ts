@@ -71,7 +71,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   const verdict = () => {
     const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };
     if (values.json) io.out(JSON.stringify(watchResult(run), null, 2));
-    else io.out(formatWatchVerdict(run, { color: io.color, cwd: process.cwd() }));
+    else io.out(`\n${formatWatchVerdict(run, { color: io.color, cwd: process.cwd() })}`);
   };
   for (;;) {
     const result = await runLiveView(session, io, options, log);
