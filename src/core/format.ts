@@ -104,14 +104,21 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
   if (site.stack.length === 0) return [...lines, paint('  (no example stack was captured)', 'dim')];
-  lines.push('  Example stack:');
-  for (const frame of site.stack.slice(0, stackDepth)) {
+  return [...lines, '  Example stack:', ...exampleStackLines(site, { cwd, stackDepth, color }).map((line) => `  ${line}`)];
+}
+
+/** A site's example stack, one frame a line, the site frame marked with `>`. */
+export function exampleStackLines(site: Site, options: FormatOptions & { stackDepth?: number } = {}): string[] {
+  const { color = false, cwd = process.cwd(), stackDepth = 15 } = options;
+  const paint = painter(color);
+  if (site.stack.length === 0) return [paint('(no example stack was captured)', 'dim')];
+  const lines = site.stack.slice(0, stackDepth).map((frame) => {
     const isSiteFrame = sameFrame(frame, site.frame) || (site.generatedFrame !== undefined && sameFrame(frame, site.generatedFrame));
     // The marker shows the site frame without color too (CI logs).
-    const text = `  ${isSiteFrame ? '>' : ' '} at ${functionName(frame)} (${location(frame, cwd)})`;
-    lines.push(isSiteFrame ? paint(text, 'bold') : paint(text, ...(isInternal(frame) ? (['dim'] as Style[]) : [])));
-  }
-  if (site.stack.length > stackDepth) lines.push(paint(`    … ${site.stack.length - stackDepth} more frame${plural(site.stack.length - stackDepth)}`, 'dim'));
+    const text = `${isSiteFrame ? '>' : ' '} at ${functionName(frame)} (${location(frame, cwd)})`;
+    return isSiteFrame ? paint(text, 'bold') : paint(text, ...(isInternal(frame) ? (['dim'] as Style[]) : []));
+  });
+  if (site.stack.length > stackDepth) lines.push(paint(`  … ${site.stack.length - stackDepth} more frame${plural(site.stack.length - stackDepth)}`, 'dim'));
   return lines;
 }
 
@@ -223,7 +230,8 @@ function compareByCount(a: Site, b: Site): number {
   return b.count - a.count || rank(a) - rank(b) || compareText(a.id, b.id);
 }
 
-function kindMarker(site: Site): string {
+/** "blocked at" or "created at". */
+export function kindMarker(site: Pick<Site, 'kind'>): string {
   return site.kind === 'blocked' ? 'blocked at' : 'created at';
 }
 
@@ -250,7 +258,7 @@ function displayPath(file: string, cwd: string): string {
   return rel && !outside ? rel : file;
 }
 
-function functionName(frame: Frame): string {
+export function functionName(frame: Frame): string {
   return frame.function || '<anonymous>';
 }
 

@@ -5,7 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../src/core/session';
-import { TargetGrowth } from '../../src/extension/growth/target-growth';
+import { TargetGrowth } from '../../src/core/target-growth';
 import { driveLoad, findMarker, startFixture, type RunningFixture } from '../support/fixtures';
 
 const OPTIONS = { windowMs: 8000, warmupMs: 1000, minPoints: 12 };

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
 import { EXIT_OK, UsageError } from '../cli-error';
+import { GrowthLog } from '../growth-log';
+import { liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
-import { liveOptions, liveViewOptions } from './watch';
+import { formatWatchVerdict } from '../watch-verdict';
 
 export const runHelp = `Usage: async-leak-lens run [options] -- <command> [args...]
 
@@ -13,10 +15,7 @@ Starts a Node program with its inspector on 127.0.0.1 (a free port), attaches, a
 live view of 'watch' until the program exits; Ctrl-C (or --duration) detaches and stops it. Example:
   async-leak-lens run -- node server.js
 
-  --interval <ms>         poll interval (default 1000)
-  --sites-every <ms>      how often sites are re-read (default 5000)
-  --duration <s>          detach and stop the program after s seconds
-  --top <n>               growing sites shown (default 10)`;
+${liveHelp}`;
 
 const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
 
@@ -47,7 +46,10 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
     void exited.then((code) => reject(new LensError('target-gone', `${command[0]} exited (code ${code}) before its inspector opened. Is it a Node program?`)));
   });
   const session = await Session.attach(url);
-  const result = await runLiveView(session, io, options);
+  const log = new GrowthLog();
+  const startedAt = Date.now();
+  const result = await runLiveView(session, io, options, log);
+  io.out(formatWatchVerdict({ target: session.info, startedAt, endedAt: Date.now(), options, log }, { color: io.color, cwd: process.cwd() }));
   if (!result.targetEnded) {
     await session.detach().catch(() => undefined);
     stopChild(child, exited);

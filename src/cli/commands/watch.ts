@@ -1,67 +1,100 @@
 import { parseArgs } from 'node:util';
-import { EXIT_OK, EXIT_USAGE } from '../cli-error';
+import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
+import { DEFAULT_GROWTH_OPTIONS } from '../../core/growth';
 import type { Session } from '../../core/session';
 import { attachFromOptions, attachHelp, attachOptions, type AttachValues } from '../connect';
+import { GrowthLog } from '../growth-log';
+import { liveHelp, liveOptions, liveViewOptions, shortestVerdictMs } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
+import { formatWatchVerdict, watchResult } from '../watch-verdict';
 
-export const watchHelp = `Usage: async-leak-lens watch --target <addr> [--interval MS] [--duration S]
+export const watchHelp = `Usage: async-leak-lens watch --target <addr> [--interval MS] [--duration S] [--warmup S] [--window S]
+                           [--fail-on-growth] [--json]
 
-Attaches and shows live counts of pending async resources by type, refreshed every second, and
-the sites that grew since the start. Ctrl-C detaches cleanly (the agent leaves the target).
+Attaches and shows live counts of pending async resources by type, refreshed every second, the
+sites judged growing with their rate ("+2.0 pending per minute") and line, and the other sites
+that grew since the start. A site is judged growing when the floor its count falls back to
+between bursts keeps rising over the window, after the warm-up, and a snapshot after a full GC
+still shows it (the same test as the editor's). Each site judged growing gets a one-line notice
+(without a terminal, a screen every 5 s or --sites-every, not every poll). At the end,
+the verdict: the sites judged growing, with rate and example stack. Ctrl-C detaches cleanly (the
+agent leaves the target).
 
 ${attachHelp}
-  --interval <ms>         poll interval (default 1000)
-  --sites-every <ms>      how often sites are re-read (default 5000)
-  --duration <s>          stop after s seconds (default: until Ctrl-C)
-  --top <n>               growing sites shown (default 10)
+${liveHelp}
+  --fail-on-growth        with --duration: exit 1 when a site was judged growing, 0 otherwise (for CI)
+  --json                  print only the verdict, as JSON (schema async-leak-lens/watch@1); notices go
+                          to stderr
   --reconnect             when the target goes away (a restart, nodemon style), wait for it at the
                           same address and attach again
-  --reconnect-timeout <s> how long to wait for it to come back (default 60)`;
+  --reconnect-timeout <s> how long to wait for it to come back (default 60)
 
-export const liveOptions = {
-  interval: { type: 'string' },
-  'sites-every': { type: 'string' },
-  duration: { type: 'string' },
-  top: { type: 'string' },
-} as const;
-
-export function liveViewOptions(values: { interval?: string; 'sites-every'?: string; duration?: string; top?: string }) {
-  return {
-    intervalMs: positiveInt(values.interval, '--interval') ?? 1000,
-    sitesEveryMs: positiveInt(values['sites-every'], '--sites-every') ?? 5000,
-    durationMs: (positiveInt(values.duration, '--duration') ?? 0) * 1000,
-    top: positiveInt(values.top, '--top') ?? 10,
-  };
-}
+Exit codes: 0 fine (or no growth with --fail-on-growth), 1 a site was judged growing (with
+--fail-on-growth), 2 bad usage, cannot connect, or the target went away.`;
 
 export async function watchCommand(args: string[], io: Output): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
-    options: { ...attachOptions, ...liveOptions, reconnect: { type: 'boolean', default: false }, 'reconnect-timeout': { type: 'string' } },
+    options: {
+      ...attachOptions,
+      ...liveOptions,
+      'fail-on-growth': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      reconnect: { type: 'boolean', default: false },
+      'reconnect-timeout': { type: 'string' },
+    },
+    allowPositionals: true,
     strict: true,
   });
-  const options = liveViewOptions(values);
+  if (positionals.length) {
+    const hint = values['fail-on-growth'] ? ' --fail-on-growth takes no number here: the growth verdict decides (see --warmup and --window).' : '';
+    throw new UsageError(`unexpected argument "${positionals[0]}".${hint}`);
+  }
+  const options = { ...liveViewOptions(values), quiet: values.json };
   const reconnectMs = (positiveInt(values['reconnect-timeout'], '--reconnect-timeout') ?? 60) * 1000;
+  if (values['fail-on-growth']) {
+    if (!options.durationMs) throw new UsageError('--fail-on-growth needs --duration (how many seconds to watch before the verdict).');
+    const shortest = shortestVerdictMs(options);
+    if (options.durationMs < shortest) {
+      throw new UsageError(
+        `--duration ${options.durationMs / 1000} is too short for a growth verdict: the ${options.growth.warmupMs / 1000} s warm-up, then ${DEFAULT_GROWTH_OPTIONS.minPoints} site reads ` +
+          `every ${options.sitesEveryMs} ms, need at least ${Math.ceil(shortest / 1000)} s (give a longer --duration, or a shorter --warmup or --window).`,
+      );
+    }
+  }
+
+  const log = new GrowthLog();
   let session = await attachFromOptions(values, 'watch');
+  const startedAt = Date.now();
+  const verdict = () => {
+    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };
+    if (values.json) io.out(JSON.stringify(watchResult(run), null, 2));
+    else io.out(`\n${formatWatchVerdict(run, { color: io.color, cwd: process.cwd() })}`);
+  };
   for (;;) {
-    const result = await runLiveView(session, io, options);
+    const result = await runLiveView(session, io, options, log);
     if (!result.targetEnded) break;
     io.err(result.reason);
-    if (!values.reconnect) return EXIT_USAGE;
+    if (!values.reconnect) {
+      if (log.list().length) verdict();
+      return EXIT_USAGE;
+    }
     io.err(`Waiting up to ${reconnectMs / 1000} s for a target at ${values.target} ...`);
     const next = await reattach(values, reconnectMs);
     if (!next) {
       io.err('No target came back: giving up.');
+      if (log.list().length) verdict();
       return EXIT_USAGE;
     }
     session = next;
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
+  verdict();
   await session.detach();
   io.err('Detached: the agent was removed from the target.');
-  return EXIT_OK;
+  return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 
 async function reattach(values: AttachValues, timeoutMs: number): Promise<Session | undefined> {

@@ -5,7 +5,7 @@ import { describeError } from '../../core/errors';
 import type { CountSample, Snapshot } from '../../core/model';
 import type { Session } from '../../core/session';
 import { readGrowthSettings } from '../growth/growth-settings';
-import { TargetGrowth, type GrowingSite, type GrowingType } from '../growth/target-growth';
+import { TargetGrowth, type GrowingSite, type GrowingType } from '../../core/target-growth';
 
 export type AttachSource = 'debug' | 'address' | 'process';
 

@@ -1,16 +1,17 @@
 // Growth verdicts for one attached target: which sites (fed by light snapshots) and which resource
 // types (fed by count samples) really grow, with their rates. The statistics live in
-// src/core/growth.ts; this file keeps the answer in a shape views can read directly.
+// growth.ts; this file keeps the answer in a shape views can read directly. The extension (per
+// attached target) and the CLI's watch both use it, so they give the same verdicts.
 //
 // Light snapshots and polls run no GC, so promises that never settle but became garbage (the
 // losing timer of a Promise.race, say), HTTP parsers and file handles stay counted until V8
 // collects them on its own: a healthy server can look like it grows between two GCs. So a
-// suspect is only reported after a snapshot WITH a full GC still shows it growing: `verify` is
-// called (rate-limited) when there is a suspect, and the caller feeds that snapshot back with
-// `collected = true`. One GC'd point in the window drops the floor of garbage, not of a leak.
-// No `vscode` import.
-import { formatRate, GrowthTracker, type GrowthOptions, type GrowingKey } from '../../core/growth';
-import type { CountSample, Site, Snapshot } from '../../core/model';
+// suspect is only reported after a snapshot WITH a full GC still shows it growing, and it keeps
+// growing a little longer (see ConfirmedGrowth): `verify` is called (rate-limited) when there is a
+// suspect, and the caller feeds that snapshot back with `collected = true`. One GC'd point in the
+// window drops the floor of garbage, not of a leak.
+import { DEFAULT_GROWTH_OPTIONS, formatRate, GrowthTracker, type GrowthOptions, type GrowingKey } from './growth';
+import type { CountSample, Site, Snapshot } from './model';
 
 /** A site whose pending count keeps growing (a leak), as the tree, chart and gutter show it. */
 export interface GrowingSite {
@@ -37,13 +38,23 @@ export interface GrowingType {
   reason: string;
 }
 
-/** Growth of one family of keys (sites or types), reported only once a GC'd observation confirms it. */
+/**
+ * Growth of one family of keys (sites or types), reported only once a GC'd observation confirms it
+ * and the key is still growing `confirmMs` later. The reads right after a GC are free of garbage
+ * too, so a busy key whose GC'd read merely caught a burst in flight drops out at the next read
+ * between bursts; a leak stays.
+ */
 class ConfirmedGrowth {
   private readonly tracker: GrowthTracker;
   private readonly confirmed = new Set<string>();
+  /** Suspects a GC'd observation still showed, with when they are confirmed if still growing. */
+  private readonly confirming = new Map<string, number>();
   private answer: GrowingKey[] = [];
 
-  constructor(options: Partial<GrowthOptions>) {
+  constructor(
+    options: Partial<GrowthOptions>,
+    private readonly confirmMs: number,
+  ) {
     this.tracker = new GrowthTracker(options);
   }
 
@@ -53,11 +64,17 @@ class ConfirmedGrowth {
     const growing = this.tracker.growing();
     const keys = new Set(growing.map((g) => g.key));
     for (const key of this.confirmed) if (!keys.has(key)) this.confirmed.delete(key);
-    if (collected) for (const key of keys) this.confirmed.add(key);
+    for (const key of this.confirming.keys()) if (!keys.has(key)) this.confirming.delete(key);
+    if (collected) for (const key of keys) if (!this.confirmed.has(key) && !this.confirming.has(key)) this.confirming.set(key, t + this.confirmMs);
+    for (const [key, at] of this.confirming) {
+      if (t < at) continue;
+      this.confirming.delete(key);
+      this.confirmed.add(key);
+    }
     const next = growing.filter((g) => this.confirmed.has(g.key));
     const changed = summary(next) !== summary(this.answer);
     this.answer = next;
-    return { changed, suspect: next.length < growing.length };
+    return { changed, suspect: next.length + this.confirming.size < growing.length };
   }
 
   get growing(): readonly GrowingKey[] {
@@ -81,10 +98,13 @@ export class TargetGrowth {
     options: Partial<GrowthOptions>,
     private readonly verify: () => void,
   ) {
-    this.sites = new ConfirmedGrowth(options);
-    this.types = new ConfirmedGrowth(options);
+    const windowMs = options.windowMs ?? DEFAULT_GROWTH_OPTIONS.windowMs;
+    // An eighth of the window (5 s at most) spans a read between bursts on a busy server.
+    const confirmMs = Math.min(5000, windowMs / 8);
+    this.sites = new ConfirmedGrowth(options, confirmMs);
+    this.types = new ConfirmedGrowth(options, confirmMs);
     // A GC at most four times per window, and only while something looks like it grows.
-    this.verifyEveryMs = Math.max(2000, (options.windowMs ?? 120_000) / 4);
+    this.verifyEveryMs = Math.max(2000, windowMs / 4);
   }
 
   /** Growing sites, fastest first (confirmed by a snapshot after a full GC). */
