@@ -1,9 +1,11 @@
-// Pending promises, counted like other resources: the summed weight of live samples. Below the
-// stack budget every promise is a sample (weight 1) and the count is exact; above it, the count is
-// an estimate whose error scales with what is pending now. (Counting created − settled − the
-// weight of sampled promises found collected unsettled instead piles up the sampling error of
-// every garbage promise since attach: a busy healthy server's total drifted by hundreds.)
-// A sample leaves the count when it settles, or when it is collected unsettled (at the next GC).
+// Pending promises. How many promises are unsettled is exact (created minus settled, both
+// counted for every promise); how many of those are still alive rather than garbage (promises
+// never settled, such as the losing timer of a Promise.race, that were collected) is read off the
+// sampled ones: the unsettled count times the live share of the unsettled samples' weight.
+// Without garbage that is the exact count; with it the error is a share of what is pending now.
+// (Subtracting the weight of collected samples instead piled up the sampling error of every
+// garbage promise since attach: a busy healthy server's total drifted up by hundreds.)
+// A sample leaves the live weight when it settles, or when it is collected (at the next GC).
 import type { Recorder } from './recorder';
 import { Sampler } from './sampler';
 import type { Site, TrackedResource } from './sites';
@@ -23,8 +25,10 @@ interface Sample {
 
 export class PromiseTracker {
   readonly sampler: Sampler;
-  /** Summed weight of live samples: the estimated pending count. */
+  private settled = 0;
+  /** Summed weight of live samples, and of samples collected without settling. */
   private liveWeight = 0;
+  private collectedWeight = 0;
   /** Sampled records alive: while 0, a settle needs no lookup. */
   private liveRecords = 0;
   private stopped = false;
@@ -32,10 +36,10 @@ export class PromiseTracker {
   /** Sampled result promises of async function calls (tasks). */
   private readonly taskPromises = new WeakSet<object>();
   private readonly taskIds = new Set<number>();
-  /** Samples collected unsettled leave the count at the GC, not only at a snapshot's sweep. */
+  /** Samples collected unsettled leave the live weight at the GC, not only at a snapshot's sweep. */
   private readonly finalizer = new FinalizationRegistry<TrackedResource>((record) => {
     try {
-      if (!this.stopped) this.forget(record);
+      if (!this.stopped) this.forget(record, true);
     } catch {
       // Never into user code.
     }
@@ -82,26 +86,31 @@ export class PromiseTracker {
 
   /** V8 promise hook `settled`. Hot path. */
   readonly onSettled = (promise: Promise<unknown>): void => {
+    this.settled++;
     if (this.liveRecords === 0) return;
     const record = this.records.get(promise);
     if (record === undefined) return;
     this.records.delete(promise);
-    this.forget(record);
+    this.forget(record, false);
   };
 
-  /** For sweeps (a snapshot's runs after a full GC, before finalizers may have): a collected sample leaves. */
+  /** For sweeps (a snapshot's runs after a full GC, maybe before the finalizers): a collected sample leaves. */
   check(record: TrackedResource): void {
-    if (record.ref.deref() === undefined) this.forget(record);
+    if (record.ref.deref() === undefined) this.forget(record, true);
   }
 
   pending(): number {
-    return Math.max(0, Math.round(this.liveWeight));
+    if (this.liveRecords === 0) return 0;
+    // Promises created before attach may settle after it: clamp instead of going negative.
+    const unsettled = Math.max(0, this.sampler.seen - this.settled);
+    return Math.round((unsettled * this.liveWeight) / (this.liveWeight + this.collectedWeight));
   }
 
   clear(): void {
     this.stopped = true;
     this.liveRecords = 0;
     this.liveWeight = 0;
+    this.collectedWeight = 0;
     this.taskIds.clear();
   }
 
@@ -149,10 +158,11 @@ export class PromiseTracker {
     this.liveWeight += weight;
   }
 
-  /** Takes a sample off the count, once (whichever of settle, GC or sweep comes first). */
-  private forget(record: TrackedResource): void {
+  /** Takes a sample off the live weight, once (whichever of settle, GC or sweep comes first). */
+  private forget(record: TrackedResource, collected: boolean): void {
     if (!this.recorder.remove(record)) return;
-    this.liveRecords--;
-    this.liveWeight -= record.weight;
+    // Back to exactly 0 when none is left, so float error cannot build up over a long run.
+    this.liveWeight = --this.liveRecords === 0 ? 0 : this.liveWeight - record.weight;
+    if (collected) this.collectedWeight += record.weight;
   }
 }
