@@ -16,7 +16,7 @@ import { driveLoad, repoRoot, startFixture, type RunningFixture } from '../suppo
 const SAMPLED = { agent: { stackCapturesPerSecond: 100 } };
 const ROUNDS = 8;
 const REQUESTS_PER_ROUND = 100;
-/** A sampled pending promise weighs tens to thousands here: this allows none to be left over. */
+/** Nothing is pending once the load is over; one left-over sample would count for hundreds here. */
 const FLAT_WITHIN = 50;
 
 const promises = (snapshot: Snapshot) => snapshot.totals.PROMISE ?? 0;
