@@ -1,6 +1,6 @@
 // The hooks that run inside the target, and what poll() and snapshot() answer. Promises are
-// counted exactly; other resources through their samples (resource-tracker.ts); stacks are
-// captured within a budget (sampler.ts). Hooks never throw: an exception in an async hook kills
+// counted from an exact unsettled count and their samples (promise-tracker.ts), other resources
+// through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts). Hooks never throw: an exception in an async hook kills
 // the process.
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
@@ -64,8 +64,8 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   let sweep: Iterator<TrackedResource> | undefined;
   /**
    * Checks up to `budget` non-promise records, resuming where the last sweep stopped. Promises
-   * need none between snapshots: settling is an event, and the rare one collected unsettled is
-   * found by the snapshot's sweep after its GC.
+   * need none between snapshots: settling is an event, and one collected unsettled leaves at the
+   * GC (FinalizationRegistry).
    */
   function sweepSome(budget: number): void {
     for (let n = 0; n < budget; n++) {
