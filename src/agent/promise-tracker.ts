@@ -100,9 +100,10 @@ export class PromiseTracker {
   }
 
   pending(): number {
-    if (this.liveRecords === 0) return 0;
     // Promises created before attach may settle after it: clamp instead of going negative.
     const unsettled = Math.max(0, this.sampler.seen - this.settled);
+    // No sample alive or collected yet: nothing says any unsettled promise is garbage.
+    if (this.liveRecords === 0 && this.collectedWeight === 0) return unsettled;
     return Math.round((unsettled * this.liveWeight) / (this.liveWeight + this.collectedWeight));
   }
 

@@ -1,7 +1,7 @@
 // The hooks that run inside the target, and what poll() and snapshot() answer. Promises are
 // counted from an exact unsettled count and their samples (promise-tracker.ts), other resources
-// through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts). Hooks never throw: an exception in an async hook kills
-// the process.
+// through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts).
+// Hooks never throw: an exception in an async hook kills the process.
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';

@@ -1,11 +1,14 @@
 // Attach flows outside debugging, against real fixture processes: by inspector address, by
 // process, several targets at once, and detach leaving no agent behind.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { listNodeProcesses } from '../../../src/extension/attach/node-processes';
 import type { LensApi } from '../../../src/extension/extension';
 import type { AttachedTarget } from '../../../src/extension/targets/attached-target';
-import { driveLoad, startFixture, type RunningFixture } from '../../support/fixtures';
+import { driveLoad, repoRoot, startFixture, type RunningFixture } from '../../support/fixtures';
 import { agentInstalled, eventually, lensApi } from '../support/attach-helpers';
 
 suite('attach', function () {
@@ -87,6 +90,25 @@ suite('attach', function () {
     assert.equal(api.targets.list().length, 0);
     assert.equal(await agentInstalled(workers.inspectorUrl), false, 'agent left in queue-workers after Detach from All Targets');
     assert.equal(await agentInstalled(intervals.inspectorUrl), false, 'agent left in forgotten-interval after Detach from All Targets');
+  });
+
+  test('a second client on the same target (the CLI, as another editor would be): its detach does not stop this one', async () => {
+    const fixture = await start('unreceived-send');
+    const id = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(fixture.inspectorPort));
+    assert.ok(id, 'attach failed');
+    const target = api.targets.get(id)!;
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args, '--target', String(fixture.inspectorPort)], { timeout: 30_000 });
+    await cli('snapshot', '--json');
+    const notices: string[] = [];
+    target.session.on('notice', (text) => notices.push(text));
+    await cli('detach');
+    await eventually(() => notices.length > 0, 15_000, 'a notice that the agent was put back');
+    assert.match(notices[0], /injected again/);
+    await driveLoad(fixture.port, { requests: 10, concurrency: 2 });
+    await eventually(() => (target.samples.at(-1)?.counts.PROMISE ?? 0) >= 10, 15_000, () => `samples after the other client left: ${JSON.stringify(target.samples.at(-1)?.counts)}`);
+    assert.equal(target.isEnded, false);
+    await vscode.commands.executeCommand('asyncLeakLens.detach', id);
+    assert.equal(await agentInstalled(fixture.inspectorUrl), false, 'the last client removed the agent');
   });
 
   test('Node processes are listed with their inspector; attach to one by pid', async () => {
