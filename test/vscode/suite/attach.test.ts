@@ -98,7 +98,7 @@ suite('attach', function () {
     assert.ok(id, 'attach failed');
     const target = api.targets.get(id)!;
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args, '--target', String(fixture.inspectorPort)], { timeout: 30_000 });
-    await cli('snapshot', '--json');
+    await cli('snapshot');
     const notices: string[] = [];
     target.session.on('notice', (text) => notices.push(text));
     await cli('detach');
