@@ -1,6 +1,6 @@
 // Starts the pinned code-server on a free loopback port, in its own process group and with
 // throwaway config/temp/user-data/extensions folders, and stops it with everything it spawned.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -61,17 +61,18 @@ async function waitHealthy(base, child, timeoutMs) {
 }
 
 /**
- * @param {{ dir: string, workspace: string, smokeTestDriver?: boolean, env?: object, settings?: object }} options
+ * @param {{ dir: string, workspace: string, smokeTestDriver?: boolean, env?: object, settings?: object, vsix?: string }} options
  *   dir: a throwaway folder this server may fill; workspace: the folder it opens;
- *   settings: user settings added to the quiet defaults.
+ *   settings: user settings added to the quiet defaults; vsix: a package installed first.
  */
-export async function startCodeServer({ dir, workspace, smokeTestDriver = true, env = {}, settings = {} }) {
+export async function startCodeServer({ dir, workspace, smokeTestDriver = true, env = {}, settings = {}, vsix }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const folders = Object.fromEntries(['xdg-config', 'xdg-data', 'tmp', 'user-data', 'extensions'].map((n) => [n, join(dir, n)]));
   for (const f of Object.values(folders)) mkdirSync(f, { recursive: true });
   mkdirSync(join(folders['user-data'], 'User'), { recursive: true });
   writeFileSync(join(folders['user-data'], 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  if (vsix) installPackage(vsix, folders);
   const logFile = join(dir, 'code-server.log');
   const log = openSync(logFile, 'a');
   const args = [
@@ -115,4 +116,14 @@ export async function startCodeServer({ dir, workspace, smokeTestDriver = true, 
     throw new Error(`${err.message}; last lines of ${logFile}:\n${tail}`);
   }
   return { port, base, child, logFile, stop, readLog: () => readFileSync(logFile, 'utf8') };
+}
+
+/** Installs a .vsix as a user would (`code-server --install-extension`), into this server's folders. */
+function installPackage(vsix, folders) {
+  const result = spawnSync(nodeBin, [codeServerEntry, '--user-data-dir', folders['user-data'], '--extensions-dir', folders.extensions, '--install-extension', vsix], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: cleanEnv({ EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: folders['xdg-config'], XDG_DATA_HOME: folders['xdg-data'], TMPDIR: folders.tmp }),
+  });
+  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.error?.message}):\n${result.stdout}${result.stderr}`);
 }

@@ -5,10 +5,12 @@
 //   VSCODE_TEST_WORKSPACE    folder to open (default: an empty throwaway folder)
 //   VSCODE_TEST_VERBOSE=1    also print the workbench's own log, browser errors and the server log
 //   VSCODE_TEST_KEEP=1       keep the throwaway folder (logs, user data) for inspection
+//   ASYNC_LEAK_LENS_TEST_VSIX=<file>  install that package into the server and test it instead of
+//                            this checkout's development path (npm run test:package)
 //   ASYNC_LEAK_LENS_*        forwarded to the tests (see test-env.mjs)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './code-server.mjs';
@@ -30,7 +32,8 @@ if (missing.length) {
 }
 
 const testsPath = join(repoRoot, 'out', 'test', 'vscode', 'suite', 'index.js');
-for (const built of [testsPath, join(repoRoot, 'dist', 'extension.js')]) {
+const vsix = process.env.ASYNC_LEAK_LENS_TEST_VSIX ? resolve(process.env.ASYNC_LEAK_LENS_TEST_VSIX) : undefined;
+for (const built of [testsPath, vsix ?? join(repoRoot, 'dist', 'extension.js')]) {
   if (!existsSync(built)) {
     console.error(`[test:vscode] ERROR: ${built} does not exist. Fix: npm run build`);
     process.exit(1);
@@ -54,7 +57,9 @@ let reported = false;
 function testUrl(port) {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(repoRoot)],
+    // The workbench runs tests only with a development path: for an installed package under
+    // test, an empty extension stands in, and the package loads from the extensions folder.
+    ['extensionDevelopmentPath', remote(vsix ? emptyExtension(join(tmp, 'empty-extension')) : repoRoot)],
     ['extensionTestsPath', remote(testsPath)],
     ['extensionEnvironment', JSON.stringify(testEnvironment('code-server'))],
     ['skipWelcome', 'true'],
@@ -62,11 +67,18 @@ function testUrl(port) {
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+function emptyExtension(dir) {
+  mkdirSync(dir, { recursive: true });
+  const manifest = { name: 'package-test-host', publisher: 'async-leak-lens', version: '0.0.0', engines: { vscode: '*' } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+  return dir;
+}
+
 async function run() {
   const started = Date.now();
   const { version } = JSON.parse(readFileSync(stampFile, 'utf8'));
-  state.server = await startCodeServer({ dir: join(tmp, 'server'), workspace });
-  log(`code-server ${version} ready on ${state.server.base} in ${seconds(Date.now() - started)}`);
+  state.server = await startCodeServer({ dir: join(tmp, 'server'), workspace, vsix });
+  log(`code-server ${version} ready on ${state.server.base} in ${seconds(Date.now() - started)}${vsix ? `, with ${vsix} installed` : ''}`);
 
   const browserStarted = Date.now();
   state.browser = await launchBrowser(join(tmp, 'profile'));

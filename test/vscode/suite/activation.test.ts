@@ -6,10 +6,13 @@ const EXTENSION_ID = 'async-leak-lens.async-leak-lens';
 const COMMANDS = ['asyncLeakLens.attachByAddress'];
 
 suite('activation', () => {
-  test('the extension is installed from the development path', () => {
+  test('the extension under test is loaded: the installed package (npm run test:package), else this checkout', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} not found among ${vscode.extensions.all.length} extensions`);
     assert.equal(ext.packageJSON.name, 'async-leak-lens');
+    const checkout = process.env.ASYNC_LEAK_LENS_REPO_ROOT;
+    if (process.env.ASYNC_LEAK_LENS_TEST_VSIX) assert.notEqual(ext.extensionPath, checkout, 'the package is not the one loaded');
+    else assert.equal(ext.extensionPath, checkout);
   });
 
   test('it activates without error', async () => {

@@ -1,12 +1,11 @@
 // A target whose folder, file, function and process title are markup (tags, quotes, entities):
 // the comparison report, the hover and the tree must show them as text, never as markup.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Site } from '../../../src/core/model';
 import type { DiffReportPanel } from '../../../src/extension/report/diff-report-panel';
-import { eventually, lensApi } from '../support/attach-helpers';
-import { driveLoad, repoRoot, startScript, type RunningFixture } from '../../support/fixtures';
+import { cleanUpAfterTest, eventually, lensApi, startReliabilityTarget } from '../support/attach-helpers';
+import { driveLoad, type RunningFixture } from '../../support/fixtures';
 
 const LOAD = 12;
 /** Pieces of the target's names that would become live markup if shown unescaped. */
@@ -17,16 +16,11 @@ suite('names that are markup', function () {
   let target: RunningFixture | undefined;
   let report: DiffReportPanel | undefined;
 
-  teardown(async () => {
-    report?.dispose();
-    await (await lensApi()).targets.detachAll();
-    await target?.stop();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  teardown(() => cleanUpAfterTest(target, report));
 
   test('report, hover and tree show tags, quotes and entities from the target as text', async () => {
     const api = await lensApi();
-    target = await startScript(join(repoRoot(), 'test', 'reliability', 'targets', 'hostile-names.js'));
+    target = await startReliabilityTarget('hostile-names');
     const { leakFile, leakLine, functionName } = target.ready as { leakFile: string; leakLine: number; functionName: string };
     const targetId = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));
     assert.ok(targetId, 'attach failed (see the "Async Leak Lens" output channel)');

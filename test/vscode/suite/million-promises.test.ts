@@ -4,13 +4,12 @@
 // against the caps the README documents.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { join } from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { DiffReportPanel } from '../../../src/extension/report/diff-report-panel';
-import { eventually, lensApi } from '../support/attach-helpers';
-import { repoRoot, startScript, type RunningFixture } from '../../support/fixtures';
+import { cleanUpAfterTest, eventually, lensApi, startReliabilityTarget } from '../support/attach-helpers';
+import type { RunningFixture } from '../../support/fixtures';
 
 const MILLION = 1_000_000;
 const MB = 1024 * 1024;
@@ -60,16 +59,11 @@ suite('a million pending promises', function () {
   let target: RunningFixture | undefined;
   let report: DiffReportPanel | undefined;
 
-  teardown(async () => {
-    report?.dispose();
-    await (await lensApi()).targets.detachAll();
-    await target?.stop();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  teardown(() => cleanUpAfterTest(target, report));
 
   test('counted live, snapshotted, listed lazily and compared; memory within the caps, the window never stalls', async () => {
     const api = await lensApi();
-    target = await startScript(join(repoRoot(), 'test', 'reliability', 'targets', 'million-promises.js'), { execArgv: ['--expose-gc'] });
+    target = await startReliabilityTarget('million-promises', { execArgv: ['--expose-gc'] });
     const port = target.port;
     const heapBeforeAttach = (await get(port, '/heap')).heapUsed;
     const targetId = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));

@@ -2,23 +2,19 @@
 // in the middle of Take Snapshot. The target leaves the views with its reason, nothing hangs,
 // and the store holds no half snapshot.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { eventually, lensApi } from '../support/attach-helpers';
-import { driveLoad, repoRoot, startFixture, startScript, type RunningFixture } from '../../support/fixtures';
+import { cleanUpAfterTest, eventually, lensApi, startReliabilityTarget } from '../support/attach-helpers';
+import { driveLoad, startFixture, type RunningFixture } from '../../support/fixtures';
 
 suite('targets that die', function () {
   this.timeout(60_000);
   let target: RunningFixture | undefined;
 
-  teardown(async () => {
-    await (await lensApi()).targets.detachAll();
-    await target?.stop();
-  });
+  teardown(() => cleanUpAfterTest(target));
 
   test('a crash while polled: the target leaves the tree with its reason; its commands answer nothing', async () => {
     const api = await lensApi();
-    target = await startScript(join(repoRoot(), 'test', 'reliability', 'targets', 'crash-on-request.js'));
+    target = await startReliabilityTarget('crash-on-request');
     const id = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));
     assert.ok(id, 'attach failed');
     const attached = api.targets.get(id)!;

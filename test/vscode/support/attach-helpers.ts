@@ -1,8 +1,10 @@
 // Helpers for the attach and debug-session suites: waiting with a clear failure message, the
 // extension's API, and an independent look into a target over its own inspector.
+import { join } from 'node:path';
 import CDP from 'chrome-remote-interface';
 import * as vscode from 'vscode';
 import type { LensApi } from '../../../src/extension/extension';
+import { repoRoot, startScript, type RunningFixture, type StartOptions } from '../../support/fixtures';
 
 export const EXTENSION_ID = 'async-leak-lens.async-leak-lens';
 
@@ -51,4 +53,17 @@ export function stopwatch(label: string): (step: string) => void {
     console.log(`[${label}] ${step}: +${((now - last) / 1000).toFixed(1)} s (total ${((now - start) / 1000).toFixed(1)} s)`);
     last = now;
   };
+}
+
+/** Starts `test/reliability/targets/<name>.js` with its inspector on a free loopback port. */
+export function startReliabilityTarget(name: string, options?: StartOptions): Promise<RunningFixture> {
+  return startScript(join(repoRoot(), 'test', 'reliability', 'targets', `${name}.js`), options);
+}
+
+/** After a test: dispose what it opened, detach every target, stop its process, close editors. */
+export async function cleanUpAfterTest(target: RunningFixture | undefined, opened?: { dispose(): void }): Promise<void> {
+  opened?.dispose();
+  await (await lensApi()).targets.detachAll();
+  await target?.stop();
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
