@@ -4,6 +4,7 @@ import { resolveInspectorUrl } from '../core/discovery';
 import { Session } from '../core/session';
 import { parseTargetAddress } from '../core/target-address';
 import { UsageError } from './cli-error';
+import type { Output } from './output';
 
 export const attachOptions = {
   target: { type: 'string', short: 't' },
@@ -45,4 +46,18 @@ export async function attachTo(target: string, values: AttachValues): Promise<Se
   return Session.attach(url, {
     agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
   });
+}
+
+/**
+ * Ends a command's session. The agent is removed, unless it was already there when the command
+ * attached (the editor or another CLI put it there): then it stays for them. Says which.
+ */
+export async function letGo(session: Session, io: Output, target: string): Promise<void> {
+  if (session.info.reused) {
+    await session.disconnect();
+    io.err(`Disconnected: the agent was in pid ${session.info.pid} before this command and stays there for whoever put it (remove it with: async-leak-lens detach --target ${target}).`);
+  } else {
+    await session.detach();
+    io.err('Detached: the agent was removed from the target.');
+  }
 }

@@ -188,6 +188,18 @@ describe('async-leak-lens CLI', () => {
     assert.match(result.stderr, /agent was removed/);
   });
 
+  test('watch leaves an agent that was there before it (another client owns it), and says so', async () => {
+    const target = await startFixture('queue-workers');
+    running.push(target);
+    const port = String(target.inspectorPort);
+    assert.equal((await runCli(['snapshot', '--target', port])).code, 0);
+    const result = await runCli(['watch', '--target', port, '--interval', '200', '--duration', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`the agent was in pid ${target.pid} before this command and stays there`));
+    const detached = await runCli(['detach', '--target', port]);
+    assert.equal(detached.code, 0, detached.stderr);
+  });
+
   test('run starts a program with its inspector and watches it', async () => {
     const entry = join(repoRoot(), 'test', 'fixtures', 'forgotten-interval', 'server.js');
     const result = await runCli(['run', '--interval', '200', '--duration', '2', '--', process.execPath, entry], 20_000);

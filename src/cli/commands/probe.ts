@@ -3,7 +3,7 @@ import { LensError } from '../../core/errors';
 import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
 import { formatProbeReport } from '../../core/probe-report';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
-import { attachFromOptions, attachHelp, attachOptions } from '../connect';
+import { attachFromOptions, attachHelp, attachOptions, letGo } from '../connect';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
 
@@ -92,8 +92,6 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
-    // An agent that was already there (the editor, another CLI) stays for its owner.
-    if (session.info.reused) await session.disconnect();
-    else await session.detach();
+    await letGo(session, io, values.target!);
   }
 }

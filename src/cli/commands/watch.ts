@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import { DEFAULT_GROWTH_OPTIONS } from '../../core/growth';
 import type { Session } from '../../core/session';
-import { attachFromOptions, attachHelp, attachOptions, type AttachValues } from '../connect';
+import { waitForInspector } from '../../core/discovery';
+import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
 import { liveHelp, liveOptions, liveViewOptions, shortestVerdictMs } from '../live-options';
 import { runLiveView } from '../live-view';
@@ -20,7 +21,7 @@ between bursts keeps rising over the window, after the warm-up, and a snapshot a
 still shows it (the same test as the editor's). Each site judged growing gets a one-line notice
 (without a terminal, a screen every 5 s or --sites-every, not every poll). At the end,
 the verdict: the sites judged growing, with rate and example stack. Ctrl-C detaches cleanly (the
-agent leaves the target).
+agent leaves the target; one that was there before watch, the editor's say, stays for its owner).
 
 ${attachHelp}
 ${liveHelp}
@@ -81,8 +82,9 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
       if (log.list().length) verdict();
       return EXIT_USAGE;
     }
-    io.err(`Waiting up to ${reconnectMs / 1000} s for a target at ${values.target} ...`);
-    const next = await reattach(values, reconnectMs);
+    const { hostname, port } = new URL(session.connection.url);
+    io.err(`Waiting up to ${reconnectMs / 1000} s for a Node program on ${hostname}:${port} ...`);
+    const next = await reattach(hostname, Number(port), values, reconnectMs);
     if (!next) {
       io.err('No target came back: giving up.');
       if (log.list().length) verdict();
@@ -92,19 +94,15 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
   verdict();
-  await session.detach();
-  io.err('Detached: the agent was removed from the target.');
+  await letGo(session, io, values.target!);
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 
-async function reattach(values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      return await attachFromOptions({ ...values, 'no-open-inspector': true }, 'watch');
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
+/** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */
+async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
+  try {
+    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
