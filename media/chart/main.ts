@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import type { CountSample } from '../../src/core/model';
 import { CHART_WINDOWS, type ChartMarker, type ChartTarget, type ChartWindow, type HostMessage, type WebviewMessage } from '../../src/extension/chart/chart-protocol';
+import { labelRows } from './label-rows';
 import { appendSamples, toColumns, typeOrder } from './series';
 import { seriesColor, themeColor } from './theme';
 
@@ -167,20 +168,27 @@ function drawMarkers(u: uPlot): void {
   ctx.lineWidth = ratio;
   ctx.setLineDash([4 * ratio, 4 * ratio]);
   ctx.font = `${11 * ratio}px ${themeColor('--vscode-font-family', 'sans-serif')}`;
-  for (const marker of page.markers) {
-    const x = u.valToPos(marker.t / 1000, 'x', true);
-    if (!(x >= left && x <= left + width)) continue;
+  const maxWidth = 160 * ratio;
+  const pad = 3 * ratio;
+  const shown = page.markers
+    .map((marker) => {
+      const x = u.valToPos(marker.t / 1000, 'x', true);
+      const textWidth = Math.min(ctx.measureText(marker.label).width, maxWidth);
+      // Label on the side with room: left of the line near the right edge.
+      const onLeft = x + pad + textWidth > left + width;
+      return { marker, x, onLeft, start: onLeft ? x - pad - textWidth : x, end: onLeft ? x : x + pad + textWidth };
+    })
+    .filter(({ x }) => x >= left && x <= left + width);
+  const rows = labelRows(shown, 3);
+  shown.forEach(({ marker, x, onLeft }, i) => {
     ctx.beginPath();
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
-    // Label on the side with room: left of the line near the right edge.
-    const maxWidth = 160 * ratio;
-    const onLeft = x + 3 * ratio + Math.min(ctx.measureText(marker.label).width, maxWidth) > left + width;
     ctx.textAlign = onLeft ? 'right' : 'left';
-    ctx.fillText(marker.label, onLeft ? x - 3 * ratio : x + 3 * ratio, top + 12 * ratio, maxWidth);
+    ctx.fillText(marker.label, onLeft ? x - pad : x + pad, top + (12 + 13 * rows[i]) * ratio, maxWidth);
     markersDrawn++;
-  }
+  });
   ctx.restore();
 }
 

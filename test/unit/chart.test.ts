@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { labelRows } from '../../media/chart/label-rows';
 import { appendSamples, toColumns, typeOrder, windowStart } from '../../media/chart/series';
 import { chartPageHtml, contentSecurityPolicy } from '../../src/extension/chart/chart-html';
 import { parseWebviewMessage } from '../../src/extension/chart/chart-protocol';
@@ -71,4 +72,12 @@ test('columns: one per type in stable order, missing counts are 0', () => {
     [0, 1, 2],
   ]);
   assert.equal(columns.points, 9);
+});
+
+test('marker labels: close ones go to the next row, far ones share the top row, rows are capped', () => {
+  assert.deepEqual(labelRows([{ start: 0, end: 100 }, { start: 50, end: 150 }, { start: 200, end: 300 }], 3), [0, 1, 0]);
+  assert.deepEqual(labelRows([{ start: 0, end: 100 }, { start: 10, end: 110 }, { start: 20, end: 120 }, { start: 30, end: 130 }], 3), [0, 1, 2, 0]);
+  // Input order is kept whatever the x order; a label left of its line counts by its span.
+  assert.deepEqual(labelRows([{ start: 300, end: 400 }, { start: 0, end: 350 }], 2), [1, 0]);
+  assert.deepEqual(labelRows([], 3), []);
 });
