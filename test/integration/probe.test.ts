@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { LensError } from '../../src/core/errors';
 import { ProbeCancelled, runProbe, type ProbeProgress } from '../../src/core/probe';
 import { Session } from '../../src/core/session';
-import { findMarker, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
+import { findMarker, listFixtures, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
 
 // ASYNC_LEAK_LENS_CLI points at another build of the CLI (default: this checkout's dist/cli.js).
 const cli = process.env.ASYNC_LEAK_LENS_CLI ?? join(repoRoot(), 'dist', 'cli.js');
@@ -52,6 +52,24 @@ describe('leak probe', () => {
       await session.detach();
     }
   });
+
+  for (const { name } of listFixtures().filter((f) => f.expected !== 'none' && f.name !== 'queue-workers')) {
+    test(`${name}: a leak at its marked line, growing with the requests`, async () => {
+      const fixture = await start(name);
+      const marker = findMarker(name);
+      const session = await Session.attach(fixture.inspectorUrl);
+      try {
+        const result = await runProbe(session, { url: `http://127.0.0.1:${fixture.port}/`, requests: 20, concurrency: 4, rounds: 2, timeoutMs: 2000 });
+        const listing = result.leaks.map((l) => `${l.perRequest.toFixed(2)}/request ${l.site.kind} ${l.site.type} ${l.site.frame.file}:${l.site.frame.line}`).join('\n');
+        assert.equal(result.verdict, 'leak', listing);
+        const atMarker = result.leaks.find((l) => l.site.frame.file === marker.file && l.site.frame.line === marker.line && l.site.kind === marker.kind);
+        assert.ok(atMarker, `the marked line ${marker.file}:${marker.line} is not among the leaks:\n${listing}`);
+        assert.ok(Math.abs(atMarker.perRequest - 1) <= 0.2, `${atMarker.perRequest} per request at the marked line`);
+      } finally {
+        await session.detach();
+      }
+    });
+  }
 
   test('the busy healthy server: no leak', async () => {
     const fixture = await start('healthy-server');
