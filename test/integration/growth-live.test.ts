@@ -42,10 +42,11 @@ describe('live growth detection on real targets', () => {
   const running: RunningFixture[] = [];
   after(() => Promise.all(running.map((f) => f.stop())));
 
-  test('a steady leak is flagged at its marked line, with a rate', async (t) => {
-    const fixture = await startFixture('forgotten-interval');
+  /** Two requests every 0.2 s against `name`; the user site flagged first must be its marked line. */
+  async function flagsMarkedLine(name: string) {
+    const fixture = await startFixture(name);
     running.push(fixture);
-    const marker = findMarker('forgotten-interval');
+    const marker = findMarker(name);
     const { growth, verifications } = await observe(fixture, 11_000, async (stop) => {
       while (!stop()) {
         await driveLoad(fixture.port, { requests: 2, concurrency: 1 });
@@ -56,12 +57,23 @@ describe('live growth detection on real targets', () => {
     const top = growth.growingSites.find((g) => g.site.userCode);
     assert.ok(top, `no user site flagged (${verifications} GC checks):\n${describeAll}`);
     assert.equal(`${top.site.frame.file}:${top.site.frame.line}`, `${marker.file}:${marker.line}`, describeAll);
+    assert.equal(top.site.kind, marker.kind);
     assert.ok(top.ratePerMinute > 60, `rate ${top.rateText}`);
     assert.match(top.rateText, /^\+\d+(\.\d)? pending per minute$/);
     assert.ok(verifications >= 1, 'confirmed by a snapshot after a full GC');
+    await fixture.stop();
+    return { growth, describeAll };
+  }
+
+  test('a steady leak is flagged at its marked line, with a rate', async (t) => {
+    const { growth, describeAll } = await flagsMarkedLine('forgotten-interval');
     t.diagnostic(`flagged ${describeAll}`);
     assert.ok(growth.growingTypes.some((g) => g.type === 'Timeout'), `Timeout type not flagged: ${JSON.stringify(growth.growingTypes.map((g) => g.type))}`);
-    await fixture.stop();
+  });
+
+  test('tasks piling up at an await are flagged at that line', async (t) => {
+    const { describeAll } = await flagsMarkedLine('unreceived-send');
+    t.diagnostic(`flagged ${describeAll}`);
   });
 
   test('a busy healthy server under bursts of load is not flagged', async (t) => {
