@@ -113,9 +113,9 @@ export class TargetGrowth {
   }
 
   /**
-   * Growing resource types, fastest first — only those with a growing site too. A type's total
-   * can drift up without any site growing (promises that became garbage without settling leave
-   * the total only as far as the sampled ones show), so a site is the evidence.
+   * Growing resource types, fastest first — only those with a growing site too: between GCs a
+   * sampled type's total is an estimate that counts garbage not yet collected, and a type with
+   * no growing site has no line to point at, so a site is the evidence.
    */
   get growingTypes(): readonly GrowingType[] {
     return this.growingTypeList.filter((t) => this.growingSiteList.some((s) => s.site.type === t.type));
