@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { diffSnapshots } from '../../src/core/diff';
 import { InspectorConnection } from '../../src/core/inspector-connection';
 import { Session } from '../../src/core/session';
-import { driveLoad, findMarker, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
+import { driveLoad, findMarker, getJson, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');
 
@@ -26,15 +26,6 @@ async function listen(server: net.Server): Promise<number> {
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return (server.address() as net.AddressInfo).port;
-}
-
-function getJson(port: number, path: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c)).on('end', () => resolve(JSON.parse(body)));
-    }).on('error', reject);
-  });
 }
 
 describe('faults', () => {

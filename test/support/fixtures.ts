@@ -338,6 +338,28 @@ export async function startScript(entry: string, opts: StartOptions & { name?: s
   });
 }
 
+/** GET 127.0.0.1:`port``path` and parse the answer as JSON (a test target's status endpoints). */
+export function getJson<T = any>(port: number, path: string, timeoutMs = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c)).on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch {
+            reject(new Error(`GET ${path}: not JSON: ${body.slice(0, 200)}`));
+          }
+        });
+      })
+      .on('timeout', function (this: http.ClientRequest) {
+        this.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`));
+      })
+      .on('error', reject);
+  });
+}
+
 /**
  * Sends `requests` GETs to 127.0.0.1:`port` with at most `concurrency` in flight over a
  * keep-alive agent, then closes the agent's sockets. Never waits on a request longer than

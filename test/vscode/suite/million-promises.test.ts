@@ -3,13 +3,12 @@
 // with the extension host's event loop watched throughout and memory measured on both sides
 // against the caps the README documents.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { DiffReportPanel } from '../../../src/extension/report/diff-report-panel';
 import { cleanUpAfterTest, eventually, lensApi, startReliabilityTarget } from '../support/attach-helpers';
-import type { RunningFixture } from '../../support/fixtures';
+import { getJson, type RunningFixture } from '../../support/fixtures';
 
 const MILLION = 1_000_000;
 const MB = 1024 * 1024;
@@ -18,18 +17,6 @@ const TARGET_AGENT_CAP_MB = 64;
 const EXTENSION_CAP_MB = 64;
 /** The extension host's event loop must never stall this long (a frozen window, not a slow one). */
 const MAX_STALL_MS = 2000;
-
-function get(port: number, path: string): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, timeout: 60_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c)).on('end', () => resolve(JSON.parse(body)));
-      })
-      .on('error', reject);
-  });
-}
 
 /** The longest gap between 20 ms ticks of the extension host's event loop while `work` runs. */
 async function longestStall<T>(work: () => PromiseLike<T>): Promise<{ result: T; stallMs: number }> {
@@ -64,8 +51,8 @@ suite('a million pending promises', function () {
   test('counted live, snapshotted, listed lazily and compared; memory within the caps, the window never stalls', async () => {
     const api = await lensApi();
     target = await startReliabilityTarget('million-promises', { execArgv: ['--expose-gc'] });
-    const port = target.port;
-    const heapBeforeAttach = (await get(port, '/heap')).heapUsed;
+    const ask = (path: string) => getJson<Record<string, number>>(target!.port, path);
+    const heapBeforeAttach = (await ask('/heap')).heapUsed;
     const targetId = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));
     assert.ok(targetId, 'attach failed (see the "Async Leak Lens" output channel)');
     const attached = api.targets.get(targetId)!;
@@ -74,8 +61,8 @@ suite('a million pending promises', function () {
     const extensionHeapBefore = heapAfterGc();
 
     const grown = await longestStall(async () => {
-      await get(port, '/spread');
-      return get(port, `/grow?count=${MILLION}`);
+      await ask('/spread');
+      return ask(`/grow?count=${MILLION}`);
     });
     assert.equal(grown.result.pending, MILLION + 2000);
     const live = await eventually(
@@ -122,9 +109,9 @@ suite('a million pending promises', function () {
 
     const extensionGrowthMb = (heapAfterGc() - extensionHeapBefore) / MB;
     const stalls = { grow: grown.stallMs, snapshot: snap.stallMs, tree: tree.stallMs, compare: compared.stallMs };
-    const targetWithAgent = (await get(port, '/heap')).heapUsed;
+    const targetWithAgent = (await ask('/heap')).heapUsed;
     await api.targets.detach(targetId);
-    const targetWithoutAgent = (await get(port, '/heap')).heapUsed;
+    const targetWithoutAgent = (await ask('/heap')).heapUsed;
     const agentMb = (targetWithAgent - targetWithoutAgent) / MB;
     console.log(
       `1M promises: ${snapshot.sites.length} sites; agent in the target ${agentMb.toFixed(1)} MB (target heap ${(heapBeforeAttach / MB).toFixed(0)} -> ${(targetWithAgent / MB).toFixed(0)} MB); ` +
@@ -134,6 +121,6 @@ suite('a million pending promises', function () {
     assert.ok(extensionGrowthMb < EXTENSION_CAP_MB, `the extension grew by ${extensionGrowthMb.toFixed(1)} MB`);
     for (const [step, stall] of Object.entries(stalls)) assert.ok(stall < MAX_STALL_MS, `the extension host stalled ${stall.toFixed(0)} ms during ${step}`);
     assert.equal(attached.session.isEnded, true);
-    assert.equal((await get(port, '/heap')).pending, MILLION + 2000, 'the target still holds its promises');
+    assert.equal((await ask('/heap')).pending, MILLION + 2000, 'the target still holds its promises');
   });
 });
