@@ -53,6 +53,20 @@ export function liveViewOptions(values: LiveValues): LiveViewOptions {
   };
 }
 
+export const failOnGrowthOption = { 'fail-on-growth': { type: 'boolean', default: false } } as const;
+
+/** --fail-on-growth needs a --duration long enough for a verdict. */
+export function checkFailOnGrowth(options: LiveViewOptions): void {
+  if (!options.durationMs) throw new UsageError('--fail-on-growth needs --duration (how many seconds to watch before the verdict).');
+  const shortest = shortestVerdictMs(options);
+  if (options.durationMs < shortest) {
+    throw new UsageError(
+      `--duration ${options.durationMs / 1000} is too short for a growth verdict: the ${options.growth.warmupMs / 1000} s warm-up, then ${DEFAULT_GROWTH_OPTIONS.minPoints} site reads ` +
+        `every ${options.sitesEveryMs} ms, need at least ${Math.ceil(shortest / 1000)} s (give a longer --duration, or a shorter --warmup or --window).`,
+    );
+  }
+}
+
 /** The shortest watch that can reach a growth verdict: the warm-up, then enough site reads. */
 export function shortestVerdictMs(options: LiveViewOptions): number {
   return options.growth.warmupMs + DEFAULT_GROWTH_OPTIONS.minPoints * options.sitesEveryMs;

@@ -20,8 +20,19 @@ interface Watched {
 }
 
 /** Runs watch on the fixture and sends bounded load rounds until it exits (at most 25 s). */
-async function watchUnderLoad(fixture: RunningFixture, args: string[], round: { requests: number; concurrency: number; pauseMs: number }): Promise<Watched> {
-  const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(fixture.inspectorPort), ...args], {
+function watchUnderLoad(fixture: RunningFixture, args: string[], round: LoadRound): Promise<Watched> {
+  return cliUnderLoad(['watch', '--target', String(fixture.inspectorPort), ...args], () => fixture.port, round);
+}
+
+interface LoadRound {
+  requests: number;
+  concurrency: number;
+  pauseMs: number;
+}
+
+/** Runs the CLI and, once `port()` is known, sends bounded load rounds until it exits (at most 25 s). */
+async function cliUnderLoad(args: string[], port: (stdout: string) => number | undefined, round: LoadRound): Promise<Watched> {
+  const watcher = spawn(process.execPath, [cli, ...args], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
@@ -40,8 +51,8 @@ async function watchUnderLoad(fixture: RunningFixture, args: string[], round: { 
   const deadline = Date.now() + 25_000;
   let requests = 0;
   while (running && Date.now() < deadline) {
-    const load = await driveLoad(fixture.port, { requests: round.requests, concurrency: round.concurrency });
-    requests += load.ok;
+    const target = port(stdout);
+    if (target !== undefined) requests += (await driveLoad(target, { requests: round.requests, concurrency: round.concurrency })).ok;
     await sleep(round.pauseMs);
   }
   if (running) watcher.kill('SIGKILL');
@@ -68,6 +79,19 @@ describe('watch: growth verdicts for CI', () => {
     assert.ok(verdict.includes(`Example stack, created at ${line}`), verdict);
     assert.match(verdict, new RegExp(`> at .* \\(${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'the stack marks the site frame');
     assert.match(result.stderr, /agent was removed/);
+  });
+
+  test('run --fail-on-growth: the program it starts leaks under load, exit 1 naming the marked line', async () => {
+    const marker = findMarker('forgotten-interval');
+    const readyPort = (stdout: string) => {
+      const ready = /READY (\{.*\})/.exec(stdout);
+      return ready ? (JSON.parse(ready[1]).port as number) : undefined;
+    };
+    const result = await cliUnderLoad(['run', ...VERDICT_ARGS, '--', process.execPath, marker.file], readyPort, { requests: 2, concurrency: 1, pauseMs: 200 });
+    assert.equal(result.code, 1, `exit code\n${result.stderr}\n${result.stdout.slice(-3000)}`);
+    assert.ok(result.requests > 20, `${result.requests} requests reached the program`);
+    const verdict = result.stdout.slice(result.stdout.lastIndexOf('Growth verdict after'));
+    assert.ok(verdict.includes(`created at ${relative(repoRoot(), marker.file)}:${marker.line}:`), verdict);
   });
 
   test('a busy healthy server under bursts of load: no site judged growing, exit 0, JSON verdict', async (t) => {

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
-import { EXIT_OK, UsageError } from '../cli-error';
+import { EXIT_LEAK, EXIT_OK, UsageError } from '../cli-error';
 import { GrowthLog } from '../growth-log';
-import { liveHelp, liveOptions, liveViewOptions } from '../live-options';
+import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
 import { formatWatchVerdict } from '../watch-verdict';
@@ -15,7 +15,12 @@ Starts a Node program with its inspector on 127.0.0.1 (a free port), attaches, a
 live view of 'watch' until the program exits; Ctrl-C (or --duration) detaches and stops it. Example:
   async-leak-lens run -- node server.js
 
-${liveHelp}`;
+${liveHelp}
+  --fail-on-growth        with --duration: exit 1 when a site was judged growing, 0 otherwise (for CI,
+                          with load sent to the program meanwhile)
+
+Exit codes: 0 fine (the program's own exit code is printed), 1 a site was judged growing (with
+--fail-on-growth), 2 bad usage or the program could not be started.`;
 
 const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
 
@@ -24,8 +29,9 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   const own = split < 0 ? [] : args.slice(0, split);
   const command = split < 0 ? args : args.slice(split + 1);
   if (command.length === 0) throw new UsageError('Give the program to start after --, e.g. `run -- node server.js`.', 'run');
-  const { values } = parseArgs({ args: own, options: liveOptions, strict: true });
+  const { values } = parseArgs({ args: own, options: { ...liveOptions, ...failOnGrowthOption }, strict: true });
   const options = liveViewOptions(values);
+  if (values['fail-on-growth']) checkFailOnGrowth(options);
 
   const child = spawn(command[0], command.slice(1), {
     stdio: ['inherit', 'inherit', 'pipe'],
@@ -56,7 +62,7 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   }
   const code = await exited;
   io.err(`${command.join(' ')} exited with code ${code}.`);
-  return EXIT_OK;
+  return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 
 /** SIGTERM, then SIGKILL if the program is still there after a grace period. */

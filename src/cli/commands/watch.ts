@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
-import { DEFAULT_GROWTH_OPTIONS } from '../../core/growth';
 import type { Session } from '../../core/session';
 import { waitForInspector } from '../../core/discovery';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
-import { liveHelp, liveOptions, liveViewOptions, shortestVerdictMs } from '../live-options';
+import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
@@ -41,7 +40,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     options: {
       ...attachOptions,
       ...liveOptions,
-      'fail-on-growth': { type: 'boolean', default: false },
+      ...failOnGrowthOption,
       json: { type: 'boolean', default: false },
       reconnect: { type: 'boolean', default: false },
       'reconnect-timeout': { type: 'string' },
@@ -55,16 +54,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   }
   const options = { ...liveViewOptions(values), quiet: values.json };
   const reconnectMs = (positiveInt(values['reconnect-timeout'], '--reconnect-timeout') ?? 60) * 1000;
-  if (values['fail-on-growth']) {
-    if (!options.durationMs) throw new UsageError('--fail-on-growth needs --duration (how many seconds to watch before the verdict).');
-    const shortest = shortestVerdictMs(options);
-    if (options.durationMs < shortest) {
-      throw new UsageError(
-        `--duration ${options.durationMs / 1000} is too short for a growth verdict: the ${options.growth.warmupMs / 1000} s warm-up, then ${DEFAULT_GROWTH_OPTIONS.minPoints} site reads ` +
-          `every ${options.sitesEveryMs} ms, need at least ${Math.ceil(shortest / 1000)} s (give a longer --duration, or a shorter --warmup or --window).`,
-      );
-    }
-  }
+  if (values['fail-on-growth']) checkFailOnGrowth(options);
 
   const log = new GrowthLog();
   let session = await attachFromOptions(values, 'watch');
