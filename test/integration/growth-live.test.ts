@@ -42,7 +42,7 @@ describe('live growth detection on real targets', () => {
   const running: RunningFixture[] = [];
   after(() => Promise.all(running.map((f) => f.stop())));
 
-  /** Two requests every 0.2 s against `name`; the user site flagged first must be its marked line. */
+  /** Two requests every 0.2 s against `name`; its marked line must be flagged, with a rate. */
   async function flagsMarkedLine(name: string) {
     const fixture = await startFixture(name);
     running.push(fixture);
@@ -54,9 +54,10 @@ describe('live growth detection on real targets', () => {
       }
     });
     const describeAll = growth.growingSites.map((g) => `${g.site.frame.file}:${g.site.frame.line} ${g.rateText}`).join('\n');
-    const top = growth.growingSites.find((g) => g.site.userCode);
-    assert.ok(top, `no user site flagged (${verifications} GC checks):\n${describeAll}`);
-    assert.equal(`${top.site.frame.file}:${top.site.frame.line}`, `${marker.file}:${marker.line}`, describeAll);
+    // The marked line is flagged (a leak may grow at more than one line at the same rate: the
+    // channel's promise where it is created, the task where it blocks).
+    const top = growth.growingSites.find((g) => g.site.frame.file === marker.file && g.site.frame.line === marker.line);
+    assert.ok(top, `the marked line ${marker.line} is not flagged (${verifications} GC checks):\n${describeAll}`);
     assert.equal(top.site.kind, marker.kind);
     assert.ok(top.ratePerMinute > 60, `rate ${top.rateText}`);
     assert.match(top.rateText, /^\+\d+(\.\d)? pending per minute$/);
