@@ -26,6 +26,16 @@ export interface CensusValues {
 /** Runs the census when the process has had none; says what it costs and what it found. */
 export async function censusStep(session: Session, values: CensusValues, io: Output): Promise<void> {
   if (values['no-census'] || !session.needsCensus) return;
+  try {
+    await runCensus(session, values, io);
+  } catch (error) {
+    // The agent stays (like after any command); the connection must not keep the CLI alive.
+    await session.disconnect();
+    throw error;
+  }
+}
+
+async function runCensus(session: Session, values: CensusValues, io: Output): Promise<void> {
   const cost = await estimateCensus(session.connection.main);
   const heap = `${(cost.heapBytes / 1024 / 1024).toFixed(0)} MB`;
   if (cost.heapBytes > CENSUS_HEAP_LIMIT_BYTES && !values['census-large-heap']) {

@@ -22,8 +22,6 @@ export interface TaskGroup {
 
 export interface TimerGroup {
   callback: CodeLocation;
-  /** True when at least one of them repeats (setInterval). */
-  repeats: boolean;
   timers: number[];
 }
 
@@ -70,20 +68,17 @@ function addTask(g: Graph, node: number, groups: Map<string, TaskGroup>): void {
 function addTimer(g: Graph, node: number, groups: Map<string, TimerGroup>): void {
   let callback = -1;
   let linked = false;
-  let repeats = false;
   g.forEachEdge(node, (edgeType, edgeName, to) => {
     if (edgeType !== 'property') return;
     if (edgeName === '_onTimeout' && g.type(to) === 'closure') callback = to;
     else if (edgeName === '_idleNext') linked = g.type(to) === 'object';
-    else if (edgeName === '_repeat') repeats = g.type(to) === 'number' || g.type(to) === 'heap number';
   });
   if (callback < 0 || !linked) return;
   const location = g.closureLocation(callback);
   if (!location) return;
   const key = `${location.script}\u0000${location.line}\u0000${location.column}`;
   let group = groups.get(key);
-  if (!group) groups.set(key, (group = { callback: location, repeats, timers: [] }));
-  group.repeats ||= repeats;
+  if (!group) groups.set(key, (group = { callback: location, timers: [] }));
   group.timers.push(g.id(node));
 }
 
@@ -106,6 +101,8 @@ class Graph {
   private readonly edgeTypes: string[];
   private readonly locations = new Map<number, number>();
   private readonly locationFields: number;
+  private readonly lineAt: number;
+  private readonly columnAt: number;
 
   constructor(private readonly data: HeapGraphData) {
     const { meta } = data;
@@ -131,6 +128,8 @@ class Graph {
     const fields = meta.location_fields ?? ['object_index', 'script_id', 'line', 'column'];
     this.locationFields = fields.length;
     const objectAt = fields.indexOf('object_index');
+    this.lineAt = fields.indexOf('line');
+    this.columnAt = fields.indexOf('column');
     for (let i = 0; i < data.locations.length; i += this.locationFields) this.locations.set(data.locations[i + objectAt] / this.nodeFields, i);
   }
 
@@ -173,6 +172,6 @@ class Graph {
     if (script < 0 && shared >= 0) script = this.edgeTo(shared, 'script_or_debug_info');
     const scriptName = script < 0 ? '' : this.name(script);
     const loc = this.data.locations;
-    return { script: scriptName, line: loc[at + 2], column: loc[at + 3], function: this.name(closure) };
+    return { script: scriptName, line: loc[at + this.lineAt], column: loc[at + this.columnAt], function: this.name(closure) };
   }
 }
