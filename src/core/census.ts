@@ -35,15 +35,23 @@ export interface ThreadCensus {
   summary: CensusSummary;
 }
 
-/** Heap snapshots write at very roughly this rate on a small machine, after a fixed start cost. */
-const SNAPSHOT_BYTES_PER_MS = 40_000;
+/**
+ * Measured on a busy 2-core machine (bench/census.ts): V8 writes a heap snapshot at roughly this
+ * rate of heap after a fixed start, the target needs about this many times its heap on top while
+ * it does, and the tool about this many times the heap to read it.
+ */
+const SNAPSHOT_BYTES_PER_MS = 15_000;
 const SNAPSHOT_FIXED_MS = 300;
+const TARGET_MEMORY_PER_HEAP_BYTE = 8;
+const TOOL_MEMORY_PER_HEAP_BYTE = 3;
 const OBJECT_GROUP = 'async-leak-lens-census';
 
 export interface CensusCost {
   heapBytes: number;
   /** Estimated pause of the target while the heap snapshot is written. */
   pauseMs: number;
+  /** Estimated extra memory the target needs while V8 writes it. */
+  targetBytes: number;
   /** Estimated memory the tool needs to read it. */
   toolBytes: number;
 }
@@ -52,7 +60,12 @@ export interface CensusCost {
 export async function estimateCensus(channel: CdpChannel, timeoutMs = 10_000): Promise<CensusCost> {
   const usage = await channel.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage', {}, timeoutMs);
   const heapBytes = usage.usedSize;
-  return { heapBytes, pauseMs: Math.round(SNAPSHOT_FIXED_MS + heapBytes / SNAPSHOT_BYTES_PER_MS), toolBytes: Math.round(heapBytes * 0.6) };
+  return {
+    heapBytes,
+    pauseMs: Math.round(SNAPSHOT_FIXED_MS + heapBytes / SNAPSHOT_BYTES_PER_MS),
+    targetBytes: heapBytes * TARGET_MEMORY_PER_HEAP_BYTE,
+    toolBytes: heapBytes * TOOL_MEMORY_PER_HEAP_BYTE,
+  };
 }
 
 export async function takeCensus(channel: CdpChannel, options: CensusOptions = {}): Promise<ThreadCensus> {

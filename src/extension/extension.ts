@@ -14,6 +14,7 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe } from './probe/register-probe';
+import { registerCensus, type CensusCommands } from './census/register-census';
 import { registerReattach, type ReattachOffers } from './targets/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
@@ -38,6 +39,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   remoteWarnings: RemoteInspectorWarnings;
   /** Targets lost without a detach, offered to attach again. */
   reattach: ReattachOffers;
+  /** The census of what was pending before attach. */
+  census: CensusCommands;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -59,8 +62,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const growthNotices = registerGrowthNotifications(lens);
   registerProbe(lens);
   const reattach = registerReattach(lens);
+  const census = registerCensus(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, census };
 }
 
 export function deactivate(): void {}
