@@ -72,7 +72,7 @@ async function loadThenFirstSnapshot(c: Case, node?: string): Promise<void> {
     assert.equal(load.ok, LOAD);
     const want = c.expect();
     const { snapshot, stderr } = await cliSnapshot(target, `${c.fixture}-first`);
-    assert.match(stderr, /Census: looking for what is already pending \(\d+ MB heap; pid \d+ pauses about [\d.]+ s\)/);
+    assert.match(stderr, /Census: looking for what is already pending \(\d+ MB heap; pid \d+ pauses about [\d.]+ s and needs up to \d+ MB more memory/);
     const site = siteOnLine(snapshot, want.file, want.line, want.type);
     assert.ok(site, `${c.fixture}: no site at ${want.file}:${want.line} in ${JSON.stringify(snapshot.sites.map((s) => `${s.type} ${s.frame.file}:${s.frame.line} x${s.count}`))}`);
     assert.equal(site.count, LOAD * want.perRequest, `${c.fixture}: count`);
