@@ -35,14 +35,14 @@ export class CensusTracker {
     let next = 0;
     let followed = 0;
     for (const found of input.sites) {
-      const samples = objects.slice(next, next + found.samples).filter((o): o is object => typeof o === 'object' && o !== null);
+      // Several suspended functions may await one promise: it is followed once, for one site.
+      const samples = [...new Set(objects.slice(next, next + found.samples))].filter((o): o is object => typeof o === 'object' && o !== null && !this.promises.has(o));
       next += found.samples;
       if (samples.length === 0 || !(found.count > 0)) continue;
       const site = this.recorder.sites.internCensus(found.kind, found.type, found.frame, found.userCode);
       if (!site) continue;
       const weight = found.count / samples.length;
       for (const object of samples) {
-        if (this.promises.has(object)) continue;
         const record: TrackedResource = { id: -1, triggerId: 0, createdAt: now - Math.max(0, found.ageMs ?? 0), weight, site, ref: new WeakRef(object), census: true };
         site.live.add(record);
         if (found.type === PROMISE) this.promises.set(object, record);

@@ -16,7 +16,11 @@ export interface TaskGroup {
   fn: CodeLocation;
   /** Heap ids of the suspended async function objects. */
   tasks: number[];
-  /** Heap ids of their result promises (same order; 0 when not found). */
+  /**
+   * Heap ids of the promises they await (same order), else of their result promises: what the
+   * agent follows. The awaited one settles when the function resumes, so a function that
+   * resumes and waits again is not counted twice (once by the census, once by the hooks).
+   */
   promises: number[];
 }
 
@@ -35,17 +39,57 @@ export function scanHeapGraph(graph: HeapGraphData): CensusScan {
   const g = new Graph(graph);
   const tasks = new Map<string, TaskGroup>();
   const timers = new Map<string, TimerGroup>();
+  const found: FoundTask[] = [];
+  const promises: number[] = [];
   for (let node = 0; node < g.nodeCount; node++) {
     if (g.type(node) !== 'object') continue;
     const name = g.name(node);
     if (name === 'Timeout') addTimer(g, node, timers);
-    else addTask(g, node, tasks);
+    else if (name === 'Promise') promises.push(node);
+    else {
+      const task = asTask(g, node);
+      if (task) found.push(task);
+    }
   }
+  const awaited = awaitedPromises(g, promises, new Set(found.map((t) => t.node)));
+  for (const task of found) addTask(g, task, awaited.get(task.node) ?? task.result, tasks);
   return { tasks: [...tasks.values()], timers: [...timers.values()], nodeCount: g.nodeCount };
 }
 
+interface FoundTask {
+  node: number;
+  fn: number;
+  result: number;
+}
+
+/** Reactions followed per promise at most (a promise awaited by thousands is still one wait). */
+const MAX_REACTIONS = 10_000;
+
+/**
+ * The promise each suspended function awaits: promise -> reactions_or_result -> PromiseReaction
+ * (-> next ...) -> the await's handler closure -> its context -> extension: the function's state.
+ */
+function awaitedPromises(g: Graph, promises: number[], tasks: Set<number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const promise of promises) {
+    let reaction = g.edgeTo(promise, 'reactions_or_result');
+    for (let n = 0; n < MAX_REACTIONS && reaction >= 0 && g.name(reaction) === 'system / PromiseReaction'; n++) {
+      let next = -1;
+      g.forEachEdge(reaction, (_type, edgeName, to) => {
+        if (g.type(to) === 'closure') {
+          const context = g.edgeTo(to, 'context');
+          const task = context < 0 ? -1 : g.edgeTo(context, 'extension');
+          if (tasks.has(task) && !out.has(task)) out.set(task, promise);
+        } else if (edgeName === 'next' || g.name(to) === 'system / PromiseReaction') next = to;
+      });
+      reaction = next;
+    }
+  }
+  return out;
+}
+
 /** An async function's suspended state: internal `function` and `parameters_and_registers` edges and its result promise. */
-function addTask(g: Graph, node: number, groups: Map<string, TaskGroup>): void {
+function asTask(g: Graph, node: number): FoundTask | undefined {
   let fn = -1;
   let registers = false;
   let promise = -1;
@@ -54,14 +98,18 @@ function addTask(g: Graph, node: number, groups: Map<string, TaskGroup>): void {
     else if (edgeType === 'internal' && edgeName === 'parameters_and_registers') registers = true;
     else if ((edgeType === 'hidden' || edgeType === 'internal') && g.type(to) === 'object' && g.name(to) === 'Promise') promise = to;
   });
-  if (fn < 0 || !registers || promise < 0) return;
-  const location = g.closureLocation(fn);
+  if (fn < 0 || !registers || promise < 0) return undefined;
+  return { node, fn, result: promise };
+}
+
+function addTask(g: Graph, task: FoundTask, follow: number, groups: Map<string, TaskGroup>): void {
+  const location = g.closureLocation(task.fn);
   if (!location) return;
   const key = `${location.script}\u0000${location.line}\u0000${location.column}`;
   let group = groups.get(key);
   if (!group) groups.set(key, (group = { fn: location, tasks: [], promises: [] }));
-  group.tasks.push(g.id(node));
-  group.promises.push(g.id(promise));
+  group.tasks.push(g.id(task.node));
+  group.promises.push(g.id(follow));
 }
 
 /** A Timeout still in a timer list (fired or cleared ones are unlinked) and its callback. */
