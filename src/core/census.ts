@@ -7,7 +7,7 @@
 // awaits comes from the sample (exact when every one is resolved, or when they all agree).
 import { AGENT_GLOBAL_KEY, type CensusSiteInput, type RawFrame } from '../agent/protocol';
 import { isUserFile } from '../agent/stacks';
-import { scanHeapGraph, type CodeLocation, type CensusScan } from './census-scan';
+import { scanHeapGraph, type CodeLocation, type CensusScan, type TaskGroup } from './census-scan';
 import { LensError } from './errors';
 import { HeapSnapshotReader } from './heap-snapshot-reader';
 import type { CdpChannel } from './inspector-connection';
@@ -18,6 +18,8 @@ export interface CensusOptions {
   resolveBudgetMs?: number;
   /** Objects resolved per site at most (default 8); every one when a function has at most this many. */
   samplesPerSite?: number;
+  /** Objects the agent follows per site at most (default 64): exact counts below it, weighted samples above. */
+  followPerSite?: number;
   /** Census sites kept at most, largest first (default 500). */
   maxSites?: number;
   nodeModulesAsSites?: boolean;
@@ -124,6 +126,7 @@ interface Built {
 async function censusSites(scan: CensusScan, resolver: SampleResolver, options: CensusOptions): Promise<Built> {
   const nodeModules = options.nodeModulesAsSites ?? false;
   const perSite = options.samplesPerSite ?? 8;
+  const followPerSite = options.followPerSite ?? 64;
   let elsewhere = 0;
   let tasks = 0;
   let timers = 0;
@@ -137,26 +140,41 @@ async function censusSites(scan: CensusScan, resolver: SampleResolver, options: 
   const total = userTasks.length + userTimers.length;
   let done = 0;
 
+  // First where each function waits (a sample of each), then what the agent follows.
+  const located: { group: TaskGroup; byAwait: Map<string, Pending & { hits: number; indexes: number[] }>; hits: number }[] = [];
   for (const group of userTasks) {
     tasks += group.tasks.length;
     options.onProgress?.('resolve', done++ / Math.max(1, total));
-    const byAwait = new Map<string, Pending & { hits: number }>();
+    const byAwait = new Map<string, Pending & { hits: number; indexes: number[] }>();
     let hits = 0;
     for (const index of pickSample(group.tasks.length, perSite)) {
-      if (resolver.exhausted) break;
+      // Half the budget for finding lines, so that following gets its share; still one line per
+      // function (the largest first) until twice the budget, else the function has no site.
+      if (resolver.spentShare > (hits > 0 ? 0.5 : 2)) break;
       const where = await resolver.suspendedAt(group.tasks[index]);
       if (!where) continue;
-      const promise = group.promises[index] ? await resolver.objectId(group.promises[index]) : undefined;
-      if (!promise) continue;
       const frame: RawFrame = { file: group.fn.script, line: where.lineNumber + 1, column: where.columnNumber + 1, function: group.fn.function || '<anonymous>' };
       const key = `${frame.line}:${frame.column}`;
       let entry = byAwait.get(key);
-      if (!entry) byAwait.set(key, (entry = { site: { kind: 'blocked', type: 'PROMISE', frame, userCode: true, count: 0, samples: 0 }, objectIds: [], hits: 0 }));
-      entry.objectIds.push(promise);
+      if (!entry) byAwait.set(key, (entry = { site: { kind: 'blocked', type: 'PROMISE', frame, userCode: true, count: 0, samples: 0 }, objectIds: [], hits: 0, indexes: [] }));
+      entry.indexes.push(index);
       entry.hits++;
       hits++;
     }
+    located.push({ group, byAwait, hits });
+  }
+  for (const { group, byAwait, hits } of located) {
+    // A function waiting at one await only: any of its calls can be followed, up to followPerSite
+    // (all of them below it: the count then goes on exactly). Otherwise only the located ones.
+    const single = byAwait.size === 1;
     for (const entry of byAwait.values()) {
+      const follow = single ? pickSample(group.tasks.length, Math.max(followPerSite, entry.indexes.length)) : entry.indexes;
+      for (const index of follow) {
+        if (resolver.exhausted && entry.objectIds.length >= entry.indexes.length) break;
+        const promise = await resolver.objectId(group.promises[index]);
+        if (promise) entry.objectIds.push(promise);
+      }
+      if (entry.objectIds.length === 0) continue;
       entry.site.count = Math.round((group.tasks.length * entry.hits) / hits);
       entry.site.samples = entry.objectIds.length;
       found.push(entry);
@@ -167,8 +185,8 @@ async function censusSites(scan: CensusScan, resolver: SampleResolver, options: 
     timers += group.timers.length;
     options.onProgress?.('resolve', done++ / Math.max(1, total));
     const objectIds: string[] = [];
-    for (const index of pickSample(group.timers.length, perSite)) {
-      if (resolver.exhausted) break;
+    for (const index of pickSample(group.timers.length, followPerSite)) {
+      if (resolver.exhausted && objectIds.length > 0) break;
       const id = await resolver.objectId(group.timers[index]);
       if (id) objectIds.push(id);
     }
@@ -203,6 +221,7 @@ interface GeneratorLocation {
 /** Heap ids to live objects, one inspector call each (each walks the heap: hence the budget). */
 class SampleResolver {
   resolved = 0;
+  private readonly started = Date.now();
   private readonly deadline: number;
 
   constructor(
@@ -214,6 +233,12 @@ class SampleResolver {
 
   get exhausted(): boolean {
     return Date.now() > this.deadline || this.options.signal?.aborted === true;
+  }
+
+  /** Share of the time budget used so far (above 1 when exhausted or cancelled). */
+  get spentShare(): number {
+    if (this.options.signal?.aborted) return 2;
+    return (Date.now() - this.started) / (this.deadline - this.started);
   }
 
   async objectId(heapId: number): Promise<string | undefined> {

@@ -173,6 +173,29 @@ describe('census at attach', () => {
     }
   });
 
+  test('a task found by the census that resumes and waits again is counted once', async () => {
+    // queue-workers: each request starts a worker and pushes a job, which wakes an older worker
+    // that then waits at the same `for await` again.
+    const target = await startFixture('queue-workers');
+    try {
+      await driveLoad(target.port, { requests: LOAD, concurrency: 5 });
+      const marker = findMarker('queue-workers');
+      const session = await Session.attach(target.inspectorUrl);
+      try {
+        // Time to follow every one of them (exact); by default a budget bounds that, and a sample
+        // stands for the rest (right on average, not exactly).
+        await session.census({ resolveBudgetMs: 120_000 });
+        assert.equal(siteOnLine(await session.snapshot(), marker.file, marker.line)?.count, LOAD);
+        await driveLoad(target.port, { requests: 20, concurrency: 5 });
+        assert.equal(siteOnLine(await session.snapshot(), marker.file, marker.line)?.count, LOAD + 20);
+      } finally {
+        await session.detach();
+      }
+    } finally {
+      await target.stop();
+    }
+  });
+
   test('sockets opened before attach are counted by type', async () => {
     const target = await startFixture('unclosed-socket');
     try {
