@@ -1,5 +1,6 @@
 // Typed access to the extension's settings (declared in package.json under asyncLeakLens.*).
 import * as vscode from 'vscode';
+import type { GrowthOptions } from '../core/growth';
 import type { SessionOptions } from '../core/session';
 
 export type AutoAttachMode = 'ask' | 'always' | 'never';
@@ -49,5 +50,23 @@ export function sessionOptions(settings: LensSettings): SessionOptions {
       maxTrackedResources: settings.maxTrackedResources,
       maxSites: settings.maxSites,
     },
+  };
+}
+
+/** Settings of live growth detection (asyncLeakLens.growth.*). */
+export interface GrowthSettings {
+  options: Partial<GrowthOptions>;
+  /** One notification per newly growing site. */
+  notify: boolean;
+}
+
+export function readGrowthSettings(): GrowthSettings {
+  const c = vscode.workspace.getConfiguration('asyncLeakLens.growth');
+  return {
+    options: {
+      windowMs: Math.max(5, c.get('windowSeconds', 120)) * 1000,
+      warmupMs: Math.max(0, c.get('warmupSeconds', 20)) * 1000,
+    },
+    notify: c.get('notify', true),
   };
 }

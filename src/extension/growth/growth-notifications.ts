@@ -6,7 +6,7 @@ import type { Frame } from '../../core/model';
 import type { LensContext } from '../extension';
 import { openFrame } from '../source/open-frame';
 import type { AttachedTarget } from '../targets/attached-target';
-import { readGrowthSettings } from './growth-settings';
+import { readGrowthSettings } from '../settings';
 import type { GrowingSite } from '../../core/target-growth';
 
 const TARGETS_VIEW_FOCUS = 'asyncLeakLens.targets.focus';

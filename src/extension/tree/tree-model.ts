@@ -6,6 +6,7 @@
 // "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
+import type { GrowingSite, GrowingType } from '../../core/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/text-table';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
@@ -18,13 +19,10 @@ export interface TreeTarget {
   latestSites: Snapshot | undefined;
   previousSites: Snapshot | undefined;
   /** Sites the growth detector (src/core/growth.ts) judges growing: a floor that keeps rising, not bursts. */
-  growingSites?: readonly GrowthMark<'siteId'>[];
+  growingSites?: readonly GrowingSite[];
   /** Resource types the growth detector judges growing. */
-  growingTypes?: readonly GrowthMark<'type'>[];
+  growingTypes?: readonly GrowingType[];
 }
-
-/** A growth verdict as the tree shows it: "+2.0 pending per minute" and why. */
-export type GrowthMark<Key extends string> = { [K in Key]: string } & { rateText: string; reason: string };
 
 export interface TreeSnapshot {
   id: string;
@@ -46,7 +44,7 @@ export type LensNode =
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
-  | { kind: 'site'; source: SiteSource; site: Site; growth: GrowthMark<'siteId'> | undefined; previousCount: number | undefined }
+  | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
   | { kind: 'more'; source: SiteSource; type: string; hidden: number }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
   | { kind: 'stack'; source: SiteSource; site: Site }
