@@ -5,7 +5,7 @@
 // gets one notice line, so a log stays readable.
 import { diffSnapshots } from '../core/diff';
 import { describeError } from '../core/errors';
-import { formatCounts, formatDiffTable } from '../core/format';
+import { formatCounts, formatDiffTable } from './format';
 import type { GrowthOptions } from '../core/growth';
 import { LiveTarget } from '../core/live-target';
 import type { CountSample } from '../core/model';

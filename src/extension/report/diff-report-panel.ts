@@ -48,7 +48,7 @@ export class DiffReportPanel implements vscode.Disposable {
   /** What a click on a site link does; false when the request names nothing openable in this diff. */
   async open(siteId: string, frameIndex?: number): Promise<boolean> {
     const frame = frameForRequest(this.model, siteId, frameIndex);
-    return frame ? openFrame(frame) : false;
+    return frame ? (await openFrame(frame)) !== undefined : false;
   }
 
   dispose(): void {
