@@ -13,6 +13,10 @@ import type { CountSample, Snapshot } from './model';
 import type { Session } from './session';
 import { TargetGrowth, type GrowingSite, type GrowingType } from './target-growth';
 
+/** Count polls and site reads, unless a front end is told otherwise. */
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
+export const DEFAULT_SITES_EVERY_MS = 5000;
+
 export interface LiveTargetOptions {
   /** How often sites are re-read (a light snapshot, no GC); counts come every poll. */
   sitesEveryMs: number;

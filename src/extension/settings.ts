@@ -1,7 +1,9 @@
-// Typed access to the extension's settings (declared in package.json under asyncLeakLens.*).
+// Typed access to the extension's settings (declared in package.json under asyncLeakLens.*; their
+// defaults in setting-defaults.ts).
 import * as vscode from 'vscode';
 import type { GrowthOptions } from '../core/growth';
 import type { SessionOptions } from '../core/session';
+import { SETTING_DEFAULTS as D } from './setting-defaults';
 
 export type AutoAttachMode = 'ask' | 'always' | 'never';
 export type ReattachMode = 'ask' | 'always' | 'never';
@@ -25,19 +27,19 @@ export interface LensSettings {
 export function readSettings(): LensSettings {
   const c = vscode.workspace.getConfiguration('asyncLeakLens');
   return {
-    pollIntervalMs: c.get('pollIntervalMs', 1000),
-    sitesIntervalMs: c.get('sitesIntervalMs', 5000),
-    stackDepth: c.get('stackDepth', 12),
-    nodeModulesAsSites: c.get('nodeModulesAsSites', false),
-    stackCapturesPerSecond: c.get('stackCapturesPerSecond', 1000),
-    maxTrackedResources: c.get('maxTrackedResources', 200_000),
-    maxSites: c.get('maxSites', 20_000),
-    autoAttach: c.get<AutoAttachMode>('autoAttach', 'ask'),
-    decorationsEnabled: c.get('decorations.enabled', true),
-    allowRemoteInspector: c.get('allowRemoteInspector', false),
-    sitesPerType: c.get('tree.sitesPerType', 50),
-    reattach: c.get<ReattachMode>('reattach', 'ask'),
-    reattachTimeoutSeconds: c.get('reattachTimeoutSeconds', 60),
+    pollIntervalMs: c.get('pollIntervalMs', D.pollIntervalMs),
+    sitesIntervalMs: c.get('sitesIntervalMs', D.sitesIntervalMs),
+    stackDepth: c.get('stackDepth', D.stackDepth),
+    nodeModulesAsSites: c.get<boolean>('nodeModulesAsSites', D.nodeModulesAsSites),
+    stackCapturesPerSecond: c.get('stackCapturesPerSecond', D.stackCapturesPerSecond),
+    maxTrackedResources: c.get('maxTrackedResources', D.maxTrackedResources),
+    maxSites: c.get('maxSites', D.maxSites),
+    autoAttach: c.get<AutoAttachMode>('autoAttach', D.autoAttach),
+    decorationsEnabled: c.get<boolean>('decorations.enabled', D['decorations.enabled']),
+    allowRemoteInspector: c.get<boolean>('allowRemoteInspector', D.allowRemoteInspector),
+    sitesPerType: c.get('tree.sitesPerType', D['tree.sitesPerType']),
+    reattach: c.get<ReattachMode>('reattach', D.reattach),
+    reattachTimeoutSeconds: c.get('reattachTimeoutSeconds', D.reattachTimeoutSeconds),
   };
 }
 
@@ -64,9 +66,9 @@ export function readGrowthSettings(): GrowthSettings {
   const c = vscode.workspace.getConfiguration('asyncLeakLens.growth');
   return {
     options: {
-      windowMs: Math.max(5, c.get('windowSeconds', 120)) * 1000,
-      warmupMs: Math.max(0, c.get('warmupSeconds', 20)) * 1000,
+      windowMs: Math.max(5, c.get<number>('windowSeconds', D['growth.windowSeconds'])) * 1000,
+      warmupMs: Math.max(0, c.get<number>('warmupSeconds', D['growth.warmupSeconds'])) * 1000,
     },
-    notify: c.get('notify', true),
+    notify: c.get<boolean>('notify', D['growth.notify']),
   };
 }

@@ -2,7 +2,7 @@
 // an example stack, and a "N tasks blocked here" CodeLens over functions with blocked tasks.
 // All of it follows the setting asyncLeakLens.decorations.enabled ("Toggle Editor Decorations").
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
 import { openFrame, type FrameLocation } from '../source/open-frame';
 import { blockedFunctions, blockedLensTitle } from './blocked-functions';

@@ -3,7 +3,7 @@
 // site in this window).
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { kindWords } from '../../core/site-presentation';
 import { openFrame } from '../source/open-frame';
 import type { AttachedTarget } from '../targets/attached-target';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { openFrame, canOpenFrame } from '../source/open-frame';
 import { buildDiffReport, frameForRequest, type DiffReportModel, type ReportSnapshot } from './report-model';
 import { renderReportHtml } from './report-html';
-import { parseReportMessage } from './report-protocol';
+import { parseReportMessage } from '../../shared/report-protocol';
 
 export class DiffReportPanel implements vscode.Disposable {
   readonly model: DiffReportModel;

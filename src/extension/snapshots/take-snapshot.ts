@@ -1,7 +1,7 @@
 // "Take Snapshot": a full snapshot (GC first) of one attached target, added to the store.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { chooseTarget } from '../targets/choose-target';
 
 /**
@@ -9,7 +9,7 @@ import { chooseTarget } from '../targets/choose-target';
  * (when several) and for an optional label. Returns the stored snapshot's id.
  */
 export async function takeSnapshot(lens: LensContext, targetArg?: unknown, labelArg?: string): Promise<string | undefined> {
-  const target = await chooseTarget(lens, targetArg, {
+  const target = await chooseTarget(lens.targets, targetArg, {
     title: 'Take Snapshot',
     placeHolder: 'Which process?',
     noneAttached: 'no Node.js process is attached. Attach to one first, then take the snapshot.',

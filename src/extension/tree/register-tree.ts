@@ -2,7 +2,7 @@
 // click commands (open a site's source, show more sites).
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
 import { openFrame } from '../source/open-frame';
 import { LensTreeProvider, OPEN_SOURCE_COMMAND, SHOW_MORE_COMMAND } from './lens-tree-provider';
