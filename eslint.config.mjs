@@ -15,6 +15,8 @@ function layer(files, patterns, paths = [vscode]) {
   return { files, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
 }
 
+const EXTENSION = [into(['cli', 'leak-check', 'media'], 'The extension stands on core and src/shared, not on another front end.')];
+
 const FEATURES = ['attach', 'chart', 'debug', 'editor', 'growth', 'probe', 'report', 'snapshots', 'source', 'status', 'tree'];
 
 export default tseslint.config(
@@ -44,8 +46,9 @@ export default tseslint.config(
   layer(['src/leak-check/**'], [into(['extension', 'cli', 'media'], 'The leak check stands on core and the agent only.')]),
   // Shared between the extension host and the webview: no vscode, no Node, no front end.
   layer(['src/shared/**'], [into(['cli', 'extension', 'leak-check', 'agent', 'media'], 'src/shared holds host <-> webview types only.'), { regex: '^node:', message: 'src/shared also runs in the webview: no Node built-ins.' }]),
+  layer(['src/extension/**'], EXTENSION, []),
   // The extension's features stand on targets/; targets/ stands on core and the extension's root files.
-  layer(['src/extension/targets/**'], [{ regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'targets/ depends on nothing above it (features depend on targets, not the other way).' }, { regex: '^\\.\\./(extension|lens-context)$', message: 'targets/ takes what it needs as arguments, not the whole context.' }], []),
+  layer(['src/extension/targets/**'], [...EXTENSION, { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'targets/ depends on nothing above it (features depend on targets, not the other way).' }, { regex: '^\\.\\./(extension|lens-context)$', message: 'targets/ takes what it needs as arguments, not the whole context.' }], []),
   // The webview runs in a browser: only the shared protocol of ours, no vscode, no Node.
   layer(['media/**'], [{ regex: '^(\\.\\./)+src/(?!shared/)', message: 'The webview imports only src/shared (the host <-> webview protocol).' }, { regex: '^node:', message: 'The webview runs in a browser: no Node built-ins.' }]),
 );
