@@ -5,12 +5,13 @@
 // Site reads form one chain: a read starts only after the previous one answered, so results
 // arrive and are applied in the order they were taken. A read asked for meanwhile (growth
 // detection wanting a snapshot after a full GC, a view wanting fresh data) is served by the next
-// read of the chain, right after the one under way, never by a second read beside it.
+// read of the chain, right after the one under way, never by a second read beside it. A snapshot
+// the user takes (labelled, after a full GC) is a read of the chain too, one of its own.
 import { EventEmitter } from 'node:events';
-import { describeError } from './errors';
+import { describeError, LensError } from './errors';
 import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from './growth';
 import type { CountSample, Snapshot } from './model';
-import type { Session } from './session';
+import type { Session, SnapshotOptions } from './session';
 import { TargetGrowth, type GrowingSite, type GrowingType } from './target-growth';
 
 /** Count polls and site reads, unless a front end is told otherwise. */
@@ -45,6 +46,13 @@ export interface LiveTargetEvents {
 
 type Waiter = (snapshot: Snapshot | undefined) => void;
 
+/** A snapshot someone asked for with options of their own: a read of the chain not shared. */
+interface OwnRead {
+  options: SnapshotOptions;
+  resolve: (snapshot: Snapshot) => void;
+  reject: (error: unknown) => void;
+}
+
 export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   /** Growth verdicts per site (from site reads) and per type (from samples). */
   readonly growth: TargetGrowth;
@@ -62,6 +70,7 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   private gcWanted = false;
   /** Callers waiting for the next read that starts (not the one under way). */
   private waiters: Waiter[] = [];
+  private ownReads: OwnRead[] = [];
   private started = false;
   private stopped = false;
   private paused = false;
@@ -146,13 +155,14 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   }
 
   /**
-   * Applies a snapshot taken elsewhere (a full snapshot the user took), so views need not wait
-   * for the next read. One older than the latest applied read is dropped: results stay in order.
+   * Takes a snapshot with these options (a label, a full GC by default) as the chain's next read,
+   * after the one under way, and applies it like any site read. Rejects when it fails.
    */
-  acceptSites(snapshot: Snapshot, collected = false): void {
-    if (this.stopped) return;
-    if (this.latestSites && Date.parse(snapshot.takenAt) < Date.parse(this.latestSites.takenAt)) return;
-    this.apply(snapshot, collected);
+  snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    if (this.stopped) return Promise.reject(new LensError('target-gone', 'The target is no longer connected (the session ended). Attach again.'));
+    const answer = new Promise<Snapshot>((resolve, reject) => this.ownReads.push({ options, resolve, reject }));
+    if (!this.reading) this.schedule(0);
+    return answer;
   }
 
   /** Stops the loop and lets go of the session's events (the session itself stays as it is). */
@@ -165,6 +175,7 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
     this.session.off('notice', this.onNotice);
     this.session.off('end', this.onEnd);
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
+    for (const own of this.ownReads.splice(0)) own.reject(new LensError('target-gone', `The target is no longer connected (${reason}).`));
     this.emit('end', reason);
     this.removeAllListeners();
   }
@@ -177,6 +188,16 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   private async read(): Promise<void> {
     if (this.reading || this.stopped) return;
     this.reading = true;
+    const own = this.ownReads.shift();
+    if (own) await this.readOwn(own);
+    else await this.readShared();
+    this.reading = false;
+    if (this.stopped) return;
+    this.schedule(this.ownReads.length || this.gcWanted || this.waiters.length ? 0 : this.sitesEveryMs);
+  }
+
+  /** The read every caller of readSites() since the last one started shares (and the timer's). */
+  private async readShared(): Promise<void> {
     const collectGarbage = this.gcWanted;
     this.gcWanted = false;
     const waiters = this.waiters.splice(0);
@@ -190,10 +211,17 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
         if (!this.stopped && !this.session.isEnded) this.emit('sitesFailed', describeError(error));
       }
     }
-    this.reading = false;
     for (const waiter of waiters) waiter(snapshot);
-    if (this.stopped) return;
-    this.schedule(this.gcWanted || this.waiters.length ? 0 : this.sitesEveryMs);
+  }
+
+  private async readOwn(own: OwnRead): Promise<void> {
+    try {
+      const snapshot = await this.session.snapshot(own.options);
+      if (!this.stopped) this.apply(snapshot, own.options.collectGarbage ?? true);
+      own.resolve(snapshot);
+    } catch (error) {
+      own.reject(error);
+    }
   }
 
   private apply(snapshot: Snapshot, collected: boolean): void {

@@ -1,6 +1,7 @@
 // The live loop both front ends render (core/live-target.ts), on a real target: site reads never
 // overlap, a read asked for while a timed one is under way (what growth detection does to get a
-// snapshot after a full GC) follows it and is applied after it, and a lost target ends the loop.
+// snapshot after a full GC, or the user's Take Snapshot) follows it and is applied after it, and
+// a lost target ends the loop.
 // Each site read is slowed down here (the light, timed ones more than the GC'd ones), so a loop
 // that started the GC'd read beside the timed one would have both in flight and apply them in
 // the order they finished, not the order they were taken.
@@ -93,6 +94,30 @@ describe('live target loop on a real target', () => {
       assert.equal(reads.reads[1].collectGarbage, true, 'the shared read runs the GC one of them asked for');
       assert.ok(a && a === b && b === c);
       assert.equal(reads.maxInFlight, 1);
+    } finally {
+      live.stop();
+      await session.detach();
+    }
+  });
+
+  test('a snapshot the user takes during a timed read follows it, keeps its label and is applied in order', async () => {
+    const fixture = await startFixture('forgotten-interval');
+    running.push(fixture);
+    const session = await Session.attach(fixture.inspectorUrl);
+    const reads = slowReads(session, 400);
+    const live = new LiveTarget(session, { sitesEveryMs: 150, growth: {} });
+    const applied: { takenAt: number; label?: string }[] = [];
+    live.on('sites', (snapshot) => applied.push({ takenAt: Date.parse(snapshot.takenAt), label: snapshot.label }));
+    try {
+      live.start(200);
+      await until('a timed site read under way', () => reads.lightInFlight);
+      const snapshot = await live.snapshot({ label: 'after load', collectGarbage: true });
+      assert.equal(snapshot.label, 'after load');
+      assert.equal(reads.maxInFlight, 1, `the snapshot ran beside a site read: ${JSON.stringify(reads.reads)}`);
+      assert.deepEqual(reads.reads.slice(-1).map((r) => r.collectGarbage), [true]);
+      assert.equal(live.latestSites, snapshot, 'applied as the latest site data');
+      const order = applied.map((a) => a.takenAt);
+      assert.deepEqual(order, [...order].sort((a, b) => a - b));
     } finally {
       live.stop();
       await session.detach();

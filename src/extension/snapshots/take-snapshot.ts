@@ -29,12 +29,11 @@ export async function takeSnapshot(lens: LensContext, targetArg?: unknown, label
   try {
     const snapshot = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Taking a snapshot of ${target.label}${label ? ` ("${label}")` : ''}…` },
-      () => target.session.snapshot({ label, collectGarbage: true }),
+      // In the target's chain of site reads: the views show it at once, and (taken after a full
+      // GC) it confirms or clears growth suspects.
+      () => target.takeSnapshot({ label, collectGarbage: true }),
     );
     const stored = lens.snapshots.add(snapshot, target.label);
-    // The views show the fresh data without waiting for the next light snapshot; taken after a
-    // full GC, it also confirms or clears growth suspects.
-    if (!target.isEnded) target.acceptSites(snapshot, true);
     const total = Object.values(snapshot.totals).reduce((sum, n) => sum + n, 0);
     lens.output.info(`Snapshot ${stored.name} of ${target.label}: ${total} pending async resources in ${snapshot.sites.length} sites`);
     return stored.id;

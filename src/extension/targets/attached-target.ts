@@ -6,7 +6,7 @@ import { describeError } from '../../core/errors';
 import type { GrowthOptions } from '../../core/growth';
 import { LiveTarget } from '../../core/live-target';
 import type { CountSample, Snapshot } from '../../core/model';
-import type { Session } from '../../core/session';
+import type { Session, SnapshotOptions } from '../../core/session';
 import type { GrowingSite, GrowingType, TargetGrowth } from '../../core/target-growth';
 
 export type AttachSource = 'debug' | 'address' | 'process';
@@ -120,9 +120,12 @@ export class AttachedTarget implements vscode.Disposable {
     return this.live.readSites(collectGarbage);
   }
 
-  /** A snapshot taken elsewhere (`collected`: after a full GC; it confirms or clears growth suspects). */
-  acceptSites(snapshot: Snapshot, collected = false): void {
-    this.live.acceptSites(snapshot, collected);
+  /**
+   * A full snapshot (a full GC first unless told otherwise), taken after the site read under way
+   * and applied like one: the views show it, and it confirms or clears growth suspects.
+   */
+  takeSnapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    return this.live.snapshot(options);
   }
 
   async detach(): Promise<void> {
