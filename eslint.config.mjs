@@ -49,6 +49,8 @@ export default tseslint.config(
   layer(['src/extension/**'], EXTENSION, []),
   // The extension's features stand on targets/; targets/ stands on core and the extension's root files.
   layer(['src/extension/targets/**'], [...EXTENSION, { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'targets/ depends on nothing above it (features depend on targets, not the other way).' }, { regex: '^\\.\\./(extension|lens-context)$', message: 'targets/ takes what it needs as arguments, not the whole context.' }], []),
+  // Opening a frame's file is a base every feature uses: it uses none of them.
+  layer(['src/extension/source/**'], [...EXTENSION, { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'source/ depends on no feature folder (features open frames through it).' }], []),
   // The webview runs in a browser: only the shared protocol of ours, no vscode, no Node.
   layer(['media/**'], [{ regex: '^(\\.\\./)+src/(?!shared/)', message: 'The webview imports only src/shared (the host <-> webview protocol).' }, { regex: '^node:', message: 'The webview runs in a browser: no Node built-ins.' }]),
 );

@@ -57,10 +57,9 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   /** Growth verdicts per site (from site reads) and per type (from samples). */
   readonly growth: TargetGrowth;
   readonly startedAt = Date.now();
-  /** The first site read, the latest one, and the one before it (for per-site trends). */
-  firstSites: Snapshot | undefined;
-  latestSites: Snapshot | undefined;
-  previousSites: Snapshot | undefined;
+  private first: Snapshot | undefined;
+  private latest: Snapshot | undefined;
+  private previous: Snapshot | undefined;
 
   private sitesEveryMs: number;
   private readonly warmupMs: number;
@@ -101,6 +100,21 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
 
   get isEnded(): boolean {
     return this.stopped;
+  }
+
+  /** The first site read applied: "grew since the start" compares with it. */
+  get firstSites(): Snapshot | undefined {
+    return this.first;
+  }
+
+  /** The latest site read applied; undefined until the first one. */
+  get latestSites(): Snapshot | undefined {
+    return this.latest;
+  }
+
+  /** The site read before latestSites, for per-site trends. */
+  get previousSites(): Snapshot | undefined {
+    return this.previous;
   }
 
   /** Sites whose pending count really keeps growing (not bursts), fastest first. */
@@ -225,9 +239,9 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   }
 
   private apply(snapshot: Snapshot, collected: boolean): void {
-    this.previousSites = this.latestSites;
-    this.latestSites = snapshot;
-    this.firstSites ??= snapshot;
+    this.previous = this.latest;
+    this.latest = snapshot;
+    this.first ??= snapshot;
     if (Date.parse(snapshot.takenAt) >= this.startedAt + this.warmupMs) this.readsAfterWarmup++;
     // Verdicts first, so a view reading them on 'sites' sees this read in them.
     const changed = this.growth.observeSites(snapshot, collected);

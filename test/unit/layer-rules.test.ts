@@ -30,6 +30,7 @@ const wrongWay: [file: string, source: string][] = [
   ['src/extension/targets/attached-target.ts', "import { value } from '../tree/tree-model';"],
   ['src/extension/targets/attached-target.ts', "import { value } from '../../leak-check/report';"],
   ['src/extension/targets/attached-target.ts', "import { value } from '../lens-context';"],
+  ['src/extension/source/open-frame.ts', "import { value } from '../tree/tree-model';"],
   ['src/shared/chart-protocol.ts', "import { value } from '../extension/settings';"],
   ['media/chart/main.ts', "import { value } from '../../src/extension/chart/live-chart';"],
   ['media/chart/main.ts', "import { value } from '../../src/core/model';"],
