@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateCensus, takeCensus } from '../src/core/census';
+import { estimateCensus } from '../src/core/census';
 import { InspectorConnection } from '../src/core/inspector-connection';
 import { Session } from '../src/core/session';
 import { HeapSnapshotReader } from '../src/core/heap-snapshot-reader';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { estimateCensus, type CensusPhase } from '../../core/census';
 import { describeError } from '../../core/errors';
 import type { CensusInfo } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { chooseTarget } from '../targets/choose-target';
 import type { AttachedTarget } from '../targets/attached-target';
 
@@ -31,7 +31,7 @@ export function registerCensus(lens: LensContext): CensusCommands {
   const take = (target: AttachedTarget) => runCensus(lens, target);
   lens.extension.subscriptions.push(
     vscode.commands.registerCommand('asyncLeakLens.takeCensus', async (arg?: unknown) => {
-      const target = await chooseTarget(lens, arg, {
+      const target = await chooseTarget(lens.targets, arg, {
         title: 'Take Census',
         placeHolder: 'Which process?',
         noneAttached: 'no Node.js process is attached. Attach to one first, then take the census.',
