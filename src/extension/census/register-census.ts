@@ -7,6 +7,7 @@ import { estimateCensus, type CensusPhase } from '../../core/census';
 import { describeError } from '../../core/errors';
 import type { CensusInfo } from '../../core/model';
 import type { LensContext } from '../lens-context';
+import { SETTING_DEFAULTS } from '../setting-defaults';
 import { chooseTarget } from '../targets/choose-target';
 import type { AttachedTarget } from '../targets/attached-target';
 
@@ -52,7 +53,7 @@ export function registerCensus(lens: LensContext): CensusCommands {
 }
 
 function censusMode(): CensusMode {
-  return vscode.workspace.getConfiguration('asyncLeakLens').get<CensusMode>('census', 'ask');
+  return vscode.workspace.getConfiguration('asyncLeakLens').get<CensusMode>('census', SETTING_DEFAULTS.census);
 }
 
 async function offerAtAttach(lens: LensContext, target: AttachedTarget, take: (t: AttachedTarget) => Promise<unknown>): Promise<void> {
