@@ -15,7 +15,7 @@ export const censusOptions = {
 
 export const censusHelp = `  --no-census             skip the census of what was already pending before the agent came
                           (it runs on a process's first attach: one heap snapshot, which pauses
-                          the target about 1 s per 15 MB of heap and needs up to 8x its heap
+                          the target about 1 s per 8 MB of heap and needs up to 10x its heap
                           in memory meanwhile; both are printed first)
   --census-large-heap     run the census even on a heap over ${CENSUS_HEAP_LIMIT_BYTES / 1024 / 1024} MB (a longer pause)`;
 

@@ -42,9 +42,9 @@ export interface ThreadCensus {
  * rate of heap after a fixed start, the target needs about this many times its heap on top while
  * it does, and the tool about this many times the heap to read it.
  */
-const SNAPSHOT_BYTES_PER_MS = 15_000;
+const SNAPSHOT_BYTES_PER_MS = 8_000;
 const SNAPSHOT_FIXED_MS = 300;
-const TARGET_MEMORY_PER_HEAP_BYTE = 8;
+const TARGET_MEMORY_PER_HEAP_BYTE = 10;
 const TOOL_MEMORY_PER_HEAP_BYTE = 3;
 const OBJECT_GROUP = 'async-leak-lens-census';
 
