@@ -1,8 +1,8 @@
 // Follows what the census found pending before the agent arrived, so that a site's count goes on
 // from the census instead of starting at 0. Core hands over a bounded sample of the found objects
-// per site (the promise a suspended async function awaits, a Timeout), each standing for count / samples of
-// them, the same weighting as the agent's own sampling. A sample leaves when its promise settles,
-// its timer is done, or it is collected. Nothing here runs on a hot path unless census samples
+// per site (the promise a suspended async function awaits, a Timeout), each standing for
+// count / samples of them, the same weighting as the agent's own sampling. A sample leaves when
+// its promise settles, its timer is done, or it is collected. Nothing here runs on a hot path unless census samples
 // are alive (one WeakMap lookup per settled promise then).
 import type { Liveness } from './liveness';
 import { PROMISE } from './promise-tracker';
