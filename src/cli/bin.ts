@@ -1,5 +1,6 @@
 // The `async-leak-lens` executable: runs main() with the process's arguments.
 import { describeError } from '../core/errors';
+import { escapeControl } from '../core/terminal-text';
 import { EXIT_USAGE } from './cli-error';
 import { main } from './main';
 
@@ -8,7 +9,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`${describeError(error)}\n`);
+    process.stderr.write(`${escapeControl(describeError(error))}\n`);
     process.exitCode = EXIT_USAGE;
   },
 );

@@ -2,6 +2,7 @@
 // verdict yet), and the one-line notice printed when a site is judged growing for the first time.
 import { functionName, kindMarker, location } from '../core/format';
 import type { GrowthOptions } from '../core/growth';
+import { escapeControl } from '../core/terminal-text';
 import { formatCount, painter, renderTable, truncate, type Cell } from '../core/text-table';
 import type { GrowthLog, JudgedSite } from './growth-log';
 
@@ -17,7 +18,7 @@ export interface GrowthTextOptions {
 /** "created at server.js:21:3 (Timeout, handler)" */
 export function describeSite(judged: JudgedSite, cwd: string): string {
   const { site } = judged;
-  return `${kindMarker(site)} ${location(site.frame, cwd)} (${site.type}, ${functionName(site.frame)})`;
+  return `${kindMarker(site)} ${location(site.frame, cwd)} (${escapeControl(site.type)}, ${functionName(site.frame)})`;
 }
 
 /** One line, for logs: "14:03:07 Growing: created at ... +120.0 pending per minute, 45 pending now; floor rose ..." */

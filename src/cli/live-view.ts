@@ -9,6 +9,7 @@ import { formatCounts, formatDiffTable } from '../core/format';
 import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from '../core/growth';
 import type { CountSample, Snapshot } from '../core/model';
 import type { Session } from '../core/session';
+import { escapeControl } from '../core/terminal-text';
 import { TargetGrowth } from '../core/target-growth';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection, type VerdictPhase } from './growth-text';
@@ -64,7 +65,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       // A log gets a screen per site read (5 s at least), not per poll.
       if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
-      const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
+      const lines = [`Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, phase(), { color: io.color, cwd, growth: options.growth, limit: options.top }));
       if (first && latest) {
         const diff = diffSnapshots(first, latest);
@@ -108,7 +109,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
         log.refresh(snapshot.sites);
         announce();
       } catch (error) {
-        if (!session.isEnded) io.err(`Could not read sites: ${describeError(error)}`);
+        if (!session.isEnded) io.err(`Could not read sites: ${escapeControl(describeError(error))}`);
       }
       reading = false;
       if (!done) sitesTimer = setTimeout(readSites, gcWanted ? 0 : options.sitesEveryMs);
@@ -123,7 +124,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       sitesTimer = setTimeout(readSites, 0);
     };
 
-    const onError = (error: Error) => io.err(`Poll failed: ${describeError(error)}`);
+    const onError = (error: Error) => io.err(`Poll failed: ${escapeControl(describeError(error))}`);
     const onEnd = (reason: string) => finish({ reason, targetEnded: reason !== 'detached' });
     const finish = (result: LiveViewResult) => {
       if (done) return;

@@ -1,6 +1,7 @@
 // async-leak-lens: the terminal front end over core.
 import { LensError, describeError } from '../core/errors';
 import { SnapshotFileError } from '../core/snapshot-file';
+import { escapeControl } from '../core/terminal-text';
 import { EXIT_USAGE, UsageError } from './cli-error';
 import { detachCommand, detachHelp } from './commands/detach';
 import { diffCommand, diffHelp } from './commands/diff';
@@ -62,11 +63,12 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`async-leak-lens ${name}: ${describeError(error)}\nRun "async-leak-lens ${name} --help" for usage.`);
+      io.err(`async-leak-lens ${name}: ${escapeControl(describeError(error))}\nRun "async-leak-lens ${name} --help" for usage.`);
       return EXIT_USAGE;
     }
     if (error instanceof LensError || error instanceof SnapshotFileError) {
-      io.err(`async-leak-lens ${name}: ${error.message}`);
+      // Messages quote targets and files (paths, names, exception text): data, escaped.
+      io.err(`async-leak-lens ${name}: ${escapeControl(error.message)}`);
       return EXIT_USAGE;
     }
     io.err(`async-leak-lens ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);

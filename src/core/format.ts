@@ -3,6 +3,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { topGrowing } from './diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from './model';
+import { escapeControl } from './terminal-text';
 import { formatCount, formatDelta, formatDuration, painter, renderTable, truncate, type Cell, type Style } from './text-table';
 
 export interface FormatOptions {
@@ -100,7 +101,7 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
   const compiled = site.generatedFrame ? ` (compiled: ${location(site.generatedFrame, cwd)})` : '';
   const lines = [
     paint(`Top growing site: ${kindMarker(site)} ${location(site.frame, cwd)}`, 'bold') +
-      `${compiled}, ${site.type}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
+      `${compiled}, ${escapeControl(site.type)}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
   if (site.stack.length === 0) return [...lines, paint('  (no example stack was captured)', 'dim')];
@@ -128,7 +129,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { target } = snapshot;
   const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
   const lines = [
-    paint(`Snapshot${snapshot.label ? ` "${snapshot.label}"` : ''} of pid ${target.pid} (Node ${target.nodeVersion}${target.title ? `, ${target.title}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
+    paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
     `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
@@ -140,7 +141,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {
-    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${type} ${formatCount(count)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
   const sites = [...snapshot.sites].sort(compareByCount);
@@ -172,7 +173,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {
-    const parts = dropped.map(([type, count]) => `${type} ${formatCount(count)}`);
+    const parts = dropped.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`);
     lines.push(
       '',
       paint(
@@ -183,7 +184,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const sampled = Object.entries(snapshot.stats.samplingRate).filter(([, rate]) => rate < 1);
   if (sampled.length) {
-    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${type} ${formatRate(rate)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -240,12 +241,12 @@ function threadName(thread: number): string {
 }
 
 function describePoint(point: { takenAt: string; label?: string }): string {
-  return point.label ? `"${point.label}" (${point.takenAt})` : point.takenAt;
+  return point.label ? `"${escapeControl(point.label)}" (${escapeControl(point.takenAt)})` : escapeControl(point.takenAt);
 }
 
-/** file:line:col, relative to cwd when the file is under it. */
+/** file:line:col, relative to cwd when the file is under it; control characters escaped. */
 export function location(frame: Frame, cwd: string): string {
-  const path = displayPath(frame.file, cwd);
+  const path = escapeControl(displayPath(frame.file, cwd));
   if (!(frame.line > 0)) return path;
   return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
 }
@@ -258,8 +259,9 @@ function displayPath(file: string, cwd: string): string {
   return rel && !outside ? rel : file;
 }
 
+/** The frame's function name (control characters escaped), or <anonymous>. */
 export function functionName(frame: Frame): string {
-  return frame.function || '<anonymous>';
+  return frame.function ? escapeControl(frame.function) : '<anonymous>';
 }
 
 function sameFrame(a: Frame, b: Frame): boolean {

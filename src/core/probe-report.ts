@@ -2,7 +2,8 @@
 // Everything that came from the target (paths, function names) is escaped in the Markdown.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { location } from './format';
+import { functionName, location } from './format';
+import { escapeControl } from './terminal-text';
 import { formatRate } from './growth';
 import type { Frame, Site } from './model';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
@@ -78,7 +79,7 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
     out.push('| per request | site | type | location | function | count by round |', '|---:|---|---|---|---|---|');
     for (const leak of result.leaks.slice(0, limit)) {
-      out.push(`| ${perRequestText(leak)} | ${kindText(leak.site)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(leak.site.frame.function || '<anonymous>')} | ${leak.counts.map(formatCount).join(' → ')} |`);
+      out.push(`| ${perRequestText(leak)} | ${kindText(leak.site)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`);
     }
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
@@ -117,7 +118,7 @@ function settledText(r: ProbeRound): string {
 
 function stackLines(site: Site, cwd: string, depth: number): string[] {
   if (site.stack.length === 0) return ['(no example stack was captured)'];
-  const lines = site.stack.slice(0, depth).map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${frame.function || '<anonymous>'} (${location(frame, cwd)})`);
+  const lines = site.stack.slice(0, depth).map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${functionName(frame)} (${location(frame, cwd)})`);
   if (site.stack.length > depth) lines.push(`  … ${site.stack.length - depth} more frames`);
   return lines;
 }
@@ -131,9 +132,9 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
 }
 
-/** A table cell: escaped, one line. */
+/** A table cell: escaped, one line (control characters shown as escapes). */
 function cell(text: string): string {
-  return escape(text.replace(/[\r\n]+/g, ' '));
+  return escape(escapeControl(text));
 }
 
 /** A link to a local source line (file:// URL built here), or plain text when there is no file. */
