@@ -2,6 +2,7 @@
 // stack, as text for people and CI logs, or as JSON (schema async-leak-lens/watch@1).
 import { exampleStackLines, location, kindMarker } from '../core/format';
 import type { Site, TargetInfo } from '../core/model';
+import { escapeControl } from '../core/terminal-text';
 import { formatDuration, painter } from '../core/text-table';
 import type { GrowthLog } from './growth-log';
 import { describeJudging, formatGrowthTable } from './growth-text';
@@ -19,6 +20,8 @@ export interface WatchRun {
   endedAt: number;
   options: LiveViewOptions;
   log: GrowthLog;
+  /** Why the watch ended early (the target went away): the verdict is the one so far. */
+  endedEarly?: string;
 }
 
 export interface WatchResult {
@@ -31,6 +34,8 @@ export interface WatchResult {
   verdict: 'growing' | 'not-growing' | 'no-verdict';
   /** Sites judged growing at any time, growing now first, then fastest first. */
   growing: { site: Site; ratePerMinute: number; rateText: string; reason: string; since: string; growingNow: boolean }[];
+  /** How the watch ended: as asked (duration, Ctrl-C), or early because the target went away. */
+  end: { by: 'asked' } | { by: 'target-gone'; reason: string };
 }
 
 export function watchResult(run: WatchRun): WatchResult {
@@ -43,6 +48,7 @@ export function watchResult(run: WatchRun): WatchResult {
     growth: { ...run.options.growth, sitesEveryMs: run.options.sitesEveryMs, intervalMs: run.options.intervalMs },
     verdict: growing.length ? 'growing' : run.log.canJudge ? 'not-growing' : 'no-verdict',
     growing,
+    end: run.endedEarly === undefined ? { by: 'asked' } : { by: 'target-gone', reason: run.endedEarly },
   };
 }
 
@@ -50,12 +56,13 @@ export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd
   const paint = painter(options.color);
   const judged = run.log.list();
   const after = `after ${formatDuration(run.endedAt - run.startedAt)} (${describeJudging(run.options.growth)})`;
+  const early = run.endedEarly === undefined ? '' : `${paint(`The watch ended early (${escapeControl(run.endedEarly)}): this is the verdict so far.`, 'yellow')}\n`;
   if (judged.length === 0) {
     if (!run.log.canJudge) {
       const needed = formatDuration(shortestVerdictMs(run.options));
-      return `${paint(`No growth verdict: watched ${formatDuration(run.endedAt - run.startedAt)}; a verdict needs the warm-up and enough site reads after it (at least ${needed} with these options).`, 'yellow')}\n`;
+      return `${early}${paint(`No growth verdict: watched ${formatDuration(run.endedAt - run.startedAt)}; a verdict needs the warm-up and enough site reads after it (at least ${needed} with these options).`, 'yellow')}\n`;
     }
-    return `${paint(`Growth verdict ${after}: no site judged growing.`, 'green', 'bold')}\n`;
+    return `${early}${paint(`Growth verdict ${after}: no site judged growing.`, 'green', 'bold')}\n`;
   }
   const n = judged.length;
   const lines = [paint(`Growth verdict ${after}: ${n} site${n === 1 ? '' : 's'} judged growing.`, 'red', 'bold')];
@@ -65,5 +72,5 @@ export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd
     lines.push(...exampleStackLines(j.site, { ...options, stackDepth: 12 }).map((line) => `  ${line}`));
   }
   if (n > STACKS_SHOWN) lines.push('', paint(`(example stacks of the first ${STACKS_SHOWN} only)`, 'dim'));
-  return `${lines.join('\n')}\n`;
+  return `${early}${lines.join('\n')}\n`;
 }

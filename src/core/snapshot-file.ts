@@ -293,6 +293,8 @@ function keyPath(key: string): string {
 export interface ReadSnapshotOptions {
   /** Larger files are refused before reading (default 512 MiB). */
   maxBytes?: number;
+  /** How the caller lets people raise maxBytes (e.g. a CLI option), given the file's size. */
+  raiseLimitHint?: (sizeBytes: number) => string;
 }
 
 /** Reads and checks a snapshot file; every error is a SnapshotFileError naming the file. */
@@ -308,7 +310,8 @@ export async function readSnapshotFile(path: string, options: ReadSnapshotOption
         throw new SnapshotFileError(
           path,
           'too-large',
-          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read. If it really is a snapshot, raise the limit.`,
+          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read.` +
+            (options.raiseLimitHint ? ` If it really is a snapshot, ${options.raiseLimitHint(info.size)}.` : ''),
         );
       }
       bytes = await handle.readFile();

@@ -59,8 +59,8 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   const log = new GrowthLog();
   let session = await attachFromOptions(values, 'watch');
   const startedAt = Date.now();
-  const verdict = () => {
-    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };
+  const verdict = (endedEarly?: string) => {
+    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log, endedEarly };
     if (values.json) io.out(JSON.stringify(watchResult(run), null, 2));
     else io.out(`\n${formatWatchVerdict(run, { color: io.color, cwd: process.cwd() })}`);
   };
@@ -68,8 +68,9 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     const result = await runLiveView(session, io, options, log);
     if (!result.targetEnded) break;
     io.err(result.reason);
+    // The verdict so far, with the reason, also in JSON: CI parses stdout whatever happened.
     if (!values.reconnect) {
-      if (log.list().length) verdict();
+      verdict(result.reason);
       return EXIT_USAGE;
     }
     const { hostname, port } = new URL(session.connection.url);
@@ -77,7 +78,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     const next = await reattach(hostname, Number(port), values, reconnectMs);
     if (!next) {
       io.err('No target came back: giving up.');
-      if (log.list().length) verdict();
+      verdict(`${result.reason}; no target came back within ${reconnectMs / 1000} s`);
       return EXIT_USAGE;
     }
     session = next;

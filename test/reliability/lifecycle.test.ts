@@ -1,0 +1,95 @@
+// The life of a CLI run around real targets: interrupted attaches, shared agents, programs that
+// hide behind npm or never open an inspector, stopped targets, snapshots of another process,
+// targets killed mid-watch. Each ends in a known state with a message that says what happened.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFixture, type RunningFixture } from '../support/fixtures';
+import { runCli, startCli, targetNodes } from '../support/cli-process';
+
+describe('lifecycle', () => {
+  const cleanups: (() => unknown)[] = [];
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'alens-life-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const start = async (name: string, node?: string): Promise<RunningFixture> => {
+    const target = await startFixture(name, { node });
+    cleanups.push(() => target.stop());
+    return target;
+  };
+
+  for (const node of targetNodes()) {
+    test(`diff refuses snapshots of two different processes unless allowed (${node.label})`, async () => {
+      const [one, two] = await Promise.all([start('forgotten-interval', node.binary), start('forgotten-interval', node.binary)]);
+      const files = [join(dir, `${node.label}-one.json`), join(dir, `${node.label}-two.json`), join(dir, `${node.label}-one-again.json`)];
+      for (const [target, file] of [[one, files[0]], [two, files[1]], [one, files[2]]] as const) {
+        const taken = await runCli(['snapshot', '--target', String(target.inspectorPort), '--out', file]);
+        assert.equal(taken.code, 0, taken.stderr);
+      }
+      const refused = await runCli(['diff', files[0], files[1], '--fail-on-growth', '1']);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`two different processes \\(pid ${one.pid} and pid ${two.pid}\\).*--allow-different-processes`));
+      assert.equal(refused.stdout, '', 'no table for a refused diff');
+
+      const allowed = await runCli(['diff', files[0], files[1], '--allow-different-processes']);
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.match(allowed.stderr, /Warning: the snapshots come from two different processes/);
+      assert.match(allowed.stdout, /Sites by growth/);
+
+      const same = await runCli(['diff', files[0], files[2]]);
+      assert.equal(same.code, 0, same.stderr);
+      assert.doesNotMatch(same.stderr, /different processes/);
+      await runCli(['detach', '--target', String(one.inspectorPort)]);
+      await runCli(['detach', '--target', String(two.inspectorPort)]);
+    });
+  }
+
+  test('diff refuses a restarted process that got the same pid (another inspector id)', async () => {
+    const target = await start('forgotten-interval');
+    const file = join(dir, 'restart-before.json');
+    assert.equal((await runCli(['snapshot', '--target', String(target.inspectorPort), '--out', file, '--detach'])).code, 0);
+    const restarted = JSON.parse(readFileSync(file, 'utf8'));
+    restarted.target.url = restarted.target.url.replace(/[0-9a-f]{8}-/, '00000000-');
+    const other = join(dir, 'restart-after.json');
+    writeFileSync(other, JSON.stringify(restarted));
+    const result = await runCli(['diff', file, other]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /same pid .*inspector ids differ/);
+  });
+
+  test('a snapshot file over the size limit names the option that raises it, and the option works', async () => {
+    const target = await start('forgotten-interval');
+    const small = join(dir, 'small.json');
+    assert.equal((await runCli(['snapshot', '--target', String(target.inspectorPort), '--out', small, '--detach'])).code, 0);
+    // The same snapshot padded with whitespace to 1.5 MiB: still valid JSON.
+    const padded = join(dir, 'padded.json');
+    writeFileSync(padded, readFileSync(small, 'utf8') + ' '.repeat(1.5 * 1024 * 1024));
+    const refused = await runCli(['diff', small, padded, '--max-file-mb', '1']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /over the 1\.0 MiB limit .* raise the limit with --max-file-mb 2\./);
+    const raised = await runCli(['diff', small, padded, '--max-file-mb', '2']);
+    assert.equal(raised.code, 0, raised.stderr);
+  });
+
+  for (const node of targetNodes()) {
+    test(`watch --json on a target killed mid-run prints the verdict so far with the reason (${node.label})`, async () => {
+      const target = await start('forgotten-interval', node.binary);
+      const watch = startCli(['watch', '--target', String(target.inspectorPort), '--json', '--duration', '60', '--interval', '200'], { timeoutMs: 30_000 });
+      await new Promise((r) => setTimeout(r, 2500));
+      process.kill(target.pid, 'SIGKILL');
+      const result = await watch.done;
+      assert.equal(result.code, 2, result.stderr);
+      const verdict = JSON.parse(result.stdout);
+      assert.equal(verdict.schema, 'async-leak-lens/watch@1');
+      assert.equal(verdict.target.pid, target.pid);
+      assert.equal(verdict.verdict, 'no-verdict');
+      assert.equal(verdict.end.by, 'target-gone');
+      assert.match(verdict.end.reason, new RegExp(`Target ${target.pid} is gone`));
+      assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
+    });
+  }
+});
