@@ -53,7 +53,7 @@ export async function attachTo(target: string, values: AttachValues): Promise<Se
  * attached (the editor or another CLI put it there): then it stays for them. Says which.
  */
 export async function letGo(session: Session, io: Output, target: string): Promise<void> {
-  if (session.info.reused) {
+  if (!session.ownsAgent) {
     await session.disconnect();
     io.err(`Disconnected: the agent was in pid ${session.info.pid} before this command and stays there for whoever put it (remove it with: async-leak-lens detach --target ${target}).`);
   } else {

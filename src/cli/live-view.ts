@@ -125,6 +125,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
     };
 
     const onError = (error: Error) => io.err(`Poll failed: ${escapeControl(describeError(error))}`);
+    // Re-injections (another client removed the agent) and other news: always said, never silent.
+    const onNotice = (text: string) => io.err(`${new Date().toLocaleTimeString()} ${escapeControl(text)}`);
     const onEnd = (reason: string) => finish({ reason, targetEnded: reason !== 'detached' });
     const finish = (result: LiveViewResult) => {
       if (done) return;
@@ -134,6 +136,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       process.off('SIGINT', onInterrupt);
       session.off('sample', onSample);
       session.off('error', onError);
+      session.off('notice', onNotice);
       session.off('end', onEnd);
       resolve(result);
     };
@@ -143,6 +146,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
     process.on('SIGINT', onInterrupt);
     session.on('sample', onSample);
     session.on('error', onError);
+    session.on('notice', onNotice);
     session.once('end', onEnd);
     session.startPolling(options.intervalMs);
     void readSites();

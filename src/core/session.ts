@@ -51,6 +51,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private lastSample: CountSample | undefined;
   /** Agent installs in workers that are still under way. */
   private readonly workerInstalls = new Set<Promise<void>>();
+  private owner: boolean;
 
   private constructor(
     readonly connection: InspectorConnection,
@@ -59,7 +60,13 @@ export class Session extends EventEmitter<SessionEvents> {
     private readonly callTimeoutMs: number,
   ) {
     super();
-    const reinstalled = () => this.emit('notice', 'Another client removed the agent from the main thread; it was injected again, so tracking there restarts now.');
+    this.owner = !info.reused;
+    // The client that put the agent there removed it (it ended): this session injects it again and
+    // owns it from now on, so it leaves with this session instead of staying with no owner.
+    const reinstalled = () => {
+      this.owner = true;
+      this.emit('notice', `Another client removed the agent from pid ${info.pid}; it was injected again, so counts and sites restart now (this session owns it now and removes it when it ends).`);
+    };
     this.threads.set('main', { agent: new AgentClient(connection.main, reinstalled).adopt(config), thread: { thread: 0, title: 'main' } });
     connection.on('disconnect', (reason: string, kind: DisconnectKind) => {
       if (kind === 'detached') this.finish('detached');
@@ -91,6 +98,14 @@ export class Session extends EventEmitter<SessionEvents> {
       await connection.close();
       throw error instanceof LensError ? error : new LensError('agent', `Cannot install the agent: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * Whether this session put the agent in the target (or put it back after its owner removed it):
+   * then it should remove it when done. False when it found the agent there (another client owns it).
+   */
+  get ownsAgent(): boolean {
+    return this.owner;
   }
 
   get isEnded(): boolean {

@@ -7,7 +7,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFixture, type RunningFixture } from '../support/fixtures';
-import { runCli, startCli, targetNodes } from '../support/cli-process';
+import { Session } from '../../src/core/session';
+import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';
+
+/** Whether the agent is in the target: attach, see whether it was there, and leave it as it was. */
+async function agentIsIn(inspectorUrl: string): Promise<boolean> {
+  const session = await Session.attach(inspectorUrl);
+  const was = session.info.reused;
+  if (was) await session.disconnect();
+  else await session.detach();
+  return was;
+}
 
 describe('lifecycle', () => {
   const cleanups: (() => unknown)[] = [];
@@ -90,6 +100,24 @@ describe('lifecycle', () => {
       assert.equal(verdict.end.by, 'target-gone');
       assert.match(verdict.end.reason, new RegExp(`Target ${target.pid} is gone`));
       assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
+    });
+  }
+
+  for (const node of targetNodes()) {
+    test(`two watches on one target: when the owner stops, the other says it re-injects, owns the agent and removes it (${node.label})`, async () => {
+      const target = await start('forgotten-interval', node.binary);
+      const args = ['watch', '--target', String(target.inspectorPort), '--interval', '200', '--sites-every', '500'];
+      const owner = startCli([...args, '--duration', '4'], { timeoutMs: 30_000 });
+      await waitUntil(() => owner.stdout().includes('Target pid'), 10_000, 'the first watch to attach');
+      const second = startCli([...args, '--duration', '9'], { timeoutMs: 30_000 });
+      const first = await owner.done;
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stderr, /Detached: the agent was removed/);
+      const other = await second.done;
+      assert.equal(other.code, 0, other.stderr);
+      assert.match(other.stderr, /Another client removed the agent from pid \d+; it was injected again, so counts and sites restart now/);
+      assert.match(other.stderr, /Detached: the agent was removed from the target/);
+      assert.equal(await agentIsIn(target.inspectorUrl), false, 'no agent stays behind without an owner');
     });
   }
 });
