@@ -9,6 +9,7 @@ import { probeCommand, probeHelp } from './commands/probe';
 import { runCommand, runHelp } from './commands/run';
 import { snapshotCommand, snapshotHelp } from './commands/snapshot';
 import { watchCommand, watchHelp } from './commands/watch';
+import { EXIT_INTERRUPTED, guardInterrupts, Interrupted } from './interrupt';
 import { terminalOutput, type Output } from './output';
 
 interface Command {
@@ -59,9 +60,14 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
     io.out(command.help);
     return 0;
   }
+  const unguard = guardInterrupts(io);
   try {
     return await command.run(args, io);
   } catch (error) {
+    if (error instanceof Interrupted) {
+      io.err(error.message);
+      return EXIT_INTERRUPTED;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`async-leak-lens ${name}: ${escapeControl(describeError(error))}\nRun "async-leak-lens ${name} --help" for usage.`);
       return EXIT_USAGE;
@@ -73,6 +79,8 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
     }
     io.err(`async-leak-lens ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
     return EXIT_USAGE;
+  } finally {
+    unguard();
   }
 }
 

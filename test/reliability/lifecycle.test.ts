@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startFixture, type RunningFixture } from '../support/fixtures';
 import { Session } from '../../src/core/session';
 import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';
+import { startSlowRelay } from '../support/slow-relay';
 
 /** Whether the agent is in the target: attach, see whether it was there, and leave it as it was. */
 async function agentIsIn(inspectorUrl: string): Promise<boolean> {
@@ -119,5 +120,34 @@ describe('lifecycle', () => {
       assert.match(other.stderr, /Detached: the agent was removed from the target/);
       assert.equal(await agentIsIn(target.inspectorUrl), false, 'no agent stays behind without an owner');
     });
+  }
+
+  // Ctrl-C at three moments of an attach through an inspector 400 ms away each way: while the
+  // address is being resolved, while the agent's install is on the wire, and once it is installed.
+  const HOP_MS = 400;
+  const moments: { name: string; when: (relay: { clientBytes(): number }, stderr: () => string) => boolean }[] = [
+    { name: 'while resolving the address', when: (relay) => relay.clientBytes() > 0 },
+    // The install expression carries the whole agent (tens of KiB): half of it is out.
+    { name: 'while the install is on the wire', when: (relay) => relay.clientBytes() > 12_000 },
+    { name: 'right after the install was sent', when: (relay) => relay.clientBytes() > 26_000 },
+  ];
+  for (const node of targetNodes()) {
+    for (const moment of moments) {
+      test(`Ctrl-C during a slow attach ${moment.name} leaves the target as it was (${node.label})`, async () => {
+        const target = await start('forgotten-interval', node.binary);
+        const relay = await startSlowRelay(target.inspectorPort, HOP_MS);
+        cleanups.push(() => relay.close());
+        const cli = startCli(['snapshot', '--target', `127.0.0.1:${relay.port}`], { timeoutMs: 60_000 });
+        await waitUntil(() => moment.when(relay, cli.stderr), 30_000, moment.name);
+        cli.child.kill('SIGINT');
+        const result = await cli.done;
+        // Whatever was on the wire has arrived by now.
+        await new Promise((r) => setTimeout(r, 3 * HOP_MS));
+        assert.equal(await agentIsIn(target.inspectorUrl), false, `no agent left in the target; stderr: ${result.stderr}`);
+        assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`);
+        assert.match(result.stderr, /(nothing was changed|no agent was installed|the agent was removed again from pid \d+; the target is as it was)/);
+        assert.equal(result.stdout, '', 'no snapshot printed');
+      });
+    }
   }
 });

@@ -69,7 +69,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     throw error;
   }
 
-  const session = await attachFromOptions(values, 'probe');
+  const session = await attachFromOptions(values, 'probe', io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

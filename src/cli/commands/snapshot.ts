@@ -24,7 +24,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
     options: { ...attachOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
     strict: true,
   });
-  const session = await attachFromOptions(values, 'snapshot');
+  const session = await attachFromOptions(values, 'snapshot', io);
   try {
     const snapshot = await session.snapshot({ label: values.label, collectGarbage: !values['no-gc'] });
     if (values.out) {

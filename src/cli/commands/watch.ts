@@ -4,6 +4,7 @@ import type { Session } from '../../core/session';
 import { waitForInspector } from '../../core/discovery';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
+import { setLeftover } from '../interrupt';
 import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
@@ -57,7 +58,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   if (values['fail-on-growth']) checkFailOnGrowth(options);
 
   const log = new GrowthLog();
-  let session = await attachFromOptions(values, 'watch');
+  let session = await attachFromOptions(values, 'watch', io);
   const startedAt = Date.now();
   const verdict = (endedEarly?: string) => {
     const run = { target: session.info, startedAt, endedAt: Date.now(), options, log, endedEarly };
@@ -68,6 +69,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     const result = await runLiveView(session, io, options, log);
     if (!result.targetEnded) break;
     io.err(result.reason);
+    setLeftover(undefined); // the agent went with the process
     // The verdict so far, with the reason, also in JSON: CI parses stdout whatever happened.
     if (!values.reconnect) {
       verdict(result.reason);
@@ -75,7 +77,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     }
     const { hostname, port } = new URL(session.connection.url);
     io.err(`Waiting up to ${reconnectMs / 1000} s for a Node program on ${hostname}:${port} ...`);
-    const next = await reattach(hostname, Number(port), values, reconnectMs);
+    const next = await reattach(hostname, Number(port), values, reconnectMs, io);
     if (!next) {
       io.err('No target came back: giving up.');
       verdict(`${result.reason}; no target came back within ${reconnectMs / 1000} s`);
@@ -90,9 +92,9 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
 }
 
 /** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */
-async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
+async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number, io: Output): Promise<Session | undefined> {
   try {
-    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values);
+    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values, io);
   } catch {
     return undefined;
   }
