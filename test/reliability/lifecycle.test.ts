@@ -5,8 +5,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startFixture, type RunningFixture } from '../support/fixtures';
+import { dirname, join } from 'node:path';
+import { driveLoad, startFixture, type RunningFixture } from '../support/fixtures';
 import { Session } from '../../src/core/session';
 import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';
 import { startSlowRelay } from '../support/slow-relay';
@@ -150,4 +150,62 @@ describe('lifecycle', () => {
       });
     }
   }
+
+  const processGone = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
+  for (const node of targetNodes()) {
+    test(`run -- npm start watches the server npm starts and ends the whole tree (${node.label})`, async () => {
+      const pkg = mkdtempSync(join(dir, 'npm-app-'));
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'leaky-app', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }));
+      writeFileSync(
+        join(pkg, 'server.js'),
+        [
+          "const http = require('node:http');",
+          '// Leaks one interval per request.',
+          'const server = http.createServer((req, res) => { setInterval(() => {}, 60_000); res.end("ok\\n"); });',
+          "server.listen(0, '127.0.0.1', () => console.log(`READY ${JSON.stringify({ port: server.address().port, pid: process.pid })}`));",
+        ].join('\n'),
+      );
+      const env = { ...process.env, PATH: `${dirname(node.binary)}:${process.env.PATH}`, npm_config_update_notifier: 'false' };
+      const cli = startCli(['run', '--duration', '8', '--interval', '250', '--', 'npm', 'start'], { cwd: pkg, env, timeoutMs: 60_000 });
+      await waitUntil(() => /READY (\{.*\})/.test(cli.stdout()), 30_000, 'the server to start');
+      const ready = JSON.parse(/READY (\{.*\})/.exec(cli.stdout())![1]);
+      cleanups.push(() => !processGone(ready.pid) && process.kill(ready.pid, 'SIGKILL'));
+      await driveLoad(ready.port, { requests: 20, concurrency: 4 });
+      const result = await cli.done;
+      assert.equal(result.code, 0, `exit code (-1: the CLI hung); stderr: ${result.stderr}`);
+      assert.match(result.stderr, /npm[^\n]* is a launcher: waiting for the Node program it starts/);
+      assert.match(result.stderr, new RegExp(`Watching pid ${ready.pid} \\(server\\.js\\)`), 'the server is watched, not npm');
+      assert.match(result.stdout, new RegExp(`Target pid ${ready.pid} `));
+      assert.ok(result.ms < 25_000, `took ${result.ms} ms`);
+      await waitUntil(() => processGone(ready.pid), 5000, 'the server to be gone');
+    });
+
+    const permission = node.label === 'Node 24' ? '--permission' : '--experimental-permission';
+    test(`run of a program whose inspector the permission model blocks times out with the reason (${node.label})`, async () => {
+      const app = join(dir, 'permission-app.js');
+      writeFileSync(app, "setInterval(() => {}, 1000); console.log('READY {}');\n");
+      const result = await runCli(['run', '--duration', '4', '--', node.binary, permission, '--allow-fs-read=*', app], { timeoutMs: 30_000 });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`No Node program opened its inspector within 4 s: the program runs Node with the permission model \\(${permission}, pid (\\d+)\\), which blocks the inspector`));
+      assert.match(result.stderr, /on Node 24 add --allow-inspector/);
+      assert.ok(result.ms < 12_000, `took ${result.ms} ms`);
+      const pid = Number(/permission model \([^,]+, pid (\d+)\)/.exec(result.stderr)![1]);
+      await waitUntil(() => processGone(pid), 5000, 'the program to be stopped');
+    });
+  }
+
+  test('run of a command that is not Node says so within --start-timeout', async () => {
+    const result = await runCli(['run', '--start-timeout', '2', '--', 'sleep', '60'], { timeoutMs: 30_000 });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /No Node program opened its inspector within 2 s: sleep started no Node process \(run watches Node programs only\)\. sleep 60 was stopped\./);
+    assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
+  });
 });

@@ -36,9 +36,20 @@ export function startCli(args: string[], options: { timeoutMs?: number; env?: No
     child.kill('SIGKILL');
   }, options.timeoutMs ?? 60_000);
   const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: timedOut ? -1 : code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0), stdout, stderr, ms: Date.now() - started });
+      const ms = Date.now() - started;
+      const settle = () => resolve({ code: timedOut ? -1 : code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0), stdout, stderr, ms });
+      // Its pipes close with it, unless a process it left behind holds them: then do not wait.
+      const grace = setTimeout(() => {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        settle();
+      }, 1000);
+      child.on('close', () => {
+        clearTimeout(grace);
+        settle();
+      });
     });
   });
   return { child, stdout: () => stdout, stderr: () => stderr, done };
