@@ -105,7 +105,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
         first ??= snapshot;
         if (Date.parse(snapshot.takenAt) >= startedAt + options.growth.warmupMs) readsAfterWarmup++;
         if (readsAfterWarmup >= DEFAULT_GROWTH_OPTIONS.minPoints) log.markJudging();
-        growth.observeSites(snapshot, collectGarbage);
+        // Only a snapshot after a GC that really ran confirms a suspect.
+        growth.observeSites(snapshot, snapshot.gc?.status === 'collected');
         log.refresh(snapshot.sites);
         announce();
       } catch (error) {

@@ -133,6 +133,8 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
+  const gcNote = gcNotice(snapshot);
+  if (gcNote) lines.push(paint(gcNote, 'yellow'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -187,6 +189,12 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a snapshot was taken without the full GC it asked for (undefined otherwise). */
+export function gcNotice(snapshot: Pick<Snapshot, 'gc'>): string | undefined {
+  if (snapshot.gc?.status !== 'skipped') return undefined;
+  return `Taken without a full GC: ${escapeControl(snapshot.gc.reason ?? 'the target did not answer in time')}.`;
 }
 
 /** Live counts for a watch screen: type, count, and the change since the previous sample. */

@@ -62,3 +62,69 @@ export function isNodeExecutable(path: string | undefined): boolean {
 export function permissionFlag(args: readonly string[]): string | undefined {
   return args.find((arg) => /^--(experimental-)?permission(=|$)/.test(arg));
 }
+
+/** Whether a process is stopped (SIGSTOP, Ctrl-Z, a tracer: state T or t in /proc); false where unknown. */
+export function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of the process listening on a local TCP port (Linux /proc), or undefined. */
+export function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        // cols[1] local address:port (hex), cols[3] state (0A = LISTEN), cols[9] inode.
+        if (cols.length > 9 && cols[3] === '0A' && parseInt(cols[1].split(':')[1], 16) === port) inodes.add(cols[9]);
+      }
+    } catch {
+      // No such table.
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode && inodes.has(inode)) return Number(pid);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+  return undefined;
+}
+
+/** "Process 123 is stopped (SIGSTOP or Ctrl-Z) ..." for people; the advice to resume it. */
+export function stoppedMessage(pid: number): string {
+  return `Process ${pid} is stopped (SIGSTOP or Ctrl-Z), so it cannot answer: resume it with \`kill -CONT ${pid}\` and try again.`;
+}
+
+/**
+ * Why a local port that accepted a connection does not answer: its process is stopped (then
+ * which and how to resume it), or, where that cannot be seen, what it may be.
+ */
+export function explainSilence(host: string, port: number): string {
+  const local = host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+  const pid = local ? pidListeningOn(port) : undefined;
+  if (pid !== undefined && isStopped(pid)) return stoppedMessage(pid);
+  return `It is not answering: the process is stopped or busy${pid !== undefined ? ` (pid ${pid})` : ''}, or this is not an inspector port.`;
+}

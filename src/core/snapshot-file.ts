@@ -186,6 +186,11 @@ function validateSnapshot(value: unknown, report: Report): void {
   requireString(snapshot.schema, 'schema', report);
   requireTimestamp(snapshot.takenAt, 'takenAt', report);
   optional(snapshot.label, 'label', report, requireString);
+  optional(snapshot.gc, 'gc', report, (value, path) => {
+    const gc = requireObject(value, path, report);
+    if (gc.status !== 'collected' && gc.status !== 'skipped' && gc.status !== 'off') report(`${path}.status`, 'must be "collected", "skipped" or "off"', gc.status);
+    optional(gc.reason, `${path}.reason`, report, requireString);
+  });
 
   const target = requireObject(snapshot.target, 'target', report);
   requireInteger(target.pid, 'target.pid', report, 0);

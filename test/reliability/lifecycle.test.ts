@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { driveLoad, startFixture, type RunningFixture } from '../support/fixtures';
+import { driveLoad, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
+import { formatSnapshotSummary } from '../../src/core/format';
+import { parseSnapshot, serializeSnapshot } from '../../src/core/snapshot-file';
 import { Session } from '../../src/core/session';
 import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';
 import { startSlowRelay } from '../support/slow-relay';
@@ -208,4 +210,61 @@ describe('lifecycle', () => {
     assert.match(result.stderr, /No Node program opened its inspector within 2 s: sleep started no Node process \(run watches Node programs only\)\. sleep 60 was stopped\./);
     assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
   });
+
+  const freezes = join(repoRoot(), 'test', 'reliability', 'targets', 'freezes.js');
+  const startFreezing = async (mode: string, node: string): Promise<RunningFixture> => {
+    const target = await startScript(freezes, { node, env: { FREEZE: mode } });
+    cleanups.push(async () => {
+      try {
+        process.kill(target.pid, 'SIGCONT');
+      } catch {
+        // Gone.
+      }
+      await target.stop();
+    });
+    return target;
+  };
+
+  for (const node of targetNodes()) {
+    test(`a stopped target is named as stopped, by port, pid and URL, within seconds (${node.label})`, async () => {
+      const target = await startFreezing('', node.binary);
+      process.kill(target.pid, 'SIGSTOP');
+      for (const address of [String(target.inspectorPort), `pid:${target.pid}`, target.inspectorUrl]) {
+        const result = await runCli(['snapshot', '--target', address], { timeoutMs: 30_000 });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`Process ${target.pid} is stopped \\(SIGSTOP or Ctrl-Z\\), so it cannot answer: resume it with \`kill -CONT ${target.pid}\``), address);
+        assert.doesNotMatch(result.stderr, /Is it an inspector port\?|Is it a Node\.js process\?/);
+        assert.ok(result.ms < 15_000, `${address}: took ${result.ms} ms`);
+      }
+      process.kill(target.pid, 'SIGCONT');
+    });
+
+    test(`a target stopped in the middle of an attach and snapshot is named within seconds (${node.label})`, async () => {
+      const target = await startFreezing('gc', node.binary);
+      const cli = startCli(['snapshot', '--target', String(target.inspectorPort)], { timeoutMs: 120_000 });
+      await waitUntil(() => target.stdout().includes('GC'), 20_000, 'the GC');
+      process.kill(target.pid, 'SIGSTOP');
+      const result = await cli.done;
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`The target is not answering\\. Process ${target.pid} is stopped`));
+      assert.ok(result.ms < 10_000, `took ${result.ms} ms to give up`);
+    });
+
+    test(`a snapshot whose GC a blocked event loop delays says it was taken without GC, in text and JSON (${node.label})`, async () => {
+      const target = await startFreezing('block:2500', node.binary);
+      const session = await Session.attach(target.inspectorUrl, { callTimeoutMs: 1000, workers: false });
+      try {
+        await waitUntil(() => target.stdout().includes('BLOCKING'), 5000, 'the target to block');
+        const snapshot = await session.snapshot();
+        assert.equal(snapshot.gc?.status, 'skipped');
+        assert.match(snapshot.gc?.reason ?? '', /full GC got no answer .*event loop was blocked or busy/);
+        assert.match(formatSnapshotSummary(snapshot), /Taken without a full GC: the full GC got no answer/);
+        // The file keeps it, and the validator accepts it.
+        assert.deepEqual(parseSnapshot(serializeSnapshot(snapshot), 'snapshot.json').gc, snapshot.gc);
+        assert.equal((await session.snapshot()).gc?.status, 'collected', 'once unblocked, the GC runs again');
+      } finally {
+        await session.detach();
+      }
+    });
+  }
 });
