@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { driveLoad, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
-import { formatSnapshotSummary } from '../../src/core/format';
+import { formatSnapshotSummary } from '../../src/cli/format';
 import { parseSnapshot, serializeSnapshot } from '../../src/core/snapshot-file';
 import { Session } from '../../src/core/session';
 import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeControl, guardTerminalText } from '../../src/core/terminal-text';
-import { painter } from '../../src/core/text-table';
+import { painter } from '../../src/cli/text-table';
 
 test('escapeControl shows every control character as an escape', () => {
   assert.equal(escapeControl('a\u001b]0;t\u0007\r\nb\tc\u009b\u202e'), 'a\\x1b]0;t\\x07\\r\\nb\\tc\\x9b\\u202e');

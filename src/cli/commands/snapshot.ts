@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatSnapshotSummary, gcNotice } from '../../core/format';
+import { formatSnapshotSummary, gcNotice } from '../format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { attachFromOptions, attachHelp, attachOptions } from '../connect';
