@@ -2,6 +2,7 @@
 // arrays uPlot draws. No DOM here, so unit tests can run it under Node.
 import type { CountSample } from '../../src/core/model';
 import { CHART_WINDOW_MS, type ChartWindow } from '../../src/extension/chart/chart-protocol';
+import { countOf } from '../../src/core/count-map';
 
 /** Samples the page keeps at most (the extension keeps 3600 per target). */
 export const MAX_PAGE_SAMPLES = 4000;
@@ -68,6 +69,6 @@ export function toColumns(samples: readonly CountSample[], window: ChartWindow, 
   const start = windowStart(samples, window);
   const shown = samples.slice(start);
   const xs = shown.map((s) => s.t / 1000);
-  const ys = types.map((type) => shown.map((s) => s.counts[type] ?? 0));
+  const ys = types.map((type) => shown.map((s) => countOf(s.counts, type)));
   return { xs, ys, types: [...types], points: xs.length * types.length };
 }

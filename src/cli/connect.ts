@@ -34,11 +34,16 @@ export async function attachFromOptions(values: AttachValues, command: string): 
   return attachTo(values.target, values);
 }
 
-export async function attachTo(target: string, values: AttachValues): Promise<Session> {
-  const url = await resolveInspectorUrl(parseTargetAddress(target), {
+/** The inspector WebSocket URL of `target`, with the attach options' rules. */
+export async function inspectorUrlOf(target: string, values: AttachValues): Promise<string> {
+  return resolveInspectorUrl(parseTargetAddress(target), {
     allowRemote: values['allow-remote'],
     openInspector: !values['no-open-inspector'],
   });
+}
+
+export async function attachTo(target: string, values: AttachValues): Promise<Session> {
+  const url = await inspectorUrlOf(target, values);
   const stackDepth = values['stack-depth'] === undefined ? undefined : Number(values['stack-depth']);
   if (stackDepth !== undefined && !(Number.isInteger(stackDepth) && stackDepth >= 1 && stackDepth <= 100)) {
     throw new UsageError('--stack-depth must be a whole number from 1 to 100.');

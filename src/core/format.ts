@@ -4,6 +4,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { topGrowing } from './diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from './model';
 import { formatCount, formatDelta, formatDuration, painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { countOf } from './count-map';
 
 export interface FormatOptions {
   color?: boolean;
@@ -33,6 +34,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   const { color = false, cwd = process.cwd(), limit = 20, includeUnchanged = false, stacks = true, stackDepth = 15 } = options;
   const paint = painter(color);
   const lines: string[] = [paint(`Sites by growth: ${describePoint(diff.before)} → ${describePoint(diff.after)}`, 'bold')];
+  if (diff.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(diff.sitesUnavailable), 'red', 'bold'));
 
   const listed = includeUnchanged ? diff.sites : diff.sites.filter((site) => site.delta !== 0);
   const unchangedHidden = diff.sites.length - listed.length;
@@ -122,6 +124,11 @@ export function exampleStackLines(site: Site, options: FormatOptions & { stackDe
   return lines;
 }
 
+/** The loud line for a snapshot or diff without sites. */
+export function sitesUnavailableText(reason: string): string {
+  return `WARNING: sites unavailable, ${reason}. Totals count everything, but no site can be shown, so no growth check can pass.`;
+}
+
 export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOptions = {}): string {
   const { color = false, cwd = process.cwd(), limit = 10 } = options;
   const paint = painter(color);
@@ -132,6 +139,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
+  if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -193,7 +201,7 @@ export function formatCounts(sample: CountSample, previous?: CountSample, option
   const { color = false } = options;
   const types = new Set([...Object.keys(sample.counts), ...Object.keys(previous?.counts ?? {})]);
   const rows = [...types]
-    .map((type) => ({ type, count: sample.counts[type] ?? 0, before: previous ? previous.counts[type] ?? 0 : undefined }))
+    .map((type) => ({ type, count: countOf(sample.counts, type), before: previous ? countOf(previous.counts, type) : undefined }))
     .sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: previous ? 'TREND' : '' }]);
   const line = (type: string, count: number, before: number | undefined, styles: Style[] = []): Cell[] => [

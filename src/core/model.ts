@@ -84,6 +84,11 @@ export interface Snapshot {
   baseline: Record<string, number>;
   sites: Site[];
   stats: AgentStats;
+  /**
+   * Set when the target cannot give stacks (e.g. --frozen-intrinsics): why. Totals still count
+   * everything, but no site is known, so no check by site can pass on this snapshot.
+   */
+  sitesUnavailable?: string;
 }
 
 /** One poll: counts only, cost independent of how many resources are alive. */
@@ -106,4 +111,6 @@ export interface SnapshotDiff {
   after: { takenAt: string; label?: string };
   totals: Record<string, { before: number; after: number; delta: number }>;
   sites: DiffSite[];
+  /** Set when either snapshot had no sites: why (see Snapshot.sitesUnavailable). */
+  sitesUnavailable?: string;
 }

@@ -2,7 +2,7 @@
 // Everything that came from the target (paths, function names) is escaped in the Markdown.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { location } from './format';
+import { location, sitesUnavailableText } from './format';
 import { formatRate } from './growth';
 import type { Frame, Site } from './model';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
@@ -63,6 +63,8 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
     const top = result.leaks[0];
     lines.push('', paint(`Example stack, ${kindText(top.site)} ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')}):`, 'bold'));
     lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
+  } else if (result.verdict === 'cannot-tell') {
+    lines.push(paint(`CANNOT TELL: ${sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites')}`, 'red', 'bold'));
   } else {
     lines.push(paint(`No leak: no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`, 'green', 'bold'));
   }
@@ -72,7 +74,7 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
 
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : 'no leak'}`, '', escape(headline(result)), ''];
+  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`, '', escape(headline(result)), ''];
   if (result.verdict === 'leak') {
     const n = result.leaks.length;
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
@@ -83,6 +85,8 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
     out.push('', `## Example stack: ${kindText(top.site)} ${escape(location(top.site.frame, cwd))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
+  } else if (result.verdict === 'cannot-tell') {
+    out.push(`**Cannot tell:** ${escape(sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites'))}`);
   } else {
     out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
   }

@@ -8,6 +8,7 @@ import { InspectorConnection, type DisconnectKind, type WorkerAttached } from '.
 import type { CountSample, Snapshot, ThreadInfo } from './model';
 import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
 import { SourceMapResolver } from './source-maps';
+import { addCount, countMap } from './count-map';
 
 export interface SessionOptions {
   agent?: Partial<Omit<AgentConfig, 'version'>>;
@@ -126,12 +127,12 @@ export class Session extends EventEmitter<SessionEvents> {
     this.assertLive();
     const answers = await Promise.allSettled([...this.threads.values()].map((t) => t.agent.poll(this.callTimeoutMs)));
     if (answers[0]?.status === 'rejected') throw answers[0].reason;
-    const counts: Record<string, number> = {};
+    const counts = countMap();
     let total = 0;
     for (const answer of answers) {
       if (answer.status !== 'fulfilled') continue; // a worker exiting mid-poll
       for (const [type, n] of Object.entries(answer.value.counts)) {
-        counts[type] = (counts[type] ?? 0) + n;
+        addCount(counts, type, n);
         total += n;
       }
     }

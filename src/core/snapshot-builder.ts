@@ -5,6 +5,7 @@ import { SNAPSHOT_SCHEMA, type Frame, type Site, type Snapshot, type ThreadInfo 
 import { siteId } from './site-id';
 import type { SourceMapResolver } from './source-maps';
 import { toFilePath } from './source-maps';
+import { addCount, countMap } from './count-map';
 
 export interface ThreadAnswer {
   thread: ThreadInfo;
@@ -12,20 +13,22 @@ export interface ThreadAnswer {
 }
 
 export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswer[], resolver: SourceMapResolver, label?: string): Snapshot {
-  const totals: Record<string, number> = {};
-  const baseline: Record<string, number> = {};
-  const created: Record<string, number> = {};
-  const dropped: Record<string, number> = {};
-  const samplingRate: Record<string, number> = {};
+  const totals = countMap();
+  const baseline = countMap();
+  const created = countMap();
+  const dropped = countMap();
+  const samplingRate = countMap();
   let droppedStacks = 0;
   const sites: Site[] = [];
+  const stackProblems: string[] = [];
   for (const { thread, snapshot } of answers) {
+    if (snapshot.stackProblem !== undefined) stackProblems.push(answers.length > 1 ? `${thread.title}: ${snapshot.stackProblem}` : snapshot.stackProblem);
     addInto(totals, snapshot.counts);
     addInto(baseline, snapshot.baseline);
     addInto(created, snapshot.created);
     addInto(dropped, snapshot.dropped);
     droppedStacks += snapshot.droppedSites;
-    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(samplingRate[type] ?? 1, rate);
+    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(type in samplingRate ? samplingRate[type] : 1, rate);
     for (const site of foldTaskChains(snapshot.sites)) sites.push(toSite(site, thread.thread, resolver));
   }
   sites.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
@@ -39,6 +42,7 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     baseline,
     sites,
     stats: { created, dropped, droppedStacks, samplingRate },
+    ...(stackProblems.length ? { sitesUnavailable: `stacks cannot be captured in the target: ${stackProblems.join('; ')}` } : {}),
   };
 }
 
@@ -79,5 +83,5 @@ function normalize(frame: RawFrame): Frame {
 }
 
 function addInto(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
+  for (const [key, value] of Object.entries(from)) addCount(into, key, value);
 }

@@ -224,6 +224,7 @@ function validateSnapshot(value: unknown, report: Report): void {
     });
   });
 
+  optional(snapshot.sitesUnavailable, 'sitesUnavailable', report, requireString);
   const stats = requireObject(snapshot.stats, 'stats', report);
   requireCounts(stats.created, 'stats.created', report);
   requireCounts(stats.dropped, 'stats.dropped', report);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatSnapshotSummary } from '../../core/format';
+import { formatSnapshotSummary, sitesUnavailableText } from '../../core/format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { attachFromOptions, attachHelp, attachOptions } from '../connect';
@@ -33,6 +33,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
       io.err(`Snapshot written to ${values.out}`);
     } else {
       io.out(serializeSnapshot(snapshot));
+      if (snapshot.sitesUnavailable !== undefined) io.err(sitesUnavailableText(snapshot.sitesUnavailable));
     }
     if (!values.detach) {
       io.err(`The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`);
