@@ -23,7 +23,7 @@ export function install(config: AgentConfig, lookupRegistry: () => unknown): Age
   const existing = registry.current();
   if (existing !== undefined) {
     const reused = reuseExisting(existing, config);
-    if (reused) return reused;
+    if (reused !== undefined) return reused.answer;
   }
   let tracker: Tracker | undefined;
   try {
@@ -32,6 +32,11 @@ export function install(config: AgentConfig, lookupRegistry: () => unknown): Age
     tracker = startTracker({ ...config }, builtins, threadId);
     const handle = makeHandle(config.version, tracker, threadId, (self) => (registry as { release(h: AgentHandle): void }).release(self));
     registry.put(handle);
+    if (registry.current() !== handle) {
+      // A registry that does not keep what it is given is not ours: leave nothing behind.
+      tracker.stop();
+      return { refused: `the global ${AGENT_BINDING} does not keep the agent (something else declared that name)`, tampered: true };
+    }
     return handle.info(false);
   } catch (error) {
     // Nothing stays behind: the hooks of a half-made agent would run with nothing to remove them.
@@ -44,19 +49,21 @@ export function install(config: AgentConfig, lookupRegistry: () => unknown): Age
   }
 }
 
-/** The installed agent's info when it can be reused, a refusal when it must not be, else undefined (replace it). */
-function reuseExisting(existing: AgentHandle, config: AgentConfig): AgentInfo | AgentRefusal | undefined {
-  if (!isHandle(existing)) return { refused: 'the agent registry holds something that is not an Async Leak Lens agent', tampered: true };
+/**
+ * The answer when the installed agent is reused (its info, checked by core) or must not be (a
+ * refusal); undefined when it is older and was detached to be replaced.
+ */
+function reuseExisting(existing: AgentHandle, config: AgentConfig): { answer: AgentInfo | AgentRefusal } | undefined {
+  const refuse = (refused: string, tampered = true) => ({ answer: { refused, tampered } });
+  if (!isHandle(existing)) return refuse('the agent registry holds something that is not an Async Leak Lens agent');
   const order = compareVersions(existing.version, config.version);
-  if (order === undefined) {
-    return { refused: `the agent in the target calls itself version ${JSON.stringify(String(existing.version).slice(0, 40))}, not a version of Async Leak Lens`, tampered: true };
-  }
+  if (order === undefined) return refuse(`the agent in the target calls itself version ${JSON.stringify(String(existing.version).slice(0, 40))}, not a version of Async Leak Lens`);
   if (order > 0) {
-    return { refused: `an agent of a newer Async Leak Lens (${existing.version}) is in the target; this is ${config.version}. Use the newer version, or detach it with that version first.` };
+    return refuse(`an agent of a newer Async Leak Lens (${existing.version}) is in the target; this is ${config.version}. Use the newer version, or detach it with that version first.`, false);
   }
   if (order === 0) {
     existing.reuse(config);
-    return existing.info(true);
+    return { answer: existing.info(true) };
   }
   existing.detach();
   return undefined;

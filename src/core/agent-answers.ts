@@ -9,14 +9,14 @@ function reporter(what: string): Report {
   return (path, rule, got) => {
     throw new LensError(
       'tampered',
-      `The agent in the target answered ${what} with something no Async Leak Lens agent sends (${path || 'the answer'} ${rule}, got ${describeValue(got)}): code in the target replaced or imitated it. Nothing from it was used; restart the target to attach cleanly.`,
+      `The agent in the target answered ${what} with something no Async Leak Lens agent sends (${path} ${rule}, got ${describeValue(got)}): code in the target replaced or imitated it. Nothing from it was used; restart the target to attach cleanly.`,
     );
   };
 }
 
 export function checkAgentInfo(value: unknown): AgentInfo {
   const report = reporter('the install');
-  const info = requireObject(value, '', report);
+  const info = requireObject(value, 'the answer', report);
   requireString(info.version, 'version', report, true);
   if (typeof info.reused !== 'boolean') report('reused', 'must be true or false', info.reused);
   requireInteger(info.pid, 'pid', report, 0);
@@ -29,7 +29,7 @@ export function checkAgentInfo(value: unknown): AgentInfo {
 
 export function checkAgentCounts(value: unknown): AgentCounts {
   const report = reporter('a poll');
-  const counts = requireObject(value, '', report);
+  const counts = requireObject(value, 'the answer', report);
   requireNumber(counts.t, 't', report, 0);
   requireInteger(counts.threadId, 'threadId', report, 0);
   requireCounts(counts.counts, 'counts', report);
@@ -38,7 +38,7 @@ export function checkAgentCounts(value: unknown): AgentCounts {
 
 export function checkAgentSnapshot(value: unknown): AgentSnapshot {
   const report = reporter('a snapshot');
-  const snapshot = requireObject(value, '', report);
+  const snapshot = requireObject(value, 'the answer', report);
   requireNumber(snapshot.takenAt, 'takenAt', report, 0);
   requireInteger(snapshot.threadId, 'threadId', report, 0);
   for (const field of ['counts', 'baseline', 'created', 'dropped', 'samplingRate']) requireCounts(snapshot[field], field, report);
