@@ -8,11 +8,6 @@ import { startTracker, type Builtins, type Tracker } from './tracker';
 declare const require: ((id: string) => unknown) | undefined;
 
 export function install(config: AgentConfig, lookupRegistry: () => unknown): AgentInfo | AgentRefusal {
-  if (Object.getOwnPropertyDescriptor(globalThis, Symbol.for(LEGACY_AGENT_GLOBAL_KEY)) !== undefined) {
-    return {
-      refused: `globalThis[Symbol.for('${LEGACY_AGENT_GLOBAL_KEY}')] already holds something: an agent of an older Async Leak Lens, or an object posing as one. Remove it with the tool that put it there, or restart the target.`,
-    };
-  }
   let registry: unknown;
   try {
     registry = lookupRegistry();
@@ -24,6 +19,11 @@ export function install(config: AgentConfig, lookupRegistry: () => unknown): Age
   if (existing !== undefined) {
     const reused = reuseExisting(existing, config);
     if (reused !== undefined) return reused.answer;
+  }
+  if (Object.getOwnPropertyDescriptor(globalThis, Symbol.for(LEGACY_AGENT_GLOBAL_KEY)) !== undefined) {
+    return {
+      refused: `globalThis[Symbol.for('${LEGACY_AGENT_GLOBAL_KEY}')] already holds something: an agent of an older Async Leak Lens, or an object posing as one. Remove it with the tool that put it there, or restart the target.`,
+    };
   }
   let tracker: Tracker | undefined;
   try {

@@ -4,12 +4,13 @@
 //   break-promise-hooks  v8.promiseHooks throws: an install fails after its async hook is enabled
 //   pose-legacy          an object posing as an older agent on the old global symbol
 //   pose-nulls | pose-version | pose-huge | pose-types
-//                        a registry posing as the agent's, declared under its name, whose agent
-//                        answers nulls, calls itself 9.9.9, answers 150 MB, or wrong types
+//                        an agent that answers nulls, calls itself 9.9.9, answers 150 MB, or wrong
+//                        types, both in a registry declared under the agent's name and on the old
+//                        global symbol
 // GET / leaks one task blocked forever and one interval. GET /captures: calls of
 // Error.captureStackTrace so far (what the agent's hooks cost). GET /tamper: deletes every global
 // added since start, then puts a fake agent (answering "nothing pending") under every symbol it
-// deleted, and tries to reach and replace the agent's handle by name.
+// deleted (not with ?delete-only), and tries to reach and replace the agent's handle by name.
 const http = require('node:http');
 const v8 = require('node:v8');
 const vm = require('node:vm');
@@ -52,22 +53,19 @@ if (sabotage.startsWith('pose-') && sabotage !== 'pose-legacy') {
   };
   const handle = Object.freeze(handles[sabotage]);
   globalThis.__poser = handle;
+  globalThis[Symbol.for('async-leak-lens.agent')] = handle;
   vm.runInThisContext(`const ${REGISTRY_NAME} = Object.freeze({ schema: 'async-leak-lens/agent-registry@1', current: () => globalThis.__poser, put() {}, release() {} });`);
 }
 
 const startKeys = new Set(Reflect.ownKeys(globalThis));
-function tamper() {
-  const done = { deleted: [], replaced: [], handleReplaced: false, registryReplaced: false };
+function tamper(replace) {
+  const done = { deleted: [], replaced: [], handleReplaced: false };
   for (const key of Reflect.ownKeys(globalThis)) {
     if (startKeys.has(key)) continue;
     const name = String(key.description ?? key);
     if (Reflect.deleteProperty(globalThis, key)) done.deleted.push(name);
-    if (typeof key === 'symbol' && Reflect.defineProperty(globalThis, key, { value: fakeAgent('0.1.0'), configurable: true })) done.replaced.push(name);
+    if (replace && typeof key === 'symbol' && Reflect.defineProperty(globalThis, key, { value: fakeAgent('0.1.0'), configurable: true })) done.replaced.push(name);
   }
-  try {
-    vm.runInThisContext(`${REGISTRY_NAME} = { current: () => undefined }`);
-    done.registryReplaced = true;
-  } catch {}
   try {
     const handle = vm.runInThisContext(`typeof ${REGISTRY_NAME} === 'object' ? ${REGISTRY_NAME}.current() : undefined`);
     if (handle) {
@@ -87,7 +85,7 @@ async function waitForever() {
 
 const server = http.createServer((req, res) => {
   if (req.url === '/captures') return res.end(String(captures));
-  if (req.url === '/tamper') return res.end(JSON.stringify(tamper()));
+  if (req.url?.startsWith('/tamper')) return res.end(JSON.stringify(tamper(!req.url.includes('delete-only'))));
   waitForever();
   intervals.push(setInterval(() => {}, 1e6));
   res.end('ok\n');
