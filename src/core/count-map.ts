@@ -17,6 +17,14 @@ export function addCount(map: CountMap, key: string, n: number): void {
   map[key] = countOf(map, key) + n;
 }
 
+/**
+ * An ordinary object with the same own entries, for data handed on (snapshots, samples): built
+ * with Object.fromEntries, which defines keys, so "__proto__" stays a key. Read it with countOf.
+ */
+export function plainCounts<T>(map: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map));
+}
+
 /** A prototype-free copy of `record`'s own entries. */
 export function toCountMap(record: Readonly<Record<string, number>>): CountMap {
   const map = countMap();

@@ -1,6 +1,6 @@
 // Compares two snapshots site by site: which lines grew between them.
 import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
-import { countOf } from './count-map';
+import { countOf, plainCounts } from './count-map';
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   const beforeSites = indexById(before.sites);
@@ -89,7 +89,7 @@ function diffTotals(before: Record<string, number>, after: Record<string, number
     const a = countOf(after, type);
     totals[type] = { before: b, after: a, delta: a - b };
   }
-  return totals;
+  return plainCounts(totals);
 }
 
 function pickLabel(snapshot: Snapshot): { takenAt: string; label?: string } {

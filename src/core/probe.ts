@@ -273,9 +273,7 @@ function asDiff(leak: LeakingSite) {
 
 function totalsOf(snapshots: Snapshot[]): Record<string, number[]> {
   const types = [...new Set(snapshots.flatMap((s) => Object.keys(s.totals)))].sort();
-  const totals: Record<string, number[]> = Object.create(null);
-  for (const type of types) totals[type] = snapshots.map((s) => countOf(s.totals, type));
-  return totals;
+  return Object.fromEntries(types.map((type) => [type, snapshots.map((s) => countOf(s.totals, type))]));
 }
 
 function notesOf(rounds: ProbeRound[], roundCount: number, timeoutMs: number): string[] {

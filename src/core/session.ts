@@ -8,7 +8,7 @@ import { InspectorConnection, type DisconnectKind, type WorkerAttached } from '.
 import type { CountSample, Snapshot, ThreadInfo } from './model';
 import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
 import { SourceMapResolver } from './source-maps';
-import { addCount, countMap } from './count-map';
+import { addCount, countMap, plainCounts } from './count-map';
 
 export interface SessionOptions {
   agent?: Partial<Omit<AgentConfig, 'version'>>;
@@ -136,7 +136,7 @@ export class Session extends EventEmitter<SessionEvents> {
         total += n;
       }
     }
-    const sample: CountSample = { t: Date.now(), counts, total };
+    const sample: CountSample = { t: Date.now(), counts: plainCounts(counts), total };
     this.lastSample = sample;
     this.emit('sample', sample);
     return sample;

@@ -5,7 +5,7 @@ import { SNAPSHOT_SCHEMA, type Frame, type Site, type Snapshot, type ThreadInfo 
 import { siteId } from './site-id';
 import type { SourceMapResolver } from './source-maps';
 import { toFilePath } from './source-maps';
-import { addCount, countMap } from './count-map';
+import { addCount, countMap, plainCounts } from './count-map';
 
 export interface ThreadAnswer {
   thread: ThreadInfo;
@@ -38,10 +38,10 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     ...(label ? { label } : {}),
     target: { pid: main.pid, nodeVersion: main.nodeVersion, title: main.title, url, argv: main.argv },
     threads: answers.map((a) => a.thread),
-    totals,
-    baseline,
+    totals: plainCounts(totals),
+    baseline: plainCounts(baseline),
     sites,
-    stats: { created, dropped, droppedStacks, samplingRate },
+    stats: { created: plainCounts(created), dropped: plainCounts(dropped), droppedStacks, samplingRate: plainCounts(samplingRate) },
     ...(stackProblems.length ? { sitesUnavailable: `stacks cannot be captured in the target: ${stackProblems.join('; ')}` } : {}),
   };
 }
