@@ -144,7 +144,7 @@ export class AgentClient {
     if (typeof answer.tooLarge === 'number') {
       throw new LensError(
         'tampered',
-        `The agent's answer to ${what} was ${answer.tooLarge < 0 ? 'not text' : `${answer.tooLarge} characters`}, over the ${maxChars} limit, so it was left in the target: no real agent answers that much. Code in the target may imitate the agent; restart the target to attach cleanly.`,
+        `The agent's answer to ${what} was ${answer.tooLarge < 0 ? 'not text' : `at least ${answer.tooLarge} characters`}, over the limit of ${maxChars}, so it was left in the target: no real agent answers that much. Code in the target may imitate the agent; restart the target to attach cleanly.`,
       );
     }
     return answer;

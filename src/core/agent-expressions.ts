@@ -29,15 +29,34 @@ export const declareRegistryExpression = `const ${AGENT_BINDING} = (() => {
 /** `typeof` the binding: "undefined" before it is declared, "uninitialised" when it can never be read. */
 export const registryStateExpression = `(() => { try { return typeof ${AGENT_BINDING}; } catch { return 'uninitialised'; } })()`;
 
-const bounded = (maxChars: number) => `const bounded = (text) => (typeof text === 'string' && text.length <= ${maxChars} ? text : '{"tooLarge":' + (typeof text === 'string' ? text.length : -1) + '}');`;
+/**
+ * Defines `answer(value)`: JSON text of at most maxChars, else `{"tooLarge": n}`. Serialising
+ * stops as soon as the estimate passes the cap, so a 150 MB answer costs the target little too.
+ */
+const defineAnswer = (maxChars: number) => `const answer = (value) => {
+  const over = {};
+  let size = 0;
+  let text;
+  try {
+    text = JSON.stringify(value, function (key, item) {
+      size += key.length + (typeof item === 'string' ? item.length : 8);
+      if (size > ${maxChars}) throw over;
+      return item;
+    });
+  } catch (error) {
+    if (error !== over) throw error;
+    return '{"tooLarge":' + size + '}';
+  }
+  return typeof text === 'string' && text.length <= ${maxChars} ? text : '{"tooLarge":' + (typeof text === 'string' ? text.length : -1) + '}';
+};`;
 
 /** Runs the agent bundle and installs it; answers `{ value: AgentInfo | AgentRefusal }` as JSON text. */
 export function installExpression(agentSource: string, configJson: string): string {
   return `(() => {
 ${agentSource}
-${bounded(MAX_SMALL_ANSWER_CHARS)}
+${defineAnswer(MAX_SMALL_ANSWER_CHARS)}
 const value = asyncLeakLensAgentModule.install(${configJson}, () => ${AGENT_BINDING});
-return bounded(JSON.stringify({ value }));
+return answer({ value });
 })()
 //# sourceURL=${AGENT_SOURCE_URL}`;
 }
@@ -49,18 +68,18 @@ return bounded(JSON.stringify({ value }));
  */
 export function callExpression(method: 'poll' | 'snapshot' | 'detach', maxChars: number): string {
   return `(() => {
-  ${bounded(maxChars)}
+  ${defineAnswer(maxChars)}
   let registry;
   try { registry = ${AGENT_BINDING}; } catch { return '{"missing":true}'; }
   if (typeof registry !== 'object' || registry === null || !Object.isFrozen(registry) || registry.schema !== ${JSON.stringify(AGENT_REGISTRY_SCHEMA)} || typeof registry.current !== 'function') return '{"foreign":true}';
   try {
     const agent = registry.current();
     if (agent === undefined) return '{"missing":true}';
-    return bounded(JSON.stringify({ version: agent.version, value: agent.${method}() }));
+    return answer({ version: agent.version, value: agent.${method}() });
   } catch (error) {
     let text = 'an exception';
     try { text = String(error instanceof Error ? error.message : error).slice(0, 300); } catch {}
-    return bounded(JSON.stringify({ threw: text }));
+    return answer({ threw: text });
   }
 })()`;
 }

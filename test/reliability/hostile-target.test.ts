@@ -129,7 +129,7 @@ describe('a hostile or broken target', () => {
     ['pose-legacy', /already holds something: an agent of an older Async Leak Lens, or an object posing as one/],
     ['pose-nulls', /answered the install with something no Async Leak Lens agent sends \(the answer must be an object, got null\)/],
     ['pose-version', /agent of a newer Async Leak Lens \(9\.9\.9\) is in the target/],
-    ['pose-huge', /over the 1048576 limit, so it was left in the target/],
+    ['pose-huge', /over the limit of 1048576, so it was left in the target/],
     ['pose-types', /pid must be a whole number, got "me"/],
   ];
   for (const [sabotage, message] of posers) {
