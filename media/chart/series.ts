@@ -1,8 +1,6 @@
 // Pure data shaping for the live chart: which samples a time window shows, and the columnar
 // arrays uPlot draws. No DOM here, so unit tests can run it under Node.
-import type { CountSample } from '../../src/core/model';
-import { CHART_WINDOW_MS, type ChartWindow } from '../../src/extension/chart/chart-protocol';
-import { countOf } from '../../src/core/count-map';
+import { CHART_WINDOW_MS, type ChartWindow, type CountSample } from '../../src/shared/chart-protocol';
 
 /** Samples the page keeps at most (the extension keeps 3600 per target). */
 export const MAX_PAGE_SAMPLES = 4000;
@@ -69,6 +67,7 @@ export function toColumns(samples: readonly CountSample[], window: ChartWindow, 
   const start = windowStart(samples, window);
   const shown = samples.slice(start);
   const xs = shown.map((s) => s.t / 1000);
-  const ys = types.map((type) => shown.map((s) => countOf(s.counts, type)));
+  // Own keys only: a type may be named "toString" or "__proto__".
+  const ys = types.map((type) => shown.map((s) => (Object.prototype.hasOwnProperty.call(s.counts, type) ? s.counts[type] : 0)));
   return { xs, ys, types: [...types], points: xs.length * types.length };
 }
