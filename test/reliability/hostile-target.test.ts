@@ -199,7 +199,8 @@ describe('a hostile or broken target', () => {
       assert.match(second.stderr, reason);
       const snapshot = readJson<Snapshot>(afterLoad);
       assert.match(snapshot.sitesUnavailable ?? '', reason);
-      assert.equal(snapshot.totals.Timeout, 15, 'the leaked intervals are counted');
+      // 15 leaked intervals, and Node's own HTTP date-cache timer while it lives (1 s).
+      assert.ok(snapshot.totals.Timeout === 15 || snapshot.totals.Timeout === 16, `the leaked intervals are counted: Timeout ${snapshot.totals.Timeout}`);
       assert.ok(snapshot.totals.PROMISE >= 15, `promises counted: ${snapshot.totals.PROMISE}`);
       const diff = await runCli(['diff', before, afterLoad, '--fail-on-growth', '5']);
       assert.equal(diff.code, 2, 'a check that cannot see must not pass');
