@@ -6,6 +6,10 @@ import { formatCount, formatDelta, formatDuration } from '../core/number-format'
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { countOf } from '../core/count-map';
+import { sitesUnavailableText } from '../core/sites-unavailable';
+
+export { sitesUnavailableText };
 
 export interface FormatOptions {
   color?: boolean;
@@ -35,6 +39,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   const { color = false, cwd = process.cwd(), limit = 20, includeUnchanged = false, stacks = true, stackDepth = 15 } = options;
   const paint = painter(color);
   const lines: string[] = [paint(`Sites by growth: ${describePoint(diff.before)} → ${describePoint(diff.after)}`, 'bold')];
+  if (diff.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(diff.sitesUnavailable), 'red', 'bold'));
 
   const listed = includeUnchanged ? diff.sites : diff.sites.filter((site) => site.delta !== 0);
   const unchangedHidden = diff.sites.length - listed.length;
@@ -136,6 +141,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   ];
   const gcNote = gcNotice(snapshot);
   if (gcNote) lines.push(paint(gcNote, 'yellow'));
+  if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -203,7 +209,7 @@ export function formatCounts(sample: CountSample, previous?: CountSample, option
   const { color = false } = options;
   const types = new Set([...Object.keys(sample.counts), ...Object.keys(previous?.counts ?? {})]);
   const rows = [...types]
-    .map((type) => ({ type, count: sample.counts[type] ?? 0, before: previous ? previous.counts[type] ?? 0 : undefined }))
+    .map((type) => ({ type, count: countOf(sample.counts, type), before: previous ? countOf(previous.counts, type) : undefined }))
     .sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: previous ? 'TREND' : '' }]);
   const line = (type: string, count: number, before: number | undefined, styles: Style[] = []): Cell[] => [

@@ -100,6 +100,11 @@ export interface Snapshot {
   baseline: Record<string, number>;
   sites: Site[];
   stats: AgentStats;
+  /**
+   * Set when the target cannot give stacks (e.g. --frozen-intrinsics): why. Totals still count
+   * everything, but no site is known, so no check by site can pass on this snapshot.
+   */
+  sitesUnavailable?: string;
   /** Present when a census ran in this session (see census.ts). */
   census?: CensusInfo;
 }
@@ -138,4 +143,6 @@ export interface SnapshotDiff {
   after: { takenAt: string; label?: string };
   totals: Record<string, { before: number; after: number; delta: number }>;
   sites: DiffSite[];
+  /** Set when either snapshot had no sites: why (see Snapshot.sitesUnavailable). */
+  sitesUnavailable?: string;
 }

@@ -29,7 +29,8 @@ ${censusHelp}
   --settle-max <ms>       longest wait for the target to settle after each round (default 15000)
   --json                  print the whole result as JSON (schema async-leak-lens/probe@1)
 
-Exit codes: 0 no leak, 1 a leak was found, 2 bad usage, cannot connect, or cancelled.`;
+Exit codes: 0 no leak, 1 a leak was found, 2 bad usage, cannot connect, cancelled, or cannot tell
+(the target gives no stacks, so no site can be checked).`;
 
 export async function probeCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
@@ -87,7 +88,8 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     });
     if (values.json) io.out(JSON.stringify(result, null, 2));
     else io.out(formatProbeReport(result, { color: io.color, cwd: process.cwd() }));
-    return result.verdict === 'leak' ? EXIT_LEAK : EXIT_OK;
+    if (result.verdict === 'cannot-tell') io.err(`Cannot tell whether requests leak: ${result.sitesUnavailable ?? 'no sites'}.`);
+    return result.verdict === 'leak' ? EXIT_LEAK : result.verdict === 'cannot-tell' ? EXIT_USAGE : EXIT_OK;
   } catch (error) {
     if (error instanceof ProbeCancelled) {
       io.err('Probe cancelled; the target is left as it was.');

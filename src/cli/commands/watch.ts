@@ -62,6 +62,10 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
 
   const log = new GrowthLog();
   let session = await attachFromOptions(values, 'watch', io);
+  // A target without stacks gives no sites: a growth check on it cannot pass (see the end).
+  let sitesUnavailable: string | undefined;
+  const noteBlindness = (s: Session) => s.on('snapshot', (snapshot) => void (sitesUnavailable ??= snapshot.sitesUnavailable));
+  noteBlindness(session);
   await censusStep(session, values, io);
   const startedAt = Date.now();
   const verdict = (endedEarly?: string) => {
@@ -88,10 +92,15 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
       return EXIT_USAGE;
     }
     session = next;
+    noteBlindness(session);
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
   verdict();
   await letGo(session, io, values.target!);
+  if (values['fail-on-growth'] && log.list().length === 0 && sitesUnavailable !== undefined) {
+    io.err(`Cannot check for growth: ${sitesUnavailable}.`);
+    return EXIT_USAGE;
+  }
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 

@@ -9,6 +9,7 @@ import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../
 import type { GrowingSite, GrowingType } from '../../core/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
 import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/site-presentation';
+import { countOf, toCountMap } from '../../core/count-map';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -205,13 +206,13 @@ export class TreeModel {
     if (!target) return [];
     const source: SiteSource = { from: 'target', targetId };
     const counts = liveCounts(target);
-    const types = Object.keys(counts).filter((type) => counts[type] > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
+    const types = Object.keys(counts).filter((type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
     if (types.length === 0) {
       const waiting = target.samples.length === 0 && !target.latestSites;
       return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }];
     }
-    types.sort((a, b) => counts[b] - counts[a] || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    types.sort((a, b) => countOf(counts, b) - countOf(counts, a) || compareText(a, b));
+    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
   }
 
   private snapshotChildren(snapshotId: string): LensNode[] {
@@ -220,10 +221,10 @@ export class TreeModel {
     const source: SiteSource = { from: 'snapshot', snapshotId };
     const index = this.indexOf(stored.snapshot);
     const totals = stored.snapshot.totals;
-    const types = [...new Set([...Object.keys(totals).filter((t) => totals[t] > 0), ...index.types()])];
+    const types = [...new Set([...Object.keys(totals).filter((t) => countOf(totals, t) > 0), ...index.types()])];
     if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }];
-    types.sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    types.sort((a, b) => countOf(totals, b) - countOf(totals, a) || compareText(a, b));
+    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
   }
 
   private typeChildren(source: SiteSource, type: string): LensNode[] {
@@ -232,7 +233,7 @@ export class TreeModel {
     if (!snapshot) return [{ kind: 'note', parentId: id, text: source.from === 'target' ? 'Reading sites…' : 'Snapshot removed.' }];
     const sites = this.indexOf(snapshot).sitesOf(type);
     if (sites.length === 0) {
-      const baseline = snapshot.baseline[type] ?? 0;
+      const baseline = countOf(snapshot.baseline, type);
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
       return [{ kind: 'note', parentId: id, text }];
     }
@@ -292,20 +293,20 @@ export class TreeModel {
     const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
     if (source.from === 'snapshot') {
       const stored = this.storedSnapshot(source.snapshotId);
-      const count = stored?.snapshot.totals[type] ?? 0;
+      const count = countOf(stored?.snapshot.totals, type);
       const sites = stored ? this.indexOf(stored.snapshot).sitesOf(type).length : 0;
       return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot, ${formatCount(sites)} site${sites === 1 ? '' : 's'}`] };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
-    const now = liveCounts(target)[type] ?? 0;
+    const now = countOf(liveCounts(target), type);
     const then = sampleBack(target.samples, this.options.trendLookback);
-    const before = then?.counts[type] ?? 0;
+    const before = countOf(then?.counts, type);
     const tooltip = [`${formatCount(now)} pending ${type} now`];
     if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
-    const rate = target.latestSites?.stats.samplingRate[type];
+    const rate = target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type) ? target.latestSites.stats.samplingRate[type] : undefined;
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
     const description = [then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
     return { ...base, description, tooltip, alarming: growth !== undefined };
@@ -446,15 +447,21 @@ export function sampleBack(samples: readonly CountSample[], lookback = 5): Count
   return samples[Math.max(0, samples.length - 1 - lookback)];
 }
 
+/** A snapshot without sites says so first, loudly: its counts cannot be placed on any line. */
+function sitesUnavailableNote(snapshot: Snapshot | undefined, parentId: string): LensNode[] {
+  if (snapshot?.sitesUnavailable === undefined) return [];
+  return [{ kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` }];
+}
+
 function liveCounts(target: TreeTarget): Record<string, number> {
   const latest = target.samples[target.samples.length - 1];
   if (latest) {
     // Types the sites know but this poll does not (already gone) are listed at 0.
-    const counts = { ...latest.counts };
-    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] ??= 0;
+    const counts = toCountMap(latest.counts);
+    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] = countOf(counts, type);
     return counts;
   }
-  return { ...(target.latestSites?.totals ?? {}) };
+  return toCountMap(target.latestSites?.totals ?? {});
 }
 
 function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
