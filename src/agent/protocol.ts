@@ -55,6 +55,17 @@ export interface AgentSite {
   sampled: number;
   oldestAgeMs: number;
   examples: { id: number; ageMs: number; triggerId: number }[];
+  /** Tasks collected while suspended at this await, since attach (blocked sites only). */
+  abandoned?: AgentAbandoned;
+}
+
+export interface AgentAbandoned {
+  /** Estimated count (exact when `sampled === count`). */
+  count: number;
+  sampled: number;
+  /** ms since epoch of the first and the latest one seen. */
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface AgentSnapshot {

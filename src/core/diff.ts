@@ -23,7 +23,23 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     after: pickLabel(after),
     totals: diffTotals(before.totals, after.totals),
     sites,
+    abandoned: diffAbandoned(beforeSites, afterSites),
   };
+}
+
+/** Sites with abandoned tasks in either snapshot; before/after/delta count abandoned tasks. */
+function diffAbandoned(beforeSites: Map<string, Site>, afterSites: Map<string, Site>): DiffSite[] {
+  const out: DiffSite[] = [];
+  for (const id of new Set([...beforeSites.keys(), ...afterSites.keys()])) {
+    const old = beforeSites.get(id);
+    const current = afterSites.get(id);
+    const beforeCount = old?.abandoned ?? 0;
+    const afterCount = current?.abandoned ?? 0;
+    if (beforeCount === 0 && afterCount === 0) continue;
+    const site = (current ?? old) as Site;
+    out.push({ ...site, before: beforeCount, after: afterCount, delta: afterCount - beforeCount });
+  }
+  return out.sort(compareDiffSites);
 }
 
 /** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
@@ -67,6 +83,7 @@ function indexById(sites: Site[]): Map<string, Site> {
       sampled: seen.sampled + site.sampled,
       oldestAgeMs: Math.max(seen.oldestAgeMs, site.oldestAgeMs),
       examples: [...seen.examples, ...site.examples],
+      ...(seen.abandoned !== undefined || site.abandoned !== undefined ? { abandoned: (seen.abandoned ?? 0) + (site.abandoned ?? 0) } : {}),
     });
   }
   return byId;

@@ -45,6 +45,13 @@ export interface Site {
   /** One example creation stack, site frame included, outermost last. */
   stack: Frame[];
   examples: ExampleResource[];
+  /**
+   * Tasks collected by the GC while suspended at this await since the agent arrived (blocked sites;
+   * estimated when sampled): they can never resume. Absent in files written before it existed.
+   */
+  abandoned?: number;
+  /** When the first and the latest abandoned task here were seen (ISO 8601), when any was. */
+  abandonedSeen?: { first: string; last: string };
 }
 
 export interface TargetInfo {
@@ -106,4 +113,6 @@ export interface SnapshotDiff {
   after: { takenAt: string; label?: string };
   totals: Record<string, { before: number; after: number; delta: number }>;
   sites: DiffSite[];
+  /** Sites whose abandoned count changed (or is non-zero): before/after/delta are abandoned counts. */
+  abandoned: DiffSite[];
 }

@@ -222,6 +222,12 @@ function validateSnapshot(value: unknown, report: Report): void {
       requireNumber(resource.ageMs, `${examplePath}.ageMs`, report, 0);
       requireNumber(resource.triggerId, `${examplePath}.triggerId`, report, -Infinity);
     });
+    optional(site.abandoned, `${path}.abandoned`, report, (value, fieldPath) => requireNumber(value, fieldPath, report, 0));
+    optional(site.abandonedSeen, `${path}.abandonedSeen`, report, (value, fieldPath) => {
+      const seen = requireObject(value, fieldPath, report);
+      requireTimestamp(seen.first, `${fieldPath}.first`, report);
+      requireTimestamp(seen.last, `${fieldPath}.last`, report);
+    });
   });
 
   const stats = requireObject(snapshot.stats, 'stats', report);
