@@ -2,6 +2,7 @@
 // Everything that came from the target (paths, function names) is escaped in the Markdown.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ABANDONED_HEADING } from './abandoned-text';
 import { location } from './format';
 import { formatRate } from './growth';
 import type { Frame, Site } from './model';
@@ -63,8 +64,34 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
     const top = result.leaks[0];
     lines.push('', paint(`Example stack, ${kindText(top.site)} ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')}):`, 'bold'));
     lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
-  } else {
+  } else if (result.verdict === 'no-leak') {
     lines.push(paint(`No leak: no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`, 'green', 'bold'));
+  }
+  const abandoned = result.abandoned ?? [];
+  if (abandoned.length) {
+    const n = abandoned.length;
+    if (result.verdict === 'leak') lines.push('');
+    lines.push(paint(`ABANDONED: tasks collected while suspended at ${n} await${n === 1 ? '' : 's'}, more with every round of requests.`, 'red', 'bold'));
+    lines.push(paint(`  ${ABANDONED_HEADING}.`, 'dim'));
+    lines.push(
+      ...renderTable(
+        [
+          ['PER REQUEST', 'LOCATION', 'FUNCTION', 'ABANDONED BY ROUND'].map((text, i): Cell => ({ text, align: i === 0 ? 'right' : 'left', styles: ['bold'] })),
+          ...abandoned.slice(0, limit).map((leak): Cell[] => [
+            { text: perRequestText(leak), align: 'right', styles: ['red'] },
+            { text: location(leak.site.frame, cwd), styles: ['cyan'] },
+            { text: truncate(leak.site.frame.function || '<anonymous>', 40) },
+            { text: leak.counts.map(formatCount).join(' → ') },
+          ]),
+        ],
+        color,
+        '  ',
+      ),
+    );
+    if (n > limit) lines.push(paint(`  … ${n - limit} more`, 'dim'));
+    const top = abandoned[0];
+    lines.push('', paint(`Example stack, blocked at ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')} abandoned):`, 'bold'));
+    lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
   }
   if (result.notes.length) lines.push('', ...result.notes.map((note) => `Note: ${note}`));
   return `${lines.join('\n')}\n`;
@@ -72,7 +99,7 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
 
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : 'no leak'}`, '', escape(headline(result)), ''];
+  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'abandoned' ? 'abandoned tasks found' : 'no leak'}`, '', escape(headline(result)), ''];
   if (result.verdict === 'leak') {
     const n = result.leaks.length;
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
@@ -83,8 +110,17 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
     out.push('', `## Example stack: ${kindText(top.site)} ${escape(location(top.site.frame, cwd))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
-  } else {
+  } else if (result.verdict === 'no-leak') {
     out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
+  }
+  const abandoned = result.abandoned ?? [];
+  if (abandoned.length) {
+    out.push('', `## Abandoned tasks`, '', `**Tasks collected while suspended at ${abandoned.length} await${abandoned.length === 1 ? '' : 's'} grow with every round of requests.** ${escape(ABANDONED_HEADING)}.`, '');
+    out.push('| per request | location | function | abandoned by round |', '|---:|---|---|---|');
+    for (const leak of abandoned.slice(0, limit)) {
+      out.push(`| ${perRequestText(leak)} | ${link(leak.site.frame, cwd)} | ${cell(leak.site.frame.function || '<anonymous>')} | ${leak.counts.map(formatCount).join(' → ')} |`);
+    }
+    out.push('', '```text', ...stackLines(abandoned[0].site, cwd, stackDepth).map(noFence), '```');
   }
   out.push('', '## Rounds', '', '| round | requests | ok | HTTP errors | failed | hung | settled in | pending |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of result.rounds) {
