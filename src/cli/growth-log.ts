@@ -3,6 +3,7 @@
 // the live screen and the final verdict.
 import type { Site } from '../core/model';
 import type { GrowingSite } from '../core/target-growth';
+import { AbandonedLog } from './abandoned-log';
 
 export interface JudgedSite {
   siteId: string;
@@ -23,6 +24,8 @@ export interface JudgedSite {
 export class GrowthLog {
   private readonly sites = new Map<string, JudgedSite>();
   private judging = false;
+  /** Tasks abandoned during the watch (collected while suspended), kept alongside the growth verdicts. */
+  readonly abandoned = new AbandonedLog();
 
   /** Takes the sites growing now; returns those judged growing for the first time. */
   record(growing: readonly GrowingSite[]): JudgedSite[] {

@@ -10,6 +10,7 @@ import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from '../core/growth';
 import type { CountSample, Snapshot } from '../core/model';
 import type { Session } from '../core/session';
 import { TargetGrowth } from '../core/target-growth';
+import { formatAbandonedNotice, formatAbandonedWatchSection } from './abandoned-log';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection, type VerdictPhase } from './growth-text';
 import type { Output } from './output';
@@ -66,6 +67,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       lastScreenAt = sample.t;
       const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, phase(), { color: io.color, cwd, growth: options.growth, limit: options.top }));
+      lines.push(...formatAbandonedWatchSection(log.abandoned, { color: io.color, cwd, limit: options.top }));
       if (first && latest) {
         const diff = diffSnapshots(first, latest);
         // Sites with a verdict are in the table above; this one shows what has none (yet).
@@ -85,13 +87,14 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       render(sample);
     };
 
+    // On a terminal the next screen would wipe a notice; the screen's tables list the site instead.
+    const notice = (text: string) => {
+      if (options.quiet) io.err(text);
+      else if (!io.isTty) io.out(text);
+    };
+
     const announce = () => {
-      for (const judged of log.record(growth.growingSites)) {
-        const notice = formatGrowthNotice(judged, cwd);
-        // On a terminal the next screen would wipe it; the screen's table lists the site instead.
-        if (options.quiet) io.err(notice);
-        else if (!io.isTty) io.out(notice);
-      }
+      for (const judged of log.record(growth.growingSites)) notice(formatGrowthNotice(judged, cwd));
     };
 
     const readSites = async () => {
@@ -107,6 +110,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
         growth.observeSites(snapshot, collectGarbage);
         log.refresh(snapshot.sites);
         announce();
+        for (const entry of log.abandoned.observe(snapshot)) notice(formatAbandonedNotice(entry, cwd));
       } catch (error) {
         if (!session.isEnded) io.err(`Could not read sites: ${describeError(error)}`);
       }

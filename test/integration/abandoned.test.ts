@@ -3,6 +3,7 @@
 // the diff's abandoned list, and never reported for a healthy server that races, aborts and breaks.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +145,77 @@ describe('abandoned tasks: async generators, for await, sampling', () => {
     } finally {
       await session.detach();
     }
+  });
+});
+
+const cli = join(repoRoot(), 'dist', 'cli.js');
+
+function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('abandoned tasks in the CLI: snapshot, diff, watch', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'abandoned-cli-'));
+  const running: RunningFixture[] = [];
+  after(async () => {
+    await Promise.all(running.map((f) => f.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('snapshot and diff print the Abandoned section with count, line, function and example stack; diff --json lists it', async () => {
+    const target = await startFixture('abandoned-fanout');
+    running.push(target);
+    const marker = findMarker('abandoned-fanout');
+    const before = join(dir, 'before.json');
+    const afterFile = join(dir, 'after.json');
+    assert.equal((await runCli(['snapshot', '--target', String(target.inspectorPort), '-o', before])).code, 0);
+    await driveLoad(target.port, { requests: 20, concurrency: 4 });
+    const snap = await runCli(['snapshot', '--target', String(target.inspectorPort), '-o', afterFile, '--detach']);
+    assert.equal(snap.code, 0, snap.stderr);
+    const section = /Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\n {2}COUNT +LOCATION +FUNCTION.*\n {4,}(\d+) +(\S+) +queryMirror/;
+    const [, count, where] = section.exec(snap.stderr) ?? [];
+    assert.equal(count, '40', snap.stderr);
+    assert.match(where, new RegExp(`abandoned-fanout/server\\.js:${marker.line}:\\d+$`));
+    assert.match(snap.stderr, /Example stack \(.*server\.js:\d+:\d+\):\n {2}> at queryMirror/);
+    assert.doesNotMatch(snap.stderr.split('Abandoned:')[0], /queryMirror/, 'nothing pending at the await: not in the pending table');
+
+    const diff = await runCli(['diff', before, afterFile]);
+    assert.equal(diff.code, 0, diff.stderr);
+    assert.match(diff.stdout, new RegExp(`Abandoned: tasks collected while suspended[^\\n]*\\n.*DELTA.*\\n +\\+40 +0 → 40 +.*server\\.js:${marker.line}:\\d+ +queryMirror`));
+    const json = JSON.parse((await runCli(['diff', before, afterFile, '--json'])).stdout);
+    assert.deepEqual(
+      json.abandoned.map((s: any) => [s.frame.line, s.kind, s.before, s.after, s.delta, s.count]),
+      [[marker.line, 'blocked', 0, 40, 40, 0]],
+    );
+  });
+
+  test('watch: a notice or verdict row with a rate per minute, and the abandoned list in --json', async () => {
+    const target = await startFixture('abandoned-fanout');
+    running.push(target);
+    const marker = findMarker('abandoned-fanout');
+    const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(target.inspectorPort), '--duration', '6', '--warmup', '1', '--window', '5', '--sites-every', '400', '--json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    watcher.stdout.on('data', (c) => (stdout += c));
+    const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (let round = 0; round < 3; round++) {
+      await driveLoad(target.port, { requests: 10, concurrency: 2 });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(await exited, 0);
+    const verdict = JSON.parse(stdout);
+    assert.equal(verdict.abandoned.length, 1, stdout);
+    const [entry] = verdict.abandoned;
+    assert.equal(entry.site.frame.line, marker.line);
+    assert.equal(entry.count, 60);
+    assert.ok(entry.ratePerMinute > 100, `rate ${entry.ratePerMinute}`);
+    assert.match(entry.rateText, /^\+\d+\.\d per minute$/);
   });
 });
