@@ -1,10 +1,13 @@
 // Terminal text for abandoned tasks (async functions collected while suspended at an await): the
 // section of a snapshot summary and of a diff. Kept apart from format.ts, which it reuses.
-import { exampleStackLines, functionName, location, type FormatOptions } from './format';
-import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
-import { formatCount, formatDelta, painter, renderTable, truncate, type Cell } from './text-table';
+import { ABANDONED_HEADING, abandonedSites } from '../core/abandoned';
+import type { DiffSite, Site, Snapshot, SnapshotDiff } from '../core/model';
+import { formatCount, formatDelta } from '../core/number-format';
+import { functionName } from '../core/site-presentation';
+import { exampleStackLines, location, type FormatOptions } from './format';
+import { painter, renderTable, truncate, type Cell } from './text-table';
 
-export const ABANDONED_HEADING = 'Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran';
+export { ABANDONED_HEADING } from '../core/abandoned';
 
 const FUNCTION_COLUMN_WIDTH = 40;
 
@@ -13,13 +16,6 @@ export interface AbandonedTextOptions extends FormatOptions {
   limit?: number;
   /** Frames of the top site's example stack (default 10; 0 for none). */
   stackDepth?: number;
-}
-
-/** Sites with abandoned tasks, most first (blocked user code first on ties). */
-export function abandonedSites(snapshot: Snapshot): Site[] {
-  return snapshot.sites
-    .filter((site) => (site.abandoned ?? 0) > 0)
-    .sort((a, b) => (b.abandoned ?? 0) - (a.abandoned ?? 0) || Number(b.userCode) - Number(a.userCode) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The snapshot's abandoned section; no lines when there is none. */
