@@ -73,6 +73,7 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
     stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
     examples: raw.examples,
     ...abandonedOf(raw),
+    ...(raw.origin === 'census' ? { origin: 'census' as const, census: raw.census ?? 0 } : {}),
   };
 }
 

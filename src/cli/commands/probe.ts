@@ -3,6 +3,7 @@ import { LensError } from '../../core/errors';
 import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
 import { formatProbeReport } from '../probe-report-text';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
+import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, letGo } from '../connect';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
@@ -20,6 +21,7 @@ never finish: the code after the await and its finally blocks never run) at a ra
 the requests, even when nothing stays pending.
 
 ${attachHelp}
+${censusHelp}
   --url <url>             where to send the load: http:// to 127.0.0.1, localhost or [::1] only
   -n, --requests <n>      requests per round
   -c, --concurrency <n>   requests in flight at once
@@ -37,6 +39,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     args,
     options: {
       ...attachOptions,
+      ...censusOptions,
       url: { type: 'string' },
       requests: { type: 'string', short: 'n' },
       concurrency: { type: 'string', short: 'c' },
@@ -72,7 +75,8 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     throw error;
   }
 
-  const session = await attachFromOptions(values, 'probe');
+  const session = await attachFromOptions(values, 'probe', io);
+  await censusStep(session, values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

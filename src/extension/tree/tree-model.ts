@@ -355,6 +355,7 @@ export class TreeModel {
     const parts = site.count > 0 || abandoned === 0 ? [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`] : [functionName(site.frame)];
     if (abandoned > 0) parts.push(`✖ ${formatCount(abandoned)} abandoned`);
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
+    if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
     const where = this.where(site.frame);
     const tooltip = [
@@ -364,6 +365,7 @@ export class TreeModel {
     ];
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
     if (abandoned > 0) tooltip.push(`${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`);
+    if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
