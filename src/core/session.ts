@@ -15,6 +15,8 @@ export interface SessionOptions {
   callTimeoutMs?: number;
   /** Track worker threads too (through the NodeWorker domain where the inspector has it). */
   workers?: boolean;
+  /** Allow a non-loopback inspector address (the user opted in). */
+  allowRemote?: boolean;
 }
 
 export interface SnapshotOptions {
@@ -76,7 +78,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Connects to an inspector WebSocket URL and installs the agent. */
   static async attach(url: string, options: SessionOptions = {}): Promise<Session> {
     const callTimeoutMs = options.callTimeoutMs ?? 10_000;
-    const connection = await InspectorConnection.open(url, callTimeoutMs);
+    const connection = await InspectorConnection.open(url, callTimeoutMs, options.allowRemote ?? false);
     const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...options.agent, version: DEFAULT_AGENT_CONFIG.version };
     try {
       const info = await new AgentClient(connection.main).install(config);

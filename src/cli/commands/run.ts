@@ -51,7 +51,15 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
     child.on('error', (error) => reject(new UsageError(`Cannot start ${command[0]}: ${error.message}`, 'run')));
     void exited.then((code) => reject(new LensError('target-gone', `${command[0]} exited (code ${code}) before its inspector opened. Is it a Node program?`)));
   });
-  const session = await Session.attach(url);
+  let session: Session;
+  try {
+    // The URL is the program's own output: the loopback rule applies to it like to a typed one.
+    session = await Session.attach(url);
+  } catch (error) {
+    stopChild(child, exited);
+    await exited;
+    throw error;
+  }
   const log = new GrowthLog();
   const startedAt = Date.now();
   const result = await runLiveView(session, io, options, log);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatSnapshotSummary } from '../../core/format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
-import { attachFromOptions, attachHelp, attachOptions } from '../connect';
+import { attachFromOptions, attachHelp, attachOptions, inspectorLeftOpenNote } from '../connect';
 import type { Output } from '../output';
 
 export const snapshotHelp = `Usage: async-leak-lens snapshot --target <addr> [--out FILE] [--label TEXT]
@@ -41,5 +41,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
   } finally {
     if (values.detach) await session.detach();
     else await session.disconnect();
+    const note = inspectorLeftOpenNote(session);
+    if (note) io.err(note);
   }
 }

@@ -3,6 +3,9 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { findNodeTarget, listeningLoopbackPorts } from '../../core/discovery';
+import { inspectPortFromArgv } from '../../core/node-process';
+
+export { inspectPortFromArgv };
 
 export interface NodeProcess {
   pid: number;
@@ -93,18 +96,6 @@ export function parsePsOutput(text: string): RawProcess[] {
     processes.push({ pid: Number(m[1]), executable: m[2], argv: m[3].trim().split(/\s+/) });
   }
   return processes;
-}
-
-/** The inspector port a command line asks for (--inspect, --inspect-brk, --inspect-wait, --inspect-port), if fixed. */
-export function inspectPortFromArgv(argv: string[]): number | undefined {
-  let port: number | undefined;
-  for (const arg of argv) {
-    const m = /^--inspect(?:-brk|-wait|-port)?(?:=(?:.*:)?(\d+))?$/.exec(arg);
-    if (!m) continue;
-    if (m[1] !== undefined) port = Number(m[1]);
-    else port ??= 9229;
-  }
-  return port && port > 0 && port < 65536 ? port : undefined; // 0 means a random port
 }
 
 async function findInspector(pid: number, argv: string[]): Promise<string | undefined> {

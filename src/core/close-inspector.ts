@@ -1,0 +1,15 @@
+// Closing a target's inspector (one SIGUSR1 opened stays open otherwise). It has to happen after
+// this client lets go, so the target is asked to do it shortly after.
+import type { Session } from './session';
+
+const CLOSE_DELAY_MS = 200;
+
+/** Asks the target to close its inspector once this session has detached; every other client is disconnected too. */
+export async function closeInspector(session: Session): Promise<void> {
+  await session.connection.main.send('Runtime.evaluate', {
+    // Unref'd: the timer must not keep a program alive that was about to end.
+    expression: `void setTimeout(() => { try { require('inspector').close(); } catch {} }, ${CLOSE_DELAY_MS}).unref()`,
+    includeCommandLineAPI: true,
+    silent: true,
+  });
+}
