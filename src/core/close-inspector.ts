@@ -7,8 +7,9 @@ const CLOSE_DELAY_MS = 200;
 /** Asks the target to close its inspector once this session has detached; every other client is disconnected too. */
 export async function closeInspector(session: Session): Promise<void> {
   await session.connection.main.send('Runtime.evaluate', {
-    // Unref'd: the timer must not keep a program alive that was about to end.
-    expression: `void setTimeout(() => { try { require('inspector').close(); } catch {} }, ${CLOSE_DELAY_MS}).unref()`,
+    // `require` exists only during this evaluation: take the module now. Unref'd: the timer must not
+    // keep a program alive that was about to end.
+    expression: `((inspector) => void setTimeout(() => { try { inspector.close(); } catch {} }, ${CLOSE_DELAY_MS}).unref())(require('inspector'))`,
     includeCommandLineAPI: true,
     silent: true,
   });

@@ -3,9 +3,9 @@
 // never see half a file and the link stays a link; a FIFO or a character device (/dev/null,
 // /dev/stdout, a terminal) is written to in place; anything else is refused.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants, write } from 'node:fs';
+import { chmod, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** A file could not be written; `message` says why in words (without the path). */
 export class FileOutputError extends Error {
@@ -20,6 +20,10 @@ export class FileOutputError extends Error {
 }
 
 export async function writeOutputFile(path: string, text: string): Promise<void> {
+  // /dev/stdout, /proc/self/fd/1 or a link to them: this process's own descriptor, whatever it is
+  // (a pipe, a socket, the file a shell redirected to), written where it stands.
+  const fd = await ownDescriptorOf(path);
+  if (fd !== undefined) return writeToDescriptor(path, fd, text);
   let info;
   try {
     info = await stat(path); // follows symlinks, /proc/self/fd/N included
@@ -72,6 +76,44 @@ async function writeInPlace(path: string, text: string): Promise<void> {
     }
   } catch (error) {
     throw ioError(path, error);
+  }
+}
+
+const OWN_DESCRIPTOR = new RegExp(`^/(?:proc/(?:self|${process.pid})/fd/(\\d+)|dev/fd/(\\d+)|dev/(stdout|stderr))$`);
+
+/** The descriptor of this process a path names through its chain of symlinks, if it does. */
+async function ownDescriptorOf(path: string): Promise<number | undefined> {
+  let current = resolve(path);
+  for (let hop = 0; hop < 40; hop++) {
+    const m = OWN_DESCRIPTOR.exec(current);
+    if (m) return m[3] ? (m[3] === 'stdout' ? 1 : 2) : Number(m[1] ?? m[2]);
+    let target: string;
+    try {
+      target = await readlink(current);
+    } catch {
+      return undefined; // not a symlink (or gone): an ordinary path
+    }
+    current = resolve(dirname(current), target);
+  }
+  return undefined;
+}
+
+/** How long a full non-blocking pipe or socket may keep the writer waiting before it gives up. */
+const STALLED_READER_MS = 30_000;
+
+async function writeToDescriptor(path: string, fd: number, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let lastProgress = Date.now();
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += await new Promise<number>((done, fail) => write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? fail(error) : done(written))));
+      lastProgress = Date.now();
+    } catch (error) {
+      // Node makes its own stdout pipes non-blocking: a full pipe says EAGAIN until the reader reads.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw ioError(path, error);
+      if (Date.now() - lastProgress > STALLED_READER_MS) throw new FileOutputError(path, `nothing read from it for ${STALLED_READER_MS / 1000} s.`, 'EAGAIN');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 }
 
