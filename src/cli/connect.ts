@@ -72,5 +72,5 @@ export async function letGo(session: Session, io: Output, target: string): Promi
 export function inspectorLeftOpenNote(session: Session): string | undefined {
   if (!wasOpenedBySignal(session.connection.url)) return undefined;
   const { host } = new URL(session.connection.url);
-  return `The inspector that SIGUSR1 opened in pid ${session.info.pid} stays listening on ${host} until the process ends (a signal cannot close it). Close it with: async-leak-lens detach --target pid:${session.info.pid} --close-inspector (or require('inspector').close() inside the program).`;
+  return `The inspector that SIGUSR1 opened in pid ${session.info.pid} stays listening on ${host} until the process ends (a signal cannot close it). Close it with: async-leak-lens detach --target ${host} --close-inspector (or require('inspector').close() inside the program).`;
 }

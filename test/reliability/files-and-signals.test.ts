@@ -210,12 +210,12 @@ describe('attach by pid talks to the inspector only', () => {
         assert.match(result.stdout, SNAPSHOT_SCHEMA);
         // Other programs on this machine may probe ports too: only requests from the CLI count.
         assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${result.pid}\\b`), 'the app got a request from the tool');
-        assert.match(result.stderr, new RegExp(`The inspector that SIGUSR1 opened in pid ${target.pid} stays listening .* --close-inspector`));
+        assert.match(result.stderr, new RegExp(`The inspector that SIGUSR1 opened in pid ${target.pid} stays listening on 127\\.0\\.0\\.1:\\d+ .*detach --target 127\\.0\\.0\\.1:\\d+ --close-inspector`));
         const port = Number(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(target.stderr())?.[1]);
         assert.ok(port > 0, target.stderr());
         assert.equal(await portAccepts(port), true, 'the inspector stays open after detach');
 
-        const closing = await runCli(['detach', '--target', `pid:${target.pid}`, '--close-inspector']);
+        const closing = await runCli(['detach', '--target', `127.0.0.1:${port}`, '--close-inspector']);
         assert.equal(closing.code, 0, closing.stderr);
         const deadline = Date.now() + 5000;
         while ((await portAccepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
