@@ -68,9 +68,14 @@ describe('files: --out never replaces what the path is', () => {
     let read = '';
     reader.stdout.on('data', (chunk) => (read += chunk));
     const readerDone = new Promise((r) => reader.once('close', r));
-    const result = await runCli(['snapshot', '--target', target.inspectorUrl, '--out', fifo]);
-    assert.equal(result.code, 0, result.stderr);
-    await readerDone;
+    try {
+      const result = await runCli(['snapshot', '--target', target.inspectorUrl, '--out', fifo]);
+      assert.equal(result.code, 0, result.stderr);
+      // A writer that replaced the FIFO never reaches the reader: bounded wait.
+      await Promise.race([readerDone, new Promise((r) => setTimeout(r, 5000))]);
+    } finally {
+      reader.kill();
+    }
     assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
     assert.match(read, SNAPSHOT_SCHEMA);
   });
