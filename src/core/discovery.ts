@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { LensError } from './errors';
 import { checkNodeExecutable, reportedInspectorPort } from './node-process';
 import { assertTargetablePid } from './pid-guard';
+import { explainSilence, isStopped, stoppedMessage } from './process-tree';
 import { assertAllowedHost, type TargetAddress } from './target-address';
 
 export interface DiscoveryOptions {
@@ -109,7 +110,7 @@ function getJson(host: string, port: number, path: string, timeoutMs: number): P
         }
       });
     });
-    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. Is it an inspector port?`)));
+    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. ${explainSilence(host, port)}`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof LensError) return reject(error);
       if (error.code === 'ECONNREFUSED') {
@@ -132,6 +133,7 @@ function processExists(pid: number): boolean {
 async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promise<string> {
   assertTargetablePid(pid);
   if (!processExists(pid)) throw new LensError('bad-target', `No process with pid ${pid} is running.`);
+  if (isStopped(pid)) throw new LensError('timeout', stoppedMessage(pid));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // The port Node reports comes first: probing the others sends requests to the program's own servers.
   const reported = reportedInspectorPort(pid);

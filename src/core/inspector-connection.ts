@@ -4,6 +4,7 @@ import type CDP from 'chrome-remote-interface';
 // For its side effect as well: it makes "localhost" resolve to 127.0.0.1 first, where inspectors listen.
 import 'chrome-remote-interface';
 import { LensError, describeError } from './errors';
+import { explainSilence } from './process-tree';
 import { assertAllowedUrl } from './target-address';
 
 // chrome-remote-interface's connection class: CDP() would hide the WebSocket that a timeout must close.
@@ -21,6 +22,8 @@ export interface CdpChannel {
 export type CdpEventListener = (method: string, params: Record<string, unknown>) => void;
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+/** How long a close waits for the target's side of the closing handshake. */
+const CLOSE_WAIT_MS = 2000;
 
 type Client = CDP.Client & { on(event: 'event', listener: (message: CDP.EventMessage) => void): Client };
 
@@ -81,7 +84,7 @@ export class InspectorConnection extends EventEmitter {
     const chrome = new Chrome({ target: url, local: true }, notifier);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s.`)), timeoutMs);
+      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`)), timeoutMs);
     });
     try {
       const client = await Promise.race([connecting, timeout]);
@@ -113,10 +116,18 @@ export class InspectorConnection extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.markClosed('detached', 'detached');
+    // A closing handshake waits for the other side: a stopped or hung target would hold it for
+    // the WebSocket's own 30 s. Give it a moment, then drop the socket.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS)));
     try {
-      await this.client.close();
+      if ((await Promise.race([this.client.close().then(() => 'closed' as const), late])) === 'late') {
+        (this.client as unknown as { _ws?: { terminate?(): void } })._ws?.terminate?.();
+      }
     } catch {
       // Already gone.
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -213,4 +224,14 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: str
     timer = setTimeout(() => reject(new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** explainSilence for the host and port of a WebSocket URL. */
+function silenceAt(url: string): string {
+  try {
+    const { hostname, port } = new URL(url);
+    return explainSilence(hostname.replace(/^\[|\]$/g, ''), Number(port));
+  } catch {
+    return '';
+  }
 }

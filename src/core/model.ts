@@ -76,10 +76,22 @@ export interface AgentStats {
   samplingRate: Record<string, number>;
 }
 
+/**
+ * The full GC before a snapshot: done, skipped because the target did not answer in time (its
+ * event loop blocked or busy; finished tasks not yet collected may then be counted), or not asked.
+ */
+export interface SnapshotGc {
+  status: 'collected' | 'skipped' | 'off';
+  /** Why it was skipped, for people. */
+  reason?: string;
+}
+
 export interface Snapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   takenAt: string;
   label?: string;
+  /** Absent in snapshots written before it was recorded. */
+  gc?: SnapshotGc;
   target: TargetInfo;
   threads: ThreadInfo[];
   /** Live count per resource type (all threads). */

@@ -1,6 +1,7 @@
 // The probe's verdict for people: the words both reports share, and the Markdown report (editor).
 // The terminal report is the CLI's (src/cli/probe-report-text.ts). Everything that came from the
 // target (paths, function names) is escaped in the Markdown.
+import { escapeControl } from './terminal-text';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Frame, Site } from './model';
@@ -71,9 +72,9 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
 }
 
-/** A table cell: escaped, one line. */
+/** A table cell: escaped, one line (control characters shown as escapes). */
 function cell(text: string): string {
-  return escape(text.replace(/[\r\n]+/g, ' '));
+  return escape(escapeControl(text));
 }
 
 /** A link to a local source line (file:// URL built here), or plain text when there is no file. */

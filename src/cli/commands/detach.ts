@@ -14,7 +14,7 @@ ${attachHelp}
 
 export async function detachCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...attachOptions, 'close-inspector': { type: 'boolean', default: false } }, strict: true });
-  const session = await attachFromOptions(values, 'detach');
+  const session = await attachFromOptions(values, 'detach', io);
   if (values['close-inspector']) await closeInspector(session);
   await session.detach();
   io.err(`Detached: the agent was removed from pid ${session.info.pid}.`);

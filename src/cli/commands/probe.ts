@@ -72,7 +72,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     throw error;
   }
 
-  const session = await attachFromOptions(values, 'probe');
+  const session = await attachFromOptions(values, 'probe', io);
   await censusStep(session, values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
