@@ -192,6 +192,16 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   async census(options: CensusOptions = {}): Promise<CensusSummary> {
     this.assertLive();
+    // A heap snapshot has no time limit a big heap could hit, so a stopped target is told this way.
+    const watch = watchStopped(() => this.localPid());
+    try {
+      return await Promise.race([this.takeCensus(options), watch.stopped]);
+    } finally {
+      watch.cancel();
+    }
+  }
+
+  private async takeCensus(options: CensusOptions): Promise<CensusSummary> {
     await this.workersReady();
     let summary: CensusSummary | undefined;
     for (const t of [...this.threads.values()]) {
