@@ -15,10 +15,17 @@ largest growth first (blocked-at sites in your code first among equals).
   --all                   include sites that did not grow
   --fail-on-growth <n>    exit 1 when a site in your code grew by n or more (for CI)`;
 
+export const diffOptions = {
+  json: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  'fail-on-growth': { type: 'string' },
+} as const;
+
 export async function diffCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, limit: { type: 'string' }, all: { type: 'boolean', default: false }, 'fail-on-growth': { type: 'string' } },
+    options: diffOptions,
     allowPositionals: true,
     strict: true,
   });

@@ -22,6 +22,8 @@ ${liveHelp}
 Exit codes: 0 fine (the program's own exit code is printed), 1 a site was judged growing (with
 --fail-on-growth), 2 bad usage or the program could not be started.`;
 
+export const runOptions = { ...liveOptions, ...failOnGrowthOption } as const;
+
 const INSPECTOR_URL = /Debugger listening on (ws:\/\/\S+)/;
 
 export async function runCommand(args: string[], io: Output): Promise<number> {
@@ -29,7 +31,7 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   const own = split < 0 ? [] : args.slice(0, split);
   const command = split < 0 ? args : args.slice(split + 1);
   if (command.length === 0) throw new UsageError('Give the program to start after --, e.g. `run -- node server.js`.', 'run');
-  const { values } = parseArgs({ args: own, options: { ...liveOptions, ...failOnGrowthOption }, strict: true });
+  const { values } = parseArgs({ args: own, options: runOptions, strict: true });
   const options = liveViewOptions(values);
   if (values['fail-on-growth']) checkFailOnGrowth(options);
 

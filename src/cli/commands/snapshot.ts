@@ -18,10 +18,18 @@ ${attachHelp}
   --no-gc                 skip the full GC that drops finished-but-uncollected resources first
   --detach                remove the agent from the target afterwards`;
 
+export const snapshotOptions = {
+  ...attachOptions,
+  out: { type: 'string', short: 'o' },
+  label: { type: 'string' },
+  'no-gc': { type: 'boolean', default: false },
+  detach: { type: 'boolean', default: false },
+} as const;
+
 export async function snapshotCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...attachOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
+    options: snapshotOptions,
     strict: true,
   });
   const session = await attachFromOptions(values, 'snapshot');
