@@ -151,7 +151,8 @@ suite('debug session', function () {
     );
     // The CDP proxy of js-debug, not the program's own inspector.
     assert.match(target.session.connection.url, /^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{40}$/, 'the target is not connected through the debugger\'s CDP proxy');
-    assert.equal(target.label, debuggee.name);
+    // One name however it was attached: script and pid, then the launch configuration.
+    assert.equal(target.label, `server.js · pid ${target.pid} · ${name}`);
 
     const ready = await eventually(() => /READY (\{.*\})/.exec(recorder.output(debuggee)), 30_000, () => `READY from the program (its output so far: ${JSON.stringify(recorder.output(debuggee))})`);
     const port = JSON.parse(ready[1]).port as number;
