@@ -1,7 +1,4 @@
-// The probe's verdict for people: a terminal report (CLI) and a Markdown report (editor).
-// Everything that came from the target (paths, function names) is escaped in the Markdown.
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// The probe's verdict for people in a terminal (the editor's report page: src/extension/probe).
 import { location } from './format';
 import { formatRate } from './growth';
 import type { Frame, Site } from './model';
@@ -70,31 +67,6 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
   return `${lines.join('\n')}\n`;
 }
 
-export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
-  const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : 'no leak'}`, '', escape(headline(result)), ''];
-  if (result.verdict === 'leak') {
-    const n = result.leaks.length;
-    out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
-    out.push('| per request | site | type | location | function | count by round |', '|---:|---|---|---|---|---|');
-    for (const leak of result.leaks.slice(0, limit)) {
-      out.push(`| ${perRequestText(leak)} | ${kindText(leak.site)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(leak.site.frame.function || '<anonymous>')} | ${leak.counts.map(formatCount).join(' → ')} |`);
-    }
-    if (n > limit) out.push('', `… ${n - limit} more.`);
-    const top = result.leaks[0];
-    out.push('', `## Example stack: ${kindText(top.site)} ${escape(location(top.site.frame, cwd))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
-  } else {
-    out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
-  }
-  out.push('', '## Rounds', '', '| round | requests | ok | HTTP errors | failed | hung | settled in | pending |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of result.rounds) {
-    const n = (v: number | undefined) => (v === undefined ? '' : formatCount(v));
-    out.push(`| ${r.round === 0 ? 'baseline' : r.round} | ${n(r.load?.sent)} | ${n(r.load?.ok)} | ${n(r.load?.httpErrors)} | ${n(r.load?.failed)} | ${n(r.load?.hung)} | ${settledText(r)} | ${formatCount(r.pending)} |`);
-  }
-  if (result.notes.length) out.push('', '## Notes', '', ...result.notes.map((note) => `- ${escape(note)}`));
-  return `${out.join('\n')}\n`;
-}
-
 function headline(result: ProbeResult): string {
   const { request: q, target } = result;
   return (
@@ -124,27 +96,4 @@ function stackLines(site: Site, cwd: string, depth: number): string[] {
 
 function sameFrame(a: Frame, b: Frame): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column;
-}
-
-/** Markdown text with every character that could format, link or open HTML escaped. */
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
-}
-
-/** A table cell: escaped, one line. */
-function cell(text: string): string {
-  return escape(text.replace(/[\r\n]+/g, ' '));
-}
-
-/** A link to a local source line (file:// URL built here), or plain text when there is no file. */
-function link(frame: Frame, cwd: string): string {
-  const text = cell(location(frame, cwd));
-  if (!isAbsolute(frame.file) || !(frame.line > 0)) return text;
-  const href = pathToFileURL(frame.file).href.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
-  return `[${text}](${href}#L${frame.line})`;
-}
-
-/** Stack lines inside a ``` block: a line of backticks from the target must not close it. */
-function noFence(line: string): string {
-  return line.replace(/`{3,}/g, (m) => m.split('').join('\u200b'));
 }

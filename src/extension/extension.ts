@@ -13,7 +13,7 @@ import { registerSnapshotCommands } from './snapshots/register-snapshot-commands
 import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
-import { registerProbe } from './probe/register-probe';
+import { registerProbe, type ProbeReports } from './probe/register-probe';
 import { registerReattach, type ReattachOffers } from './targets/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
@@ -38,6 +38,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   remoteWarnings: RemoteInspectorWarnings;
   /** Targets lost without a detach, offered to attach again. */
   reattach: ReattachOffers;
+  /** Leak probe report panels. */
+  probeReports: ProbeReports;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -57,10 +59,10 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerDebugIntegration(lens);
   registerStatusBar(lens);
   const growthNotices = registerGrowthNotifications(lens);
-  registerProbe(lens);
+  const probeReports = registerProbe(lens);
   const reattach = registerReattach(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, probeReports };
 }
 
 export function deactivate(): void {}
