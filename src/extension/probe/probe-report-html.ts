@@ -79,8 +79,8 @@ function resultHtml(view: ProbeResultView): string {
     out.push(`<div class="table-scroll"><table class="sites"><thead><tr>${['Per request', 'Site', 'Type', 'Location', 'Function', 'Count by round'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
     for (const leak of view.leaks) {
       out.push(
-        `<tr class="grew"><td class="num delta" title="${e(leak.rate)}">${e(leak.perRequest)}</td><td><span class="kind ${leak.kind}">${e(leak.kindLabel)}</span></td>` +
-          `<td class="type">${e(leak.type)}</td><td class="loc">${leakLink(leak)}</td><td class="fn">${e(leak.functionName)}</td><td class="num">${e(leak.counts)}</td></tr>`,
+        `<tr class="grew"><td class="num delta" title="${e(leak.rate)}">${e(leak.perRequest)}</td><td class="site"><span class="kind ${leak.kind}">${e(leak.kindLabel)}</span></td>` +
+          `<td class="type">${e(leak.type)}</td><td class="loc">${leakLink(leak)}</td><td class="fn">${e(leak.functionName)}</td><td class="num counts">${e(leak.counts)}</td></tr>`,
       );
     }
     out.push(`</tbody></table></div>`);

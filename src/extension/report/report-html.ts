@@ -47,13 +47,13 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
       body.push(
         `<tr class="${row.delta > 0 ? 'grew' : 'shrank'}">` +
           `<td class="num delta">${e(formatDelta(row.delta))}</td>` +
-          `<td class="num">${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? '<span class="est" title="estimated from sampled stacks">~</span>' : ''}</td>` +
-          `<td>${kindBadge(row)}</td>` +
+          `<td class="num counts">${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? '<span class="est" title="estimated from sampled stacks">~</span>' : ''}</td>` +
+          `<td class="site">${kindBadge(row)}</td>` +
           `<td class="type">${e(row.type)}</td>` +
-          (withThreads ? `<td>${row.thread === 0 ? 'main' : `worker ${row.thread}`}</td>` : '') +
+          (withThreads ? `<td class="thread">${row.thread === 0 ? 'main' : `worker ${row.thread}`}</td>` : '') +
           `<td class="loc">${siteLink(row)}</td>` +
           `<td class="fn">${e(row.functionName)}</td>` +
-          `<td class="num">${e(row.oldest)}</td>` +
+          `<td class="num oldest">${e(row.oldest)}</td>` +
           `</tr>`,
       );
     }
