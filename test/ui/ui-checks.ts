@@ -288,7 +288,12 @@ const STEPS: Step[] = [
       try {
         await waitUntil(async () => (await report.evaluate(() => window.innerWidth)) < 480, UI_TIMEOUT_MS, 'the report to get narrow');
         const layout = await report.evaluate(() => {
-          const files = Array.from(document.querySelectorAll('table.sites .loc .file')).map((f) => ({ text: f.textContent ?? '', lines: f.getClientRects().length }));
+          // The fixture's locations have no folder ("server.js:41:20"): each must stay on one line.
+          const files = Array.from(document.querySelectorAll('table.sites .location')).map((f) => {
+            const range = document.createRange();
+            range.selectNodeContents(f);
+            return { text: f.textContent ?? '', lines: new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size };
+          });
           const box = document.querySelector('table.sites')!.parentElement!;
           return {
             files,
@@ -297,6 +302,7 @@ const STEPS: Step[] = [
             tableFits: box.scrollWidth <= box.clientWidth + 1,
           };
         });
+        if (layout.files.length === 0) throw new Error('the narrow report shows no site locations');
         const broken = layout.files.filter((f) => f.lines !== 1);
         if (broken.length) throw new Error(`file names break inside at ${layout.width} px: ${JSON.stringify(broken)}`);
         if (layout.pageScrolls) throw new Error(`the report page is wider than the editor (${layout.width} px): columns are cut off`);
