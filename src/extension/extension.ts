@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { TargetRegistry } from './targets/target-registry';
+import type { LensContext } from './lens-context';
 import { registerAttachCommands } from './attach/attach-commands';
 import { registerLiveChart } from './chart/register-chart';
 import type { LiveChartProbe } from './chart/live-chart';
@@ -14,15 +15,8 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe, type ProbeReports } from './probe/register-probe';
-import { registerReattach, type ReattachOffers } from './targets/reattach';
+import { registerReattach, type ReattachOffers } from './attach/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
-
-export interface LensContext {
-  extension: vscode.ExtensionContext;
-  targets: TargetRegistry;
-  snapshots: SnapshotStore;
-  output: vscode.LogOutputChannel;
-}
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {

@@ -5,8 +5,8 @@ import { buildDiffReport, frameForRequest, type ReportSnapshot } from '../../src
 import { escapeHtml } from '../../src/extension/escape-html';
 import { renderReportHtml } from '../../src/extension/report/report-html';
 import { locationHtml } from '../../src/extension/location-html';
-import { parseReportMessage } from '../../src/extension/report/report-protocol';
-import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/snapshots/command-arguments';
+import { parseReportMessage } from '../../src/shared/report-protocol';
+import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/command-arguments';
 import { frame, site, snapshot } from './core-test-data';
 
 const workers = (count: number) =>

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
 import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
-import { formatProbeReport } from '../../core/probe-report';
+import { formatProbeReport } from '../probe-report-text';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import { attachFromOptions, attachHelp, attachOptions, letGo } from '../connect';
 import type { Output } from '../output';

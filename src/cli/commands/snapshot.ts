@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatSnapshotSummary } from '../../core/format';
+import { formatSnapshotSummary } from '../format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { attachFromOptions, attachHelp, attachOptions } from '../connect';

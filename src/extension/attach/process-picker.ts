@@ -4,7 +4,7 @@
 // item that attaches to exactly that (see picker-text.ts).
 import * as vscode from 'vscode';
 import { printable } from '../../core/printable';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { targetLabel } from '../targets/target-label';
 import { listNodeProcesses, type NodeProcess } from './node-processes';

@@ -3,7 +3,8 @@
 import { formatRate } from '../../core/growth';
 import type { Frame } from '../../core/model';
 import type { ProbeResult } from '../../core/probe';
-import { formatCount, formatDuration } from '../../core/text-table';
+import { formatCount, formatDuration } from '../../core/number-format';
+import { functionName, isInternalFrame, kindWords, locationText, sameFrame } from '../../core/site-presentation';
 
 export interface ProbeRequestText {
   /** "GET http://127.0.0.1:3000/orders" */
@@ -74,7 +75,7 @@ export function describeProbeRequest(r: { url: string; method?: string; requests
 
 export function buildProbeView(result: ProbeResult, options: ProbeViewOptions = {}): ProbeResultView {
   const { displayPath = (f: string) => f, canOpen = () => false, limit = 20, stackDepth = 12 } = options;
-  const where = (frame: Frame) => describeLocation(frame, displayPath);
+  const where = (frame: Frame) => locationText(frame, displayPath);
   const n = result.leaks.length;
   const top = result.leaks[0];
   const count = (v: number | undefined) => (v === undefined ? '' : formatCount(v));
@@ -87,22 +88,22 @@ export function buildProbeView(result: ProbeResult, options: ProbeViewOptions = 
       perRequest: `${leak.perRequest >= 0 ? '+' : ''}${leak.perRequest.toFixed(2)}`,
       rate: formatRate(leak.perRequest, 'request'),
       kind: leak.site.kind,
-      kindLabel: leak.site.kind === 'blocked' ? 'blocked at' : 'created at',
+      kindLabel: kindWords(leak.site.kind),
       type: leak.site.type,
       location: where(leak.site.frame),
-      functionName: leak.site.frame.function || '<anonymous>',
+      functionName: functionName(leak.site.frame),
       counts: leak.counts.map(formatCount).join(' → '),
       openable: canOpen(leak.site.frame),
     })),
     hiddenLeaks: Math.max(0, n - limit),
     stack: top
       ? top.site.stack.slice(0, stackDepth).map((frame, index) => ({
-          functionName: frame.function || '<anonymous>',
+          functionName: functionName(frame),
           location: where(frame),
           index,
           openable: canOpen(frame),
-          internal: frame.file.startsWith('node:') || /[\\/]node_modules[\\/]/.test(frame.file),
-          isSite: frame.file === top.site.frame.file && frame.line === top.site.frame.line && frame.column === top.site.frame.column,
+          internal: isInternalFrame(frame),
+          isSite: sameFrame(frame, top.site.frame),
         }))
       : [],
     rounds: result.rounds.map((r) => ({
@@ -129,11 +130,4 @@ export function probeFrameForRequest(result: ProbeResult, leak: number, frame: n
 /** A short tab title: "Leak Probe: server.js · pid 4837". */
 export function probeTitle(targetLabel: string): string {
   return `Leak Probe: ${targetLabel}`;
-}
-
-function describeLocation(frame: Frame, displayPath: (file: string) => string): string {
-  if (!frame.file) return '<unknown>';
-  const path = frame.file.startsWith('node:') ? frame.file : displayPath(frame.file);
-  if (!(frame.line > 0)) return path;
-  return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
 }

@@ -86,7 +86,7 @@ export class ProbeReportPanel implements vscode.Disposable {
   /** What a click on a location does; false when the request names nothing openable in this result. */
   async open(leak: number, frame?: number): Promise<boolean> {
     const found = this.result && probeFrameForRequest(this.result, leak, frame);
-    return found ? openFrame(found) : false;
+    return found ? (await openFrame(found)) !== undefined : false;
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { describeError, LensError } from '../../core/errors';
 import { ProbeCancelled, runProbe, type ProbeOptions, type ProbeResult } from '../../core/probe';
 import { listeningServers } from '../../core/server-addresses';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { chooseTarget } from '../targets/choose-target';
 import { askProbeInputs, lastInputs, rememberInputs } from './probe-inputs';
@@ -43,7 +43,7 @@ interface Panels {
 }
 
 async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unknown, args: ProbeCommandArgs | undefined): Promise<ProbeResult | undefined> {
-  const target = await chooseTarget(lens, targetArg, {
+  const target = await chooseTarget(lens.targets, targetArg, {
     title: 'Run Leak Probe',
     placeHolder: 'Which process serves the URL?',
     noneAttached: 'the probe needs an attached Node.js process (the one that serves the URL). Attach to it first.',

@@ -5,7 +5,7 @@ import { resolveInspectorUrl } from '../../core/discovery';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
 import { parseTargetAddress, remoteHostOf } from '../../core/target-address';
-import { readSettings, sessionOptions } from '../settings';
+import { readGrowthSettings, readSettings, sessionOptions } from '../settings';
 import { AttachedTarget, type AttachSource } from './attached-target';
 import { targetLabel } from './target-label';
 
@@ -71,7 +71,7 @@ export class TargetRegistry implements vscode.Disposable {
     }
     const id = `target-${this.nextId++}`;
     const label = targetLabel({ pid: session.info.pid, argv: session.info.argv, debugSessionName: request.debugSessionName });
-    const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, this.log);
+    const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, readGrowthSettings().options, this.log);
     this.targets.set(id, target);
     target.onDidEnd((reason) => {
       this.targets.delete(id);
