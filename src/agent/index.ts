@@ -11,6 +11,9 @@ export interface InstalledAgent {
   info(reused: boolean): AgentInfo;
   poll: Tracker['poll'];
   snapshot: Tracker['snapshot'];
+  census: Tracker['census'];
+  /** True once a census was handed over (a later attach does not need one). */
+  censusTaken: boolean;
   detach(): boolean;
 }
 
@@ -40,9 +43,15 @@ export function install(config: AgentConfig): AgentInfo {
       nodeVersion: process.version,
       title: process.title,
       argv: process.argv.slice(),
+      censusTaken: agent.censusTaken,
     }),
     poll: () => tracker.poll(),
     snapshot: () => tracker.snapshot(),
+    census(input, objects) {
+      agent.censusTaken = true;
+      return tracker.census(input, objects);
+    },
+    censusTaken: false,
     detach() {
       tracker.stop();
       if (global[KEY] === agent) delete global[KEY];

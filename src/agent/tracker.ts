@@ -2,10 +2,11 @@
 // counted from an exact unsettled count and their samples (promise-tracker.ts), other resources
 // through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts).
 // Hooks never throw: an exception in an async hook kills the process.
+import { CensusTracker } from './census-tracker';
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';
-import type { AgentConfig, AgentCounts, AgentSnapshot } from './protocol';
+import type { AgentConfig, AgentCounts, AgentSnapshot, CensusInput } from './protocol';
 import { Recorder } from './recorder';
 import { ResourceTracker } from './resource-tracker';
 import type { TrackedResource } from './sites';
@@ -28,6 +29,8 @@ export interface Tracker {
   readonly config: AgentConfig;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
+  /** Takes over what a census found (see census-tracker.ts); returns how many samples it follows. */
+  census(input: CensusInput, objects: unknown[]): number;
   stop(): void;
 }
 
@@ -36,7 +39,9 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   const baseline = activeResourceBaseline();
   const promises = new PromiseTracker(recorder);
   const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
-  const resources = new ResourceTracker(recorder, new Liveness(providers));
+  const liveness = new Liveness(providers);
+  const resources = new ResourceTracker(recorder, liveness);
+  const census = new CensusTracker(recorder, liveness);
   const executionAsyncId = builtins.asyncHooks.executionAsyncId;
   let promisesThroughAsyncHooks = false;
   let promiseInitsSeen = 0;
@@ -57,7 +62,8 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   }
 
   function check(record: TrackedResource): void {
-    if (record.site.type === PROMISE) promises.check(record);
+    if (record.census) census.check(record);
+    else if (record.site.type === PROMISE) promises.check(record);
     else resources.check(record);
   }
 
@@ -89,6 +95,7 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     resources.counts(out);
     const pending = promises.pending();
     if (pending > 0) out[PROMISE] = pending;
+    census.counts(out);
     return out;
   }
 
@@ -100,7 +107,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   const hooks = installHooks(builtins.asyncHooks, builtins.v8, {
     init: onInit,
     promiseInit: promises.onInit,
-    promiseSettled: promises.onSettled,
+    // A census sample's settle is not one of the tracked promises' (their pending count is exact).
+    promiseSettled: (promise) => {
+      if (census.liveRecords > 0 && census.onSettled(promise)) return;
+      promises.onSettled(promise);
+    },
     promiseInitsSeen: () => promiseInitsSeen,
   });
   promisesThroughAsyncHooks = hooks.promisesThroughAsyncHooks;
@@ -133,7 +144,15 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         samplingRate,
       };
     },
+    census(input, objects) {
+      try {
+        return census.add(input, objects);
+      } catch {
+        return 0;
+      }
+    },
     stop() {
+      census.stop();
       hooks.stop();
       resources.stop();
       promises.clear();

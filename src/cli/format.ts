@@ -4,6 +4,7 @@ import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
+import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
 
 export interface FormatOptions {
@@ -101,7 +102,7 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
   const compiled = site.generatedFrame ? ` (compiled: ${location(site.generatedFrame, cwd)})` : '';
   const lines = [
     paint(`Top growing site: ${kindWords(site.kind)} ${location(site.frame, cwd)}`, 'bold') +
-      `${compiled}, ${site.type}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
+      `${compiled}, ${escapeControl(site.type)}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
   if (site.stack.length === 0) return [...lines, paint('  (no example stack was captured)', 'dim')];
@@ -129,10 +130,12 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { target } = snapshot;
   const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
   const lines = [
-    paint(`Snapshot${snapshot.label ? ` "${snapshot.label}"` : ''} of pid ${target.pid} (Node ${target.nodeVersion}${target.title ? `, ${target.title}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
+    paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
     `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
+  const gcNote = gcNotice(snapshot);
+  if (gcNote) lines.push(paint(gcNote, 'yellow'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -141,7 +144,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {
-    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${type} ${formatCount(count)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
   const sites = [...snapshot.sites].sort(compareSitesByCount);
@@ -173,7 +176,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {
-    const parts = dropped.map(([type, count]) => `${type} ${formatCount(count)}`);
+    const parts = dropped.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`);
     lines.push(
       '',
       paint(
@@ -184,9 +187,15 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const sampled = Object.entries(snapshot.stats.samplingRate).filter(([, rate]) => rate < 1);
   if (sampled.length) {
-    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${type} ${formatRate(rate)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a snapshot was taken without the full GC it asked for (undefined otherwise). */
+export function gcNotice(snapshot: Pick<Snapshot, 'gc'>): string | undefined {
+  if (snapshot.gc?.status !== 'skipped') return undefined;
+  return `Taken without a full GC: ${escapeControl(snapshot.gc.reason ?? 'the target did not answer in time')}.`;
 }
 
 /** Live counts for a watch screen: type, count, and the change since the previous sample. */
@@ -231,7 +240,7 @@ function threadName(thread: number): string {
 }
 
 function describePoint(point: { takenAt: string; label?: string }): string {
-  return point.label ? `"${point.label}" (${point.takenAt})` : point.takenAt;
+  return point.label ? `"${escapeControl(point.label)}" (${escapeControl(point.takenAt)})` : escapeControl(point.takenAt);
 }
 
 /** file:line:col, relative to cwd when the file is under it. */

@@ -72,6 +72,7 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
     ...(generatedFrame ? { generatedFrame } : {}),
     stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
     examples: raw.examples,
+    ...(raw.origin === 'census' ? { origin: 'census' as const, census: raw.census ?? 0 } : {}),
   };
 }
 

@@ -186,6 +186,11 @@ function validateSnapshot(value: unknown, report: Report): void {
   requireString(snapshot.schema, 'schema', report);
   requireTimestamp(snapshot.takenAt, 'takenAt', report);
   optional(snapshot.label, 'label', report, requireString);
+  optional(snapshot.gc, 'gc', report, (value, path) => {
+    const gc = requireObject(value, path, report);
+    if (gc.status !== 'collected' && gc.status !== 'skipped' && gc.status !== 'off') report(`${path}.status`, 'must be "collected", "skipped" or "off"', gc.status);
+    optional(gc.reason, `${path}.reason`, report, requireString);
+  });
 
   const target = requireObject(snapshot.target, 'target', report);
   requireInteger(target.pid, 'target.pid', report, 0);
@@ -222,6 +227,13 @@ function validateSnapshot(value: unknown, report: Report): void {
       requireNumber(resource.ageMs, `${examplePath}.ageMs`, report, 0);
       requireNumber(resource.triggerId, `${examplePath}.triggerId`, report, -Infinity);
     });
+    if (site.origin !== undefined && site.origin !== 'census') report(`${path}.origin`, 'must be "census" when present', site.origin);
+    optional(site.census, `${path}.census`, report, (n, p) => requireNumber(n, p, report, 0));
+  });
+  optional(snapshot.census, 'census', report, (value, path) => {
+    const census = requireObject(value, path, report);
+    requireTimestamp(census.takenAt, `${path}.takenAt`, report);
+    for (const field of ['heapBytes', 'durationMs', 'snapshotMs', 'tasks', 'timers', 'elsewhere', 'resolved']) requireNumber(census[field], `${path}.${field}`, report, 0);
   });
 
   const stats = requireObject(snapshot.stats, 'stats', report);
@@ -293,6 +305,8 @@ function keyPath(key: string): string {
 export interface ReadSnapshotOptions {
   /** Larger files are refused before reading (default 512 MiB). */
   maxBytes?: number;
+  /** How the caller lets people raise maxBytes (e.g. a CLI option), given the file's size. */
+  raiseLimitHint?: (sizeBytes: number) => string;
 }
 
 /** Reads and checks a snapshot file; every error is a SnapshotFileError naming the file. */
@@ -308,7 +322,8 @@ export async function readSnapshotFile(path: string, options: ReadSnapshotOption
         throw new SnapshotFileError(
           path,
           'too-large',
-          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read. If it really is a snapshot, raise the limit.`,
+          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read.` +
+            (options.raiseLimitHint ? ` If it really is a snapshot, ${options.raiseLimitHint(info.size)}.` : ''),
         );
       }
       bytes = await handle.readFile();

@@ -15,6 +15,7 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe, type ProbeReports } from './probe/register-probe';
+import { registerCensus, type CensusCommands } from './census/register-census';
 import { registerReattach, type ReattachOffers } from './attach/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
@@ -34,6 +35,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   reattach: ReattachOffers;
   /** Leak probe report panels. */
   probeReports: ProbeReports;
+  /** The census of what was pending before attach. */
+  census: CensusCommands;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -55,8 +58,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const growthNotices = registerGrowthNotifications(lens);
   const probeReports = registerProbe(lens);
   const reattach = registerReattach(lens);
+  const census = registerCensus(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, probeReports };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, probeReports, census };
 }
 
 export function deactivate(): void {}

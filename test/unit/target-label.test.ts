@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printable } from '../../src/core/printable';
 import { addressFromInput, readTypedTarget } from '../../src/extension/attach/picker-text';
 import { scriptName, targetLabel } from '../../src/extension/targets/target-label';
 
@@ -26,11 +25,6 @@ test('one label for one process, however it was attached: script and pid, then t
   assert.equal(targetLabel({ pid: 7, argv: 'x' as unknown as string[] }), 'node · pid 7');
   assert.equal(targetLabel({ pid: 7, argv: ['node', 'evil\u001b[31m\u202e.js'] }), 'evil\\x1b[31m\\u202e.js · pid 7');
   assert.ok(targetLabel({ pid: 7, argv: ['node', `${'a'.repeat(200)}.js`] }).length < 80);
-});
-
-test('printable escapes control and bidi characters, keeps the rest', () => {
-  assert.equal(printable('a\tb\nc\u0007\u007f\u009b é 日本'), 'a\\x09b\\x0ac\\x07\\x7f\\x9b é 日本');
-  assert.equal(printable('\u202eexe.js\u2066'), '\\u202eexe.js\\u2066');
 });
 
 test("the picker's typed text: a number is a port, a pid is written pid:N", () => {

@@ -13,7 +13,7 @@ export const detachOptions = targetOptions;
 
 export async function detachCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: detachOptions, strict: true });
-  const session = await attachFromOptions(values, 'detach');
+  const session = await attachFromOptions(values, 'detach', io);
   await session.detach();
   io.err(`Detached: the agent was removed from pid ${session.info.pid}.`);
   return EXIT_OK;

@@ -3,7 +3,7 @@
 // Typed text filters the list; a port (`9229`, `:9229`, `host:port`, ws://) or `pid:N` adds an
 // item that attaches to exactly that (see picker-text.ts).
 import * as vscode from 'vscode';
-import { printable } from '../../core/printable';
+import { escapeControl } from '../../core/terminal-text';
 import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { targetLabel } from '../targets/target-label';
@@ -54,7 +54,7 @@ export function processItems(processes: readonly NodeProcess[]): ChoiceItem[] {
   const row = (p: NodeProcess): ChoiceItem => ({
     label: noIcons(processLabel(p)),
     description: `${p.inspector ? `inspector ${p.inspector}` : 'inspector closed'}${p.startedAtMs ? ` · started ${startedText(p.startedAtMs)}` : ''}`,
-    detail: noIcons(printable(p.commandLine.length > 300 ? `${p.commandLine.slice(0, 300)}…` : p.commandLine)),
+    detail: noIcons(escapeControl(p.commandLine.length > 300 ? `${p.commandLine.slice(0, 300)}…` : p.commandLine)),
     choice: { process: p },
   });
   if (users.length && editors.length) items.push({ label: 'Programs', kind: vscode.QuickPickItemKind.Separator });
@@ -67,7 +67,7 @@ export function processItems(processes: readonly NodeProcess[]): ChoiceItem[] {
 function typedItem(typed: TypedTarget): ChoiceItem {
   return typed.kind === 'pid'
     ? { label: `$(debug-alt) Attach to process ${typed.pid}`, description: 'pid typed', alwaysShow: true, choice: { typed } }
-    : { label: `$(plug) Attach to the inspector at ${noIcons(printable(typed.address))}`, description: typed.port !== undefined ? 'a number is a port; type pid:N for a process' : 'address typed', alwaysShow: true, choice: { typed } };
+    : { label: `$(plug) Attach to the inspector at ${noIcons(escapeControl(typed.address))}`, description: typed.port !== undefined ? 'a number is a port; type pid:N for a process' : 'address typed', alwaysShow: true, choice: { typed } };
 }
 
 async function pickProcess(): Promise<Choice | undefined> {
@@ -125,7 +125,7 @@ async function confirmOpenInspector(target: NodeProcess): Promise<boolean> {
     {
       modal: true,
       detail:
-        `${printable(shortCommand(target.commandLine))}\n\nAsync Leak Lens sends it SIGUSR1 (like \`node inspect -p ${target.pid}\`), which opens its inspector on 127.0.0.1:9229. ` +
+        `${escapeControl(shortCommand(target.commandLine))}\n\nAsync Leak Lens sends it SIGUSR1 (like \`node inspect -p ${target.pid}\`), which opens its inspector on 127.0.0.1:9229. ` +
         'The inspector stays open until the process exits, and any program on this machine that reaches that port can run code in the process.',
     },
     open,

@@ -1,7 +1,7 @@
 // The one name of an attached process, whichever way it was attached (debug session, picker,
 // inspector address): its script and pid, and the debug session it runs under when there is one.
 // No `vscode` import: the views, the status bar, the picker and notifications all call this.
-import { printable } from '../../core/printable';
+import { escapeControl } from '../../core/terminal-text';
 
 export interface LabelSource {
   pid: number;
@@ -38,9 +38,9 @@ export function scriptName(argv: readonly string[]): string {
 /** "server.js · pid 4837", or "server.js · pid 4837 · Launch Program" under a debug session. */
 export function targetLabel(source: LabelSource): string {
   const argv = Array.isArray(source.argv) ? source.argv.filter((a): a is string => typeof a === 'string') : [];
-  const parts = [`${short(printable(scriptName(argv)))} · pid ${source.pid}`];
+  const parts = [`${short(escapeControl(scriptName(argv)))} · pid ${source.pid}`];
   const session = source.debugSessionName?.trim();
-  if (session) parts.push(short(printable(session)));
+  if (session) parts.push(short(escapeControl(session)));
   return parts.join(' · ');
 }
 

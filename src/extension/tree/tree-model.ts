@@ -317,6 +317,7 @@ export class TreeModel {
     const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
     const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
+    if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
     const where = this.where(site.frame);
     const tooltip = [
@@ -325,6 +326,7 @@ export class TreeModel {
       `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
     ];
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
