@@ -36,6 +36,8 @@ export interface Tracker {
 
 export function startTracker(config: AgentConfig, builtins: Builtins, threadId: number): Tracker {
   const recorder = new Recorder(config);
+  // One capture up front: a process where stacks are impossible says so from the first snapshot.
+  recorder.capture(startTracker);
   const baseline = activeResourceBaseline();
   const promises = new PromiseTracker(recorder);
   const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
@@ -126,8 +128,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     snapshot() {
       refreshSamplers();
       sweepAll();
-      const created: Record<string, number> = { [PROMISE]: promises.sampler.seen };
-      const samplingRate: Record<string, number> = { [PROMISE]: promises.sampler.probability };
+      // Keyed by type names user code chose ("__proto__" included): no prototype.
+      const created: Record<string, number> = Object.create(null);
+      const samplingRate: Record<string, number> = Object.create(null);
+      created[PROMISE] = promises.sampler.seen;
+      samplingRate[PROMISE] = promises.sampler.probability;
       for (const [type, sampler] of resources.samplers) {
         created[type] = sampler.seen;
         samplingRate[type] = sampler.probability;
@@ -139,9 +144,10 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         baseline,
         sites: recorder.sites.report(performance.now()),
         created,
-        dropped: { ...recorder.dropped },
+        dropped: Object.assign(Object.create(null), recorder.dropped),
         droppedSites: recorder.sites.droppedSites,
         samplingRate,
+        ...(recorder.stackProblem !== undefined ? { stackProblem: recorder.stackProblem } : {}),
       };
     },
     census(input, objects) {

@@ -46,6 +46,14 @@ export async function attachFromOptions(values: AttachValues, command: string, i
   return attachTo(values.target, values, io);
 }
 
+/** The inspector WebSocket URL of `target`, with the attach options' rules. */
+export async function inspectorUrlOf(target: string, values: AttachValues): Promise<string> {
+  return resolveInspectorUrl(parseTargetAddress(target), {
+    allowRemote: values['allow-remote'],
+    openInspector: !values['no-open-inspector'],
+  });
+}
+
 /**
  * Attaches and installs the agent. Ctrl-C meanwhile does not leave a half-done attach behind: the
  * attach under way (bounded by its timeouts) finishes, the agent it installed is removed again,
@@ -71,10 +79,7 @@ export async function attachTo(target: string, values: AttachValues, io: Output)
   try {
     let session: Session;
     try {
-      const url = await resolveInspectorUrl(parseTargetAddress(target), {
-        allowRemote: values['allow-remote'],
-        openInspector: !values['no-open-inspector'],
-      });
+      const url = await inspectorUrlOf(target, values);
       if (interrupts) throw new Interrupted('Interrupted before attaching: nothing was changed in the target.');
       session = await Session.attach(url, {
         agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },

@@ -1,11 +1,16 @@
 // Terminal rendering of diffs, snapshots and live counts for the CLI. Color only when asked:
 // the caller decides (TTY, NO_COLOR).
+import { formatAbandonedDiff, formatAbandonedSection } from './abandoned-text';
 import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { countOf } from '../core/count-map';
+import { sitesUnavailableText } from '../core/sites-unavailable';
+
+export { sitesUnavailableText };
 
 export interface FormatOptions {
   color?: boolean;
@@ -35,6 +40,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   const { color = false, cwd = process.cwd(), limit = 20, includeUnchanged = false, stacks = true, stackDepth = 15 } = options;
   const paint = painter(color);
   const lines: string[] = [paint(`Sites by growth: ${describePoint(diff.before)} → ${describePoint(diff.after)}`, 'bold')];
+  if (diff.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(diff.sitesUnavailable), 'red', 'bold'));
 
   const listed = includeUnchanged ? diff.sites : diff.sites.filter((site) => site.delta !== 0);
   const unchangedHidden = diff.sites.length - listed.length;
@@ -76,6 +82,8 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   if (top && stacks) {
     lines.push('', ...describeTopSite(top, cwd, stackDepth, color));
   }
+
+  lines.push(...formatAbandonedDiff(diff, { color, cwd, stackDepth: stacks ? Math.min(stackDepth, 10) : 0 }));
 
   const totals = Object.entries(diff.totals).sort(([a, x], [b, y]) => compareTypeChanges({ type: a, ...x }, { type: b, ...y }));
   if (totals.length) {
@@ -129,13 +137,16 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const paint = painter(color);
   const { target } = snapshot;
   const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
+  // Sites with nothing pending are listed for their abandoned tasks only.
+  const pendingSites = snapshot.sites.filter((site) => site.count > 0);
   const lines = [
     paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
-    `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
+    `${formatCount(total)} pending async resource${plural(total)} in ${pendingSites.length} site${plural(pendingSites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
   const gcNote = gcNotice(snapshot);
   if (gcNote) lines.push(paint(gcNote, 'yellow'));
+  if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -147,7 +158,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
-  const sites = [...snapshot.sites].sort(compareSitesByCount);
+  const sites = pendingSites.sort(compareSitesByCount);
   const shown = sites.slice(0, Math.max(0, limit));
   if (shown.length) {
     const withThreads = shown.some((site) => site.thread !== 0);
@@ -173,6 +184,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(...renderTable([header, ...rows], color, '  '));
     if (sites.length > shown.length) lines.push(paint(`  … ${sites.length - shown.length} more site${plural(sites.length - shown.length)} not shown (limit ${limit}).`, 'dim'));
   }
+  lines.push(...formatAbandonedSection(snapshot, { color, cwd }));
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {
@@ -203,7 +215,7 @@ export function formatCounts(sample: CountSample, previous?: CountSample, option
   const { color = false } = options;
   const types = new Set([...Object.keys(sample.counts), ...Object.keys(previous?.counts ?? {})]);
   const rows = [...types]
-    .map((type) => ({ type, count: sample.counts[type] ?? 0, before: previous ? previous.counts[type] ?? 0 : undefined }))
+    .map((type) => ({ type, count: countOf(sample.counts, type), before: previous ? countOf(previous.counts, type) : undefined }))
     .sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: previous ? 'TREND' : '' }]);
   const line = (type: string, count: number, before: number | undefined, styles: Style[] = []): Cell[] => [

@@ -10,6 +10,7 @@ import { takeCensus, type CensusOptions, type CensusSummary } from './census';
 import { isStopped, pidListeningOn, stoppedMessage } from './process-tree';
 import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
 import { SourceMapResolver } from './source-maps';
+import { addCount, countMap, plainCounts } from './count-map';
 
 export interface SessionOptions {
   agent?: Partial<Omit<AgentConfig, 'version'>>;
@@ -162,16 +163,16 @@ export class Session extends EventEmitter<SessionEvents> {
     this.assertLive();
     const answers = await Promise.allSettled([...this.threads.values()].map((t) => t.agent.poll(this.callTimeoutMs)));
     if (answers[0]?.status === 'rejected') throw answers[0].reason;
-    const counts: Record<string, number> = {};
+    const counts = countMap();
     let total = 0;
     for (const answer of answers) {
       if (answer.status !== 'fulfilled') continue; // a worker exiting mid-poll
       for (const [type, n] of Object.entries(answer.value.counts)) {
-        counts[type] = (counts[type] ?? 0) + n;
+        addCount(counts, type, n);
         total += n;
       }
     }
-    const sample: CountSample = { t: Date.now(), counts, total };
+    const sample: CountSample = { t: Date.now(), counts: plainCounts(counts), total };
     this.lastSample = sample;
     this.emit('sample', sample);
     return sample;

@@ -28,6 +28,7 @@ const result: ProbeResult = {
   totals: { PROMISE: [0, 20, 40, 60] },
   verdict: 'leak',
   leaks: findLeaks(leakSnapshots, [20, 20, 20], 0.05),
+  abandoned: [],
   hung: 0,
   notes: ['a note with <b>markup</b>'],
 };

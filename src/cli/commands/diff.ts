@@ -3,7 +3,7 @@ import { diffSnapshots } from '../../core/diff';
 import { formatDiffTable } from '../format';
 import { readSnapshotFile } from '../../core/snapshot-file';
 import { differentProcesses } from '../../core/snapshot-origin';
-import { EXIT_LEAK, EXIT_OK, UsageError } from '../cli-error';
+import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import type { Output } from '../output';
 
 export const diffHelp = `Usage: async-leak-lens diff BEFORE.json AFTER.json [--json] [--limit N] [--fail-on-growth N]
@@ -15,7 +15,8 @@ different processes (another pid, or a restart) are refused: their counts are no
   --json                  print { sites: [{ ...site, before, after, delta }], totals } instead of a table
   --limit <n>             rows in the table (default 20)
   --all                   include sites that did not grow
-  --fail-on-growth <n>    exit 1 when a site in your code grew by n or more (for CI)
+  --fail-on-growth <n>    exit 1 when a site in your code grew by n or more (for CI); exit 2 when a
+                          snapshot has no sites (stacks unavailable in the target), as nothing could be checked
   --max-file-mb <n>       read snapshot files up to n MiB (default 512)
   --allow-different-processes
                           compare snapshots of two different processes anyway (a warning is printed)`;
@@ -54,6 +55,11 @@ export async function diffCommand(args: string[], io: Output): Promise<number> {
   if (values.json) io.out(JSON.stringify(diff, null, 2));
   else io.out(formatDiffTable(diff, { limit, color: io.color, cwd: process.cwd(), includeUnchanged: values.all }));
   if (failOn !== undefined && diff.sites.some((s) => s.userCode && s.delta >= failOn)) return EXIT_LEAK;
+  if (failOn !== undefined && diff.sitesUnavailable !== undefined) {
+    // A check that cannot see must not pass.
+    io.err(`Cannot check for growth: ${diff.sitesUnavailable}.`);
+    return EXIT_USAGE;
+  }
   return EXIT_OK;
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatSnapshotSummary, gcNotice } from '../format';
+import { formatSnapshotSummary, gcNotice, sitesUnavailableText } from '../format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
@@ -48,6 +48,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
       io.out(serializeSnapshot(snapshot));
       const note = gcNotice(snapshot);
       if (note) io.err(note);
+      if (snapshot.sitesUnavailable !== undefined) io.err(sitesUnavailableText(snapshot.sitesUnavailable));
     }
     if (!values.detach) {
       io.err(`The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`);

@@ -3,6 +3,7 @@
 import { formatRate } from '../../core/growth';
 import type { Frame } from '../../core/model';
 import type { ProbeResult } from '../../core/probe';
+import { sitesUnavailableText } from '../../core/sites-unavailable';
 import { formatCount, formatDuration } from '../../core/number-format';
 import { functionName, isInternalFrame, kindWords, locationText, sameFrame } from '../../core/site-presentation';
 
@@ -39,7 +40,7 @@ export interface ProbeLeakRow {
 }
 
 export interface ProbeResultView {
-  verdict: 'leak' | 'no-leak';
+  verdict: ProbeResult['verdict'];
   headline: string;
   facts: string;
   leaks: ProbeLeakRow[];
@@ -81,7 +82,7 @@ export function buildProbeView(result: ProbeResult, options: ProbeViewOptions = 
   const count = (v: number | undefined) => (v === undefined ? '' : formatCount(v));
   return {
     verdict: result.verdict,
-    headline: result.verdict === 'leak' ? `Leak: ${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests` : 'No leak: no site grew with the number of requests',
+    headline: verdictHeadline(result),
     facts: `pid ${result.target.pid}, Node ${result.target.nodeVersion}; took ${formatDuration(result.durationMs)}${result.hung ? `; ${formatCount(result.hung)} requests hung` : ''}.`,
     leaks: result.leaks.slice(0, limit).map((leak, index) => ({
       index,
@@ -118,6 +119,21 @@ export function buildProbeView(result: ProbeResult, options: ProbeViewOptions = 
     })),
     notes: result.notes,
   };
+}
+
+function verdictHeadline(result: ProbeResult): string {
+  const n = result.leaks.length;
+  const gone = result.abandoned?.length ?? 0;
+  switch (result.verdict) {
+    case 'leak':
+      return `Leak: ${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests`;
+    case 'abandoned':
+      return `Abandoned tasks: collected while suspended at ${gone} await${gone === 1 ? '' : 's'}, more with every round of requests (see the terminal report: async-leak-lens probe)`;
+    case 'cannot-tell':
+      return `Cannot tell: ${sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites')}`;
+    default:
+      return 'No leak: no site grew with the number of requests';
+  }
 }
 
 /** The frame a page request stands for: a leak of this result (by index), its site frame or one of its stack. */

@@ -86,7 +86,7 @@ async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unk
       },
     );
     if (args) await rememberInputs(state, { url: options.url, method: options.method ?? 'GET', requests: options.requests, concurrency: options.concurrency });
-    lens.output.info(`Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`);
+    lens.output.info(`Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : result.verdict === 'abandoned' ? `abandoned tasks, ${result.abandoned.length} site(s) grow with requests` : result.verdict === 'cannot-tell' ? `cannot tell (${result.sitesUnavailable ?? 'no sites'})` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`);
     if (panel && !panel.isDisposed) panel.done(result);
     return result;
   } catch (error) {
