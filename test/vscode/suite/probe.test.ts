@@ -87,7 +87,7 @@ suite('leak verdicts', function () {
         30_000,
         () => `a notice for the marked await (now: ${JSON.stringify(api.growthNotices.announced)})`,
       );
-      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
+      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in server\.js · pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
       // The site reads after the probe's last round see all 3 rounds × 20 requests × 2 losers.
       await eventually(
         () => (target.latestSites?.sites.find((s) => s.frame.line === marker.line)?.abandoned ?? 0) >= 120,
