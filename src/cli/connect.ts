@@ -1,6 +1,6 @@
 // Options every attaching command shares, and the attach itself.
 import type { ParseArgsConfig } from 'node:util';
-import { resolveInspectorUrl } from '../core/discovery';
+import { resolveInspectorUrl, wasOpenedBySignal } from '../core/discovery';
 import { Session } from '../core/session';
 import { parseTargetAddress } from '../core/target-address';
 import { describeError } from '../core/errors';
@@ -82,6 +82,7 @@ export async function attachTo(target: string, values: AttachValues, io: Output)
       const url = await inspectorUrlOf(target, values);
       if (interrupts) throw new Interrupted('Interrupted before attaching: nothing was changed in the target.');
       session = await Session.attach(url, {
+        allowRemote: values['allow-remote'],
         agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
       });
     } catch (error) {
@@ -116,4 +117,16 @@ export async function letGo(session: Session, io: Output, target: string): Promi
     await session.detach();
     io.err('Detached: the agent was removed from the target.');
   }
+  const note = inspectorLeftOpenNote(session);
+  if (note) io.err(note);
+}
+
+/**
+ * Node cannot close by a signal the inspector SIGUSR1 opened: it listens (on loopback) until the
+ * process ends. Says so, and how to close it, when this command opened it.
+ */
+export function inspectorLeftOpenNote(session: Session): string | undefined {
+  if (!wasOpenedBySignal(session.connection.url)) return undefined;
+  const { host } = new URL(session.connection.url);
+  return `The inspector that SIGUSR1 opened in pid ${session.info.pid} stays listening on ${host} until the process ends (a signal cannot close it). Close it with: async-leak-lens detach --target ${host} --close-inspector (or require('inspector').close() inside the program).`;
 }

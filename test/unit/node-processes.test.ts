@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot, startScript } from '../support/fixtures';
 import { byRelevance, inspectPortFromArgv, isEditorProcess, isNodeCommand, listNodeProcesses, parsePsOutput, parseStatStartTicks, type NodeProcess } from '../../src/extension/attach/node-processes';
 
 test('Node binaries are recognised by name, not by substring', () => {
@@ -108,3 +110,30 @@ test('a running Node process is listed with its command line, the caller is not'
     child.kill();
   }
 });
+
+test('listing asks only the inspector port a process reports, never its own server', { skip: process.platform !== 'linux' }, async () => {
+  const logger = join(repoRoot(), 'test', 'reliability', 'targets', 'request-logger.js');
+  const closed = await startScript(logger, { inspect: false });
+  const inspectorPort = await freePort();
+  const open = await startScript(logger, { inspect: false, execArgv: [`--inspect=127.0.0.1:${inspectorPort}`] }).catch(async (error) => {
+    await closed.stop();
+    throw error;
+  });
+  try {
+    const list = await listNodeProcesses();
+    assert.equal(list.find((p) => p.pid === closed.pid)?.inspector, undefined);
+    assert.equal(list.find((p) => p.pid === open.pid)?.inspector, `127.0.0.1:${inspectorPort}`);
+    // Other programs on the machine may probe ports too: only requests from this process count.
+    for (const target of [closed, open]) assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${process.pid}\\b`));
+  } finally {
+    await Promise.all([closed.stop(), open.stop()]);
+  }
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}

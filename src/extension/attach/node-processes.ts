@@ -3,6 +3,9 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { findNodeTarget, listeningLoopbackPorts } from '../../core/discovery';
+import { inspectPortFromArgv, reportedInspectorPort } from '../../core/node-process';
+
+export { inspectPortFromArgv };
 
 export interface NodeProcess {
   pid: number;
@@ -175,23 +178,20 @@ function elapsedSeconds(etime: string): number | undefined {
   return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
 }
 
-/** The inspector port a command line asks for (--inspect, --inspect-brk, --inspect-wait, --inspect-port), if fixed. */
-export function inspectPortFromArgv(argv: string[]): number | undefined {
-  let port: number | undefined;
-  for (const arg of argv) {
-    const m = /^--inspect(?:-brk|-wait|-port)?(?:=(?:.*:)?(\d+))?$/.exec(arg);
-    if (!m) continue;
-    if (m[1] !== undefined) port = Number(m[1]);
-    else port ??= 9229;
-  }
-  return port && port > 0 && port < 65536 ? port : undefined; // 0 means a random port
-}
-
+/**
+ * The inspector of a listed process: only the port it reports is asked (the program's own servers
+ * would see the request as traffic), unless it asked for a random inspector port (--inspect=0):
+ * then each of its ports is. An inspector opened on an unreported port shows as closed here;
+ * attaching by pid still finds it.
+ */
 async function findInspector(pid: number, argv: string[]): Promise<string | undefined> {
-  const candidates = new Set(listeningLoopbackPorts(pid));
-  const fromArgv = inspectPortFromArgv(argv);
-  // Without /proc we cannot tell whose port it is; the command line is the best hint we have.
-  if (fromArgv !== undefined && (candidates.size === 0 || candidates.has(fromArgv))) candidates.add(fromArgv);
+  const listening = listeningLoopbackPorts(pid);
+  const reported = process.platform === 'linux' ? reportedInspectorPort(pid) : (inspectPortFromArgv(argv) ?? 9229);
+  let candidates: number[];
+  if (reported === 'random') candidates = listening;
+  else if (listening.includes(reported)) candidates = [reported];
+  // Without /proc we cannot tell whose port it is; a port the command line names is the best hint.
+  else candidates = listening.length === 0 && inspectPortFromArgv(argv) !== undefined ? [reported] : [];
   for (const port of candidates) {
     try {
       await findNodeTarget('127.0.0.1', port, INSPECTOR_CHECK_MS);
