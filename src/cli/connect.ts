@@ -8,20 +8,30 @@ import { UsageError } from './cli-error';
 import { EXIT_INTERRUPTED, Interrupted, setLeftover } from './interrupt';
 import type { Output } from './output';
 
-export const attachOptions = {
+/** How to reach the target: every attaching command (detach included). */
+export const targetOptions = {
   target: { type: 'string', short: 't' },
   'allow-remote': { type: 'boolean', default: false },
-  'stack-depth': { type: 'string' },
-  'node-modules-sites': { type: 'boolean', default: false },
   'no-open-inspector': { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
-export const attachHelp = `  -t, --target <addr>     ws://URL, host:port, port, or pid:<n> (a bare number is tried as a port,
+export const targetHelp = `  -t, --target <addr>     ws://URL, host:port, port, or pid:<n> (a bare number is tried as a port,
                           then as a pid; a pid with a closed inspector gets SIGUSR1 to open it)
   --allow-remote          allow a non-loopback inspector address (an inspector is full control)
-  --stack-depth <n>       frames kept per example stack (default 12)
-  --node-modules-sites    let frames under node_modules be sites (default: the first frame of your code)
   --no-open-inspector     never send SIGUSR1 to open a closed inspector`;
+
+/** How the agent records sites: the commands that read them (not detach). */
+export const agentOptions = {
+  'stack-depth': { type: 'string' },
+  'node-modules-sites': { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+export const agentHelp = `  --stack-depth <n>       frames kept per example stack (default 12)
+  --node-modules-sites    let frames under node_modules be sites (default: the first frame of your code)`;
+
+export const attachOptions = { ...targetOptions, ...agentOptions } satisfies ParseArgsConfig['options'];
+
+export const attachHelp = `${targetHelp}\n${agentHelp}`;
 
 export interface AttachValues {
   target?: string;

@@ -4,19 +4,21 @@ import { closeInspector } from '../../core/close-inspector';
 import { InspectorConnection } from '../../core/inspector-connection';
 import { Session } from '../../core/session';
 import { EXIT_OK, UsageError } from '../cli-error';
-import { attachHelp, attachOptions, inspectorLeftOpenNote, inspectorUrlOf } from '../connect';
+import { inspectorLeftOpenNote, inspectorUrlOf, targetHelp, targetOptions } from '../connect';
 import type { Output } from '../output';
 
 export const detachHelp = `Usage: async-leak-lens detach --target <addr> [--close-inspector]
 
 Removes the agent (its hooks and everything it holds) from the target and its worker threads.
 
-${attachHelp}
+${targetHelp}
   --close-inspector       also close the target's inspector (e.g. one SIGUSR1 opened, which stays
                           open otherwise); every client still connected to it is disconnected`;
 
+export const detachOptions = { ...targetOptions, 'close-inspector': { type: 'boolean', default: false } } as const;
+
 export async function detachCommand(args: string[], io: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...attachOptions, 'close-inspector': { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({ args, options: detachOptions, strict: true });
   if (!values.target) throw new UsageError('--target is required (a port, host:port, ws:// URL or pid:<n>).', 'detach');
   const url = await inspectorUrlOf(values.target, values);
   const allowRemote = values['allow-remote'] ?? false;

@@ -21,10 +21,19 @@ ${attachHelp}
   --detach                remove the agent from the target afterwards
 ${censusHelp}`;
 
+export const snapshotOptions = {
+  ...attachOptions,
+  ...censusOptions,
+  out: { type: 'string', short: 'o' },
+  label: { type: 'string' },
+  'no-gc': { type: 'boolean', default: false },
+  detach: { type: 'boolean', default: false },
+} as const;
+
 export async function snapshotCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...attachOptions, ...censusOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
+    options: snapshotOptions,
     strict: true,
   });
   const session = await attachFromOptions(values, 'snapshot', io);
