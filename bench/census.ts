@@ -6,10 +6,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateCensus } from '../src/core/census';
-import { InspectorConnection } from '../src/core/inspector-connection';
-import { Session } from '../src/core/session';
-import { HeapSnapshotReader } from '../src/core/heap-snapshot-reader';
+import { estimateCensus } from '../src/core/census/census';
+import { InspectorConnection } from '../src/core/inspector/inspector-connection';
+import { Session } from '../src/core/inspector/session';
+import { HeapSnapshotReader } from '../src/core/census/heap-snapshot-reader';
 
 const MB = 1024 * 1024;
 

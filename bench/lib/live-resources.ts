@@ -3,7 +3,7 @@
 // Every figure comes from a target process (bench/targets/pending-target.mjs) driven over the
 // real inspector by core's Session.
 import { AGENT_BINDING } from '../../src/agent/protocol';
-import { Session } from '../../src/core/session';
+import { Session } from '../../src/core/inspector/session';
 import { spread, timed, type Spread } from './stats';
 import { TargetProcess, targetScript } from './target-process';
 

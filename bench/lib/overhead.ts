@@ -9,7 +9,7 @@
 //
 // Two ratios per run: wall time (throughput, what "slower" means on an idle machine) and CPU
 // time of the target process (robust to other processes competing for the cores).
-import { Session } from '../../src/core/session';
+import { Session } from '../../src/core/inspector/session';
 import { round, spread, type Spread } from './stats';
 import { runToResult, TargetProcess, targetScript } from './target-process';
 

@@ -1,6 +1,6 @@
 // Large snapshots made up for the extension-side benchmarks (tree, editor marks): the same shape
 // core produces, with sites spread over files, types and kinds like a real busy service.
-import { SNAPSHOT_SCHEMA, type Site, type Snapshot } from '../../src/core/model';
+import { SNAPSHOT_SCHEMA, type Site, type Snapshot } from '../../src/core/sites/model';
 
 const TYPES = ['PROMISE', 'PROMISE', 'PROMISE', 'Timeout', 'TCPWRAP', 'Immediate', 'FSREQCALLBACK', 'TickObject'];
 

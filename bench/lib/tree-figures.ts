@@ -2,7 +2,7 @@
 // node VS Code asks for when the view opens with each type expanded (target, types, the first
 // page of sites of each type, all presented). The model is the pure part of the view
 // (src/extension/tree/tree-model.ts); VS Code's own rendering is not included.
-import type { CountSample } from '../../src/core/model';
+import type { CountSample } from '../../src/core/sites/model';
 import { TreeModel, type LensNode, type TreeData } from '../../src/extension/tree/tree-model';
 import { spread, type Spread } from './stats';
 import { syntheticSnapshot } from './synthetic-snapshot';

@@ -1,10 +1,10 @@
 // Abandoned tasks during one watch (async functions collected while suspended at an await): per
 // site, how many since the watch's first site read and at what rate per minute, for the one-line
 // notice, the live screen and the final verdict. Counts come from the agent (since it arrived).
-import { ABANDONED_HEADING } from '../core/abandoned';
-import type { Site, Snapshot } from '../core/model';
+import { ABANDONED_HEADING } from '../core/sites/abandoned';
+import type { Site, Snapshot } from '../core/sites/model';
 import { formatCount } from '../core/number-format';
-import { functionName } from '../core/site-presentation';
+import { functionName } from '../core/sites/site-presentation';
 import { location } from './format';
 import { painter, renderTable, truncate, type Cell } from './text-table';
 import { clock } from './growth-text';

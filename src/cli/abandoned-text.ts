@@ -1,13 +1,13 @@
 // Terminal text for abandoned tasks (async functions collected while suspended at an await): the
 // section of a snapshot summary and of a diff. Kept apart from format.ts, which it reuses.
-import { ABANDONED_HEADING, abandonedSites } from '../core/abandoned';
-import type { DiffSite, Site, Snapshot, SnapshotDiff } from '../core/model';
+import { ABANDONED_HEADING, abandonedSites } from '../core/sites/abandoned';
+import type { DiffSite, Site, Snapshot, SnapshotDiff } from '../core/sites/model';
 import { formatCount, formatDelta } from '../core/number-format';
-import { functionName } from '../core/site-presentation';
+import { functionName } from '../core/sites/site-presentation';
 import { exampleStackLines, location, type FormatOptions } from './format';
 import { painter, renderTable, truncate, type Cell } from './text-table';
 
-export { ABANDONED_HEADING } from '../core/abandoned';
+export { ABANDONED_HEADING } from '../core/sites/abandoned';
 
 const FUNCTION_COLUMN_WIDTH = 40;
 

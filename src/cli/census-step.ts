@@ -1,7 +1,7 @@
 // The census at the start of snapshot, watch and probe: find what was already pending before the
 // agent came (once per process: a later attach finds it taken), after saying what it costs.
-import { estimateCensus } from '../core/census';
-import type { Session } from '../core/session';
+import { estimateCensus } from '../core/census/census';
+import type { Session } from '../core/inspector/session';
 import { UsageError } from './cli-error';
 import type { Output } from './output';
 

@@ -1,8 +1,8 @@
 // Options every attaching command shares, and the attach itself.
 import type { ParseArgsConfig } from 'node:util';
-import { resolveInspectorUrl, wasOpenedBySignal } from '../core/discovery';
-import { Session } from '../core/session';
-import { parseTargetAddress } from '../core/target-address';
+import { resolveInspectorUrl, wasOpenedBySignal } from '../core/inspector/discovery';
+import { Session } from '../core/inspector/session';
+import { parseTargetAddress } from '../core/inspector/target-address';
 import { describeError } from '../core/errors';
 import { UsageError } from './cli-error';
 import { EXIT_INTERRUPTED, Interrupted, setLeftover } from './interrupt';

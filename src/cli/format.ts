@@ -1,14 +1,14 @@
 // Terminal rendering of diffs, snapshots and live counts for the CLI. Color only when asked:
 // the caller decides (TTY, NO_COLOR).
 import { formatAbandonedDiff, formatAbandonedSection } from './abandoned-text';
-import { topGrowing } from '../core/diff';
-import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
+import { topGrowing } from '../core/sites/diff';
+import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/sites/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
-import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
+import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/sites/site-presentation';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
-import { countOf } from '../core/count-map';
-import { sitesUnavailableText } from '../core/sites-unavailable';
+import { countOf } from '../core/sites/count-map';
+import { sitesUnavailableText } from '../core/sites/sites-unavailable';
 
 export { sitesUnavailableText };
 

@@ -1,8 +1,8 @@
 // Every site judged growing during one watch, kept after it stops growing (a leak whose load
 // stopped has a flat count again, but it still leaked) and across reconnects, for the notices,
 // the live screen and the final verdict.
-import type { Site } from '../core/model';
-import type { GrowingSite } from '../core/target-growth';
+import type { Site } from '../core/sites/model';
+import type { GrowingSite } from '../core/growth/target-growth';
 import { AbandonedLog } from './abandoned-log';
 
 export class GrowthLog {

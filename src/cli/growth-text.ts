@@ -1,13 +1,13 @@
 // Growth verdicts on the live screen: the table of sites judged growing (or why there is no
 // verdict yet), and the one-line notice printed when a site is judged growing for the first time.
 import { location } from './format';
-import type { GrowthOptions } from '../core/growth';
+import type { GrowthOptions } from '../core/growth/growth';
 import { formatCount } from '../core/number-format';
-import { functionName, kindWords } from '../core/site-presentation';
+import { functionName, kindWords } from '../core/sites/site-presentation';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell } from './text-table';
-import type { VerdictPhase } from '../core/live-target';
-import type { GrowingSite } from '../core/target-growth';
+import type { VerdictPhase } from '../core/growth/live-target';
+import type { GrowingSite } from '../core/growth/target-growth';
 import type { GrowthLog } from './growth-log';
 
 

@@ -1,7 +1,7 @@
 // Options of the live view that `watch` and `run` share: polling, site reads, duration, and the
 // warm-up and window of the growth verdicts, checked before anything attaches.
-import { DEFAULT_GROWTH_OPTIONS } from '../core/growth';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_SITES_EVERY_MS } from '../core/live-target';
+import { DEFAULT_GROWTH_OPTIONS } from '../core/growth/growth';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_SITES_EVERY_MS } from '../core/growth/live-target';
 import { UsageError } from './cli-error';
 import { positiveInt } from './commands/diff';
 import type { LiveViewOptions } from './live-view';

@@ -1,15 +1,15 @@
 // The screen `watch` and `run` show: live counts by type, the sites the growth tracker judges
-// growing (the same confirmed verdicts as the extension: core/target-growth.ts), and the other
+// growing (the same confirmed verdicts as the extension: core/growth/target-growth.ts), and the other
 // sites that grew since the start. On a terminal the screen is redrawn on every poll; without one
 // (a pipe, a log file) a screen is printed only every 5 s (or --sites-every), and each newly growing site
 // gets one notice line, so a log stays readable.
-import { diffSnapshots } from '../core/diff';
+import { diffSnapshots } from '../core/sites/diff';
 import { describeError } from '../core/errors';
 import { formatCounts, formatDiffTable } from './format';
-import type { GrowthOptions } from '../core/growth';
-import { LiveTarget } from '../core/live-target';
-import type { CountSample } from '../core/model';
-import type { Session } from '../core/session';
+import type { GrowthOptions } from '../core/growth/growth';
+import { LiveTarget } from '../core/growth/live-target';
+import type { CountSample } from '../core/sites/model';
+import type { Session } from '../core/inspector/session';
 import { formatAbandonedNotice, formatAbandonedWatchSection } from './abandoned-log';
 import { escapeControl } from '../core/terminal-text';
 import type { GrowthLog } from './growth-log';

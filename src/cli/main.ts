@@ -1,7 +1,7 @@
 // async-leak-lens: the terminal front end over core.
 import type { ParseArgsConfig } from 'node:util';
 import { LensError, describeError } from '../core/errors';
-import { SnapshotFileError } from '../core/snapshot-file';
+import { SnapshotFileError } from '../core/files/snapshot-file';
 import { escapeControl } from '../core/terminal-text';
 import { EXIT_USAGE, UsageError } from './cli-error';
 import { detachCommand, detachHelp, detachOptions } from './commands/detach';

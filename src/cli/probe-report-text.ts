@@ -1,11 +1,11 @@
 // The probe's verdict on a terminal: the rounds, then the leaking sites and an example stack.
-import { ABANDONED_HEADING } from '../core/abandoned';
-import { formatRate } from '../core/growth';
+import { ABANDONED_HEADING } from '../core/sites/abandoned';
+import { formatRate } from '../core/growth/growth';
 import { formatCount } from '../core/number-format';
-import type { ProbeResult } from '../core/probe';
-import { headline, perRequestText, settledText, stackLines, type ProbeReportOptions } from '../core/probe-report';
-import { functionName, kindWords } from '../core/site-presentation';
-import { sitesUnavailableText } from '../core/sites-unavailable';
+import type { ProbeResult } from '../core/probe/probe';
+import { headline, perRequestText, settledText, stackLines, type ProbeReportOptions } from '../core/probe/probe-report';
+import { functionName, kindWords } from '../core/sites/site-presentation';
+import { sitesUnavailableText } from '../core/sites/sites-unavailable';
 import { location } from './format';
 import { painter, renderTable, truncate, type Cell } from './text-table';
 

@@ -1,8 +1,8 @@
 // The verdict at the end of a watch: which sites were judged growing, with rate, line and example
 // stack, as text for people and CI logs, or as JSON (schema async-leak-lens/watch@1).
-import { kindWords } from '../core/site-presentation';
+import { kindWords } from '../core/sites/site-presentation';
 import { exampleStackLines, location } from './format';
-import type { Site, TargetInfo } from '../core/model';
+import type { Site, TargetInfo } from '../core/sites/model';
 import { formatDuration } from '../core/number-format';
 import { escapeControl } from '../core/terminal-text';
 import { painter } from './text-table';

@@ -1,9 +1,9 @@
 // The default of every asyncLeakLens.* setting, in one table. package.json declares the same
 // values (the Settings editor shows them there); test/unit/setting-defaults.test.ts fails when
 // the two differ. Values that core also uses come from core, so the CLI has the same defaults.
-import { DEFAULT_AGENT_CONFIG } from '../core/agent-client';
-import { DEFAULT_GROWTH_OPTIONS } from '../core/growth';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_SITES_EVERY_MS } from '../core/live-target';
+import { DEFAULT_AGENT_CONFIG } from '../core/inspector/agent-client';
+import { DEFAULT_GROWTH_OPTIONS } from '../core/growth/growth';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_SITES_EVERY_MS } from '../core/growth/live-target';
 
 export const SETTING_DEFAULTS = {
   pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,

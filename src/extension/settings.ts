@@ -1,8 +1,8 @@
 // Typed access to the extension's settings (declared in package.json under asyncLeakLens.*; their
 // defaults in setting-defaults.ts).
 import * as vscode from 'vscode';
-import type { GrowthOptions } from '../core/growth';
-import type { SessionOptions } from '../core/session';
+import type { GrowthOptions } from '../core/growth/growth';
+import type { SessionOptions } from '../core/inspector/session';
 import { SETTING_DEFAULTS as D } from './setting-defaults';
 
 export type AutoAttachMode = 'ask' | 'always' | 'never';

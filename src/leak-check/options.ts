@@ -1,5 +1,5 @@
 // Options of a leak check, their defaults, and which pending sites they ignore.
-import type { Frame } from '../core/model';
+import type { Frame } from '../core/sites/model';
 
 export interface IgnoreRules {
   /** Resource types: 'Timeout', 'TCPWRAP', 'PROMISE', ... */

@@ -1,7 +1,7 @@
 // What a failed leak check says: one line per site (count, type, the line in your code), then
 // one example stack. Short on purpose: the site says where to look, the stack how it got there.
-import type { Frame } from '../core/model';
-import { functionName, kindWords, locationText, relativeTo } from '../core/site-presentation';
+import type { Frame } from '../core/sites/model';
+import { functionName, kindWords, locationText, relativeTo } from '../core/sites/site-presentation';
 
 export interface LeakedSite {
   kind: 'created' | 'blocked';

@@ -4,9 +4,9 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { AgentSite } from '../agent/protocol';
-import { foldTaskChains } from '../core/snapshot-builder';
-import { compareSitesToFix } from '../core/site-presentation';
-import { SourceMapResolver, toFilePath } from '../core/source-maps';
+import { foldTaskChains } from '../core/sites/snapshot-builder';
+import { compareSitesToFix } from '../core/sites/site-presentation';
+import { SourceMapResolver, toFilePath } from '../core/sites/source-maps';
 import { isIgnored, type ResolvedOptions } from './options';
 import type { AbandonedSite, LeakedSite, LeakReport } from './report';
 import { runtimePosition } from './runtime-positions';

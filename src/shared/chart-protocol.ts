@@ -2,7 +2,7 @@
 // (src/extension/chart). Imported by both sides, so it must not import `vscode` or anything
 // Node-only (src/shared holds only such files; the webview imports nothing else of ours).
 // Messages from the webview are checked with parseWebviewMessage before use.
-import type { CountSample } from '../core/model';
+import type { CountSample } from '../core/sites/model';
 
 export type { CountSample };
 

@@ -7,9 +7,9 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffSnapshots } from '../../src/core/diff';
-import type { Snapshot, SnapshotDiff } from '../../src/core/model';
-import { Session } from '../../src/core/session';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import type { Snapshot, SnapshotDiff } from '../../src/core/sites/model';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, findMarker, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 
 const REQUESTS = 30;

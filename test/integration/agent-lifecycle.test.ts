@@ -2,9 +2,9 @@
 // detach, and the user's own stack-trace settings untouched.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentPresentExpression } from '../../src/core/agent-expressions';
-import { InspectorConnection } from '../../src/core/inspector-connection';
-import { Session } from '../../src/core/session';
+import { agentPresentExpression } from '../../src/core/inspector/agent-expressions';
+import { InspectorConnection } from '../../src/core/inspector/inspector-connection';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, startFixture, type RunningFixture } from '../support/fixtures';
 
 async function evaluate(connection: InspectorConnection, expression: string): Promise<unknown> {

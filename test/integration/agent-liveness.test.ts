@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Session } from '../../src/core/session';
+import { Session } from '../../src/core/inspector/session';
 
 // Keeps everything it makes in `held`, so finished resources stay reachable.
 const TARGET = `

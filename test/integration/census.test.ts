@@ -8,9 +8,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Site, Snapshot } from '../../src/core/model';
-import { Session } from '../../src/core/session';
-import { parseSnapshot } from '../../src/core/snapshot-file';
+import type { Site, Snapshot } from '../../src/core/sites/model';
+import { Session } from '../../src/core/inspector/session';
+import { parseSnapshot } from '../../src/core/files/snapshot-file';
 import { driveLoad, findMarker, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');

@@ -2,9 +2,9 @@
 // The top growing site must be the fixture's marked line; the healthy server must show none.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots } from '../../src/core/diff';
-import type { SnapshotDiff } from '../../src/core/model';
-import { Session } from '../../src/core/session';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import type { SnapshotDiff } from '../../src/core/sites/model';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, findMarker, listFixtures, startFixture, type RunningFixture } from '../support/fixtures';
 
 const REQUESTS = 50;

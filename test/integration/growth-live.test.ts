@@ -4,8 +4,8 @@
 // healthy server is not (its garbage promises pile up between GCs, and the GC clears them).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session } from '../../src/core/session';
-import { TargetGrowth } from '../../src/core/target-growth';
+import { Session } from '../../src/core/inspector/session';
+import { TargetGrowth } from '../../src/core/growth/target-growth';
 import { driveLoad, findMarker, startFixture, type RunningFixture } from '../support/fixtures';
 
 const OPTIONS = { windowMs: 8000, warmupMs: 1000, minPoints: 12 };

@@ -1,4 +1,4 @@
-// The live loop both front ends render (core/live-target.ts), on a real target: site reads never
+// The live loop both front ends render (core/growth/live-target.ts), on a real target: site reads never
 // overlap, a read asked for while a timed one is under way (what growth detection does to get a
 // snapshot after a full GC, or the user's Take Snapshot) follows it and is applied after it, and
 // a lost target ends the loop.
@@ -7,9 +7,9 @@
 // the order they finished, not the order they were taken.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveTarget } from '../../src/core/live-target';
-import type { Snapshot } from '../../src/core/model';
-import { Session, type SnapshotOptions } from '../../src/core/session';
+import { LiveTarget } from '../../src/core/growth/live-target';
+import type { Snapshot } from '../../src/core/sites/model';
+import { Session, type SnapshotOptions } from '../../src/core/inspector/session';
 import { startFixture, type RunningFixture } from '../support/fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

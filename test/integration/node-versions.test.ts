@@ -4,8 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffSnapshots } from '../../src/core/diff';
-import { Session } from '../../src/core/session';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, findMarker, repoRoot, startFixture } from '../support/fixtures';
 
 const MAJORS = ['18', '22', '24'];

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { LensError } from '../../src/core/errors';
-import { ProbeCancelled, runProbe, type ProbeProgress } from '../../src/core/probe';
-import { Session } from '../../src/core/session';
+import { ProbeCancelled, runProbe, type ProbeProgress } from '../../src/core/probe/probe';
+import { Session } from '../../src/core/inspector/session';
 import { findMarker, listFixtures, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
 
 // ASYNC_LEAK_LENS_CLI points at another build of the CLI (default: this checkout's dist/cli.js).

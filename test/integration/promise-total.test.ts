@@ -8,8 +8,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Snapshot } from '../../src/core/model';
-import { Session } from '../../src/core/session';
+import type { Snapshot } from '../../src/core/sites/model';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, repoRoot, startFixture, type RunningFixture } from '../support/fixtures';
 
 /** Stack captures per second and type: low enough that a busy server is sampled (weights > 1). */

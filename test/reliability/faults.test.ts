@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { agentPresentExpression } from '../../src/core/agent-expressions';
-import { diffSnapshots } from '../../src/core/diff';
-import { InspectorConnection } from '../../src/core/inspector-connection';
-import { Session } from '../../src/core/session';
+import { agentPresentExpression } from '../../src/core/inspector/agent-expressions';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import { InspectorConnection } from '../../src/core/inspector/inspector-connection';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, findMarker, getJson, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');

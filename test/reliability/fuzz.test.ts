@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main';
 import type { Output } from '../../src/cli/output';
-import { diffSnapshots } from '../../src/core/diff';
-import { parseSnapshot, serializeSnapshot, SnapshotFileError } from '../../src/core/snapshot-file';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import { parseSnapshot, serializeSnapshot, SnapshotFileError } from '../../src/core/files/snapshot-file';
 import { seededRandom } from '../support/seeded-random';
 import { frame, site, snapshot } from '../unit/core-test-data';
 

@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffSnapshots } from '../../src/core/diff';
-import type { Snapshot, SnapshotDiff } from '../../src/core/model';
-import { Session } from '../../src/core/session';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import type { Snapshot, SnapshotDiff } from '../../src/core/sites/model';
+import { Session } from '../../src/core/inspector/session';
 import { driveLoad, getJson, repoRoot, startScript, type RunningFixture } from '../support/fixtures';
 
 const cli = join(repoRoot(), 'dist', 'cli.js');

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { driveLoad, repoRoot, startFixture, startScript, type RunningFixture } from '../support/fixtures';
 import { formatSnapshotSummary } from '../../src/cli/format';
-import { parseSnapshot, serializeSnapshot } from '../../src/core/snapshot-file';
-import { Session } from '../../src/core/session';
+import { parseSnapshot, serializeSnapshot } from '../../src/core/files/snapshot-file';
+import { Session } from '../../src/core/inspector/session';
 import { runCli, startCli, targetNodes, waitUntil } from '../support/cli-process';
 import { startSlowRelay } from '../support/slow-relay';
 

@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { InspectorConnection } from '../../src/core/inspector-connection';
+import { InspectorConnection } from '../../src/core/inspector/inspector-connection';
 import { runCli } from './support/run-cli';
 
 /** 192.0.2.0/24 is TEST-NET-1: never routed, so a connection attempt would hang until a timeout. */

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapSnapshot } from 'node:v8';
-import { scanHeapGraph } from '../../src/core/census-scan';
-import { pickSample } from '../../src/core/census';
-import { HeapSnapshotReader, type HeapGraphData } from '../../src/core/heap-snapshot-reader';
+import { scanHeapGraph } from '../../src/core/census/census-scan';
+import { pickSample } from '../../src/core/census/census';
+import { HeapSnapshotReader, type HeapGraphData } from '../../src/core/census/heap-snapshot-reader';
 
 async function heapSnapshotText(): Promise<string> {
   const parts: string[] = [];

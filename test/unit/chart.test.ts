@@ -4,7 +4,7 @@ import { labelRows } from '../../media/chart/label-rows';
 import { appendSamples, toColumns, typeOrder, windowStart } from '../../media/chart/series';
 import { chartPageHtml, contentSecurityPolicy } from '../../src/extension/chart/chart-html';
 import { parseWebviewMessage } from '../../src/shared/chart-protocol';
-import type { CountSample } from '../../src/core/model';
+import type { CountSample } from '../../src/core/sites/model';
 
 const sample = (t: number, counts: Record<string, number>): CountSample => ({ t, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) });
 

@@ -1,6 +1,6 @@
 // Builders of realistic snapshots for the core unit tests. Ids come from the real siteId().
-import { SNAPSHOT_SCHEMA, type Frame, type Site, type SiteKind, type Snapshot } from '../../src/core/model';
-import { siteId } from '../../src/core/site-id';
+import { SNAPSHOT_SCHEMA, type Frame, type Site, type SiteKind, type Snapshot } from '../../src/core/sites/model';
+import { siteId } from '../../src/core/sites/site-id';
 
 export const APP_DIR = '/srv/app';
 

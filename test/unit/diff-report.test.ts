@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots } from '../../src/core/diff';
+import { diffSnapshots } from '../../src/core/sites/diff';
 import { buildDiffReport, frameForRequest, type ReportSnapshot } from '../../src/extension/report/report-model';
 import { escapeHtml } from '../../src/extension/escape-html';
 import { renderReportHtml } from '../../src/extension/report/report-html';

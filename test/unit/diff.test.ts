@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots, topGrowing } from '../../src/core/diff';
+import { diffSnapshots, topGrowing } from '../../src/core/sites/diff';
 import { frame, site, snapshot } from './core-test-data';
 
 test('sites are matched by id: before, after and delta per site', () => {

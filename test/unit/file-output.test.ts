@@ -6,7 +6,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkS
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileOutputError, writeOutputFile } from '../../src/core/file-output';
+import { FileOutputError, writeOutputFile } from '../../src/core/files/file-output';
 
 const dir = mkdtempSync(join(tmpdir(), 'alens-file-output-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

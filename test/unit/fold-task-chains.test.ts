@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentSite } from '../../src/agent/protocol';
-import { foldTaskChains } from '../../src/core/snapshot-builder';
+import { foldTaskChains } from '../../src/core/sites/snapshot-builder';
 
 function site(kind: AgentSite['kind'], type: string, line: number, column = 5): AgentSite {
   const frame = { file: '/app/server.js', line, column, function: 'f' };

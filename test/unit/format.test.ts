@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots } from '../../src/core/diff';
+import { diffSnapshots } from '../../src/core/sites/diff';
 import { formatCounts, formatDiffTable, formatSnapshotSummary } from '../../src/cli/format';
-import type { Snapshot } from '../../src/core/model';
+import type { Snapshot } from '../../src/core/sites/model';
 import { APP_DIR, frame, site, snapshot, stripAnsi } from './core-test-data';
 
 const ESCAPE = '\u001b[';

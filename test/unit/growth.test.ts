@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '../support/seeded-random';
-import { assessTrend, formatRate, GrowthTracker, kendallTau, lowerEnvelope, theilSenSlope, type GrowthOptions, type Point } from '../../src/core/growth';
+import { assessTrend, formatRate, GrowthTracker, kendallTau, lowerEnvelope, theilSenSlope, type GrowthOptions, type Point } from '../../src/core/growth/growth';
 
 // A fixed seed, so every run judges the same series.
 const random = seededRandom;
@@ -41,7 +41,7 @@ describe('growth: leak or churn', () => {
     assert.ok(verdict.tau > 0.9, `tau ${verdict.tau}`);
   });
 
-  // The rates quoted in src/core/growth.ts come from this test: 3000 windows of each kind.
+  // The rates quoted in src/core/growth/growth.ts come from this test: 3000 windows of each kind.
   const WINDOWS = 3000;
   const flagged = (make: (seed: number) => (s: number) => number) => {
     let n = 0;

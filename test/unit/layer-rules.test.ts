@@ -33,7 +33,7 @@ const wrongWay: [file: string, source: string][] = [
   ['src/extension/source/open-frame.ts', "import { value } from '../tree/tree-model';"],
   ['src/shared/chart-protocol.ts', "import { value } from '../extension/settings';"],
   ['media/chart/main.ts', "import { value } from '../../src/extension/chart/live-chart';"],
-  ['media/chart/main.ts', "import { value } from '../../src/core/model';"],
+  ['media/chart/main.ts', "import { value } from '../../src/core/sites/model';"],
   ['media/chart/main.ts', "import { value } from 'vscode';"],
 ];
 

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { checkNodeExecutable, inspectPortFromArgv, isNodeBinaryName, reportedInspectorPort } from '../../src/core/node-process';
-import { ancestorPids, assertTargetablePid } from '../../src/core/pid-guard';
+import { checkNodeExecutable, inspectPortFromArgv, isNodeBinaryName, reportedInspectorPort } from '../../src/core/inspector/node-process';
+import { ancestorPids, assertTargetablePid } from '../../src/core/inspector/pid-guard';
 
 const linux = existsSync('/proc/self/exe');
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findLeaks, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe';
-import { parseServerAddresses, probeUrlFor } from '../../src/core/server-addresses';
+import { findLeaks, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe/probe';
+import { parseServerAddresses, probeUrlFor } from '../../src/core/inspector/server-addresses';
 import { renderProbeHtml } from '../../src/extension/probe/probe-report-html';
 import { buildProbeView, describeProbeRequest, probeFrameForRequest, probeTitle, type ProbePage } from '../../src/extension/probe/probe-report-model';
 import { parseProbePageMessage } from '../../src/extension/probe/probe-report-protocol';

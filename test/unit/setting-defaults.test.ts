@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTING_DEFAULTS } from '../../src/extension/setting-defaults';
-import { AGENT_VERSION } from '../../src/core/agent-client';
+import { AGENT_VERSION } from '../../src/core/inspector/agent-client';
 import { repoRoot } from '../support/fixtures';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8'));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fnv1a64Hex, siteId } from '../../src/core/site-id';
+import { fnv1a64Hex, siteId } from '../../src/core/sites/site-id';
 import { frame } from './core-test-data';
 
 /** Straightforward BigInt FNV-1a 64, to check the limb arithmetic against. */

@@ -1,8 +1,8 @@
 // How sites and frames read and sort, the same in the CLI, the reports, the tree and hovers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame, Site } from '../../src/core/model';
-import { compareSitesByCount, compareSitesToFix, isOpenableFrame, kindWords, locationText, relativeTo, shortLocation } from '../../src/core/site-presentation';
+import type { Frame, Site } from '../../src/core/sites/model';
+import { compareSitesByCount, compareSitesToFix, isOpenableFrame, kindWords, locationText, relativeTo, shortLocation } from '../../src/core/sites/site-presentation';
 
 const frame = (file: string, line = 12, column = 5): Frame => ({ file, line, column, function: 'handler' });
 const site = (id: string, count: number, kind: Site['kind'], userCode: boolean) => ({ id, count, kind, userCode }) as Site;

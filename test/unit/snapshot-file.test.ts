@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { diffSnapshots } from '../../src/core/diff';
-import { findJsonSyntaxProblem } from '../../src/core/json-syntax';
-import type { Snapshot } from '../../src/core/model';
+import { diffSnapshots } from '../../src/core/sites/diff';
+import { findJsonSyntaxProblem } from '../../src/core/files/json-syntax';
+import type { Snapshot } from '../../src/core/sites/model';
 import {
   parseSnapshot,
   readSnapshotFile,
@@ -14,7 +14,7 @@ import {
   SnapshotFileError,
   SnapshotFormatError,
   writeSnapshotFile,
-} from '../../src/core/snapshot-file';
+} from '../../src/core/files/snapshot-file';
 import { frame, site, snapshot } from './core-test-data';
 
 function sampleSnapshot(): Snapshot {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import type { Frame } from '../../src/core/model';
-import { lastSourceMappingUrl, SourceMapResolver, toFilePath } from '../../src/core/source-maps';
+import type { Frame } from '../../src/core/sites/model';
+import { lastSourceMappingUrl, SourceMapResolver, toFilePath } from '../../src/core/sites/source-maps';
 
 // Types and a type-only block shift every line, so the compiled positions differ from the .ts ones.
 const TS_SOURCE = `interface QueueItem {

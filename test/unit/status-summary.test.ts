@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CountSample } from '../../src/core/model';
+import type { CountSample } from '../../src/core/sites/model';
 import { statusLines, statusText, trendOf } from '../../src/extension/status/status-summary';
 
 const samples = (totals: number[], stepMs = 1000): CountSample[] => totals.map((total, i) => ({ t: 1_000_000 + i * stepMs, counts: { PROMISE: total }, total }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LensError } from '../../src/core/errors';
-import { assertAllowedHost, assertAllowedUrl, isLoopbackHost, parseTargetAddress } from '../../src/core/target-address';
+import { assertAllowedHost, assertAllowedUrl, isLoopbackHost, parseTargetAddress } from '../../src/core/inspector/target-address';
 
 test('target addresses: ws URL, host:port, port, pid', () => {
   assert.deepEqual(parseTargetAddress('ws://127.0.0.1:9229/abc'), { kind: 'ws', url: 'ws://127.0.0.1:9229/abc', host: '127.0.0.1', port: 9229 });

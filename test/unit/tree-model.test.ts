@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CountSample, Snapshot } from '../../src/core/model';
+import type { CountSample, Snapshot } from '../../src/core/sites/model';
 import { TreeModel, type LensNode, type TreeData, type TreeSnapshot, type TreeTarget } from '../../src/extension/tree/tree-model';
 import { frame, site, snapshot } from './core-test-data';
 

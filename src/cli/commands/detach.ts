@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { AgentClient } from '../../core/agent-client';
-import { closeInspector } from '../../core/close-inspector';
-import { InspectorConnection } from '../../core/inspector-connection';
-import { Session } from '../../core/session';
+import { AgentClient } from '../../core/inspector/agent-client';
+import { closeInspector } from '../../core/inspector/close-inspector';
+import { InspectorConnection } from '../../core/inspector/inspector-connection';
+import { Session } from '../../core/inspector/session';
 import { EXIT_OK, UsageError } from '../cli-error';
 import { inspectorLeftOpenNote, inspectorUrlOf, targetHelp, targetOptions } from '../connect';
 import type { Output } from '../output';

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { diffSnapshots } from '../../core/diff';
+import { diffSnapshots } from '../../core/sites/diff';
 import { formatDiffTable } from '../format';
-import { readSnapshotFile } from '../../core/snapshot-file';
-import { differentProcesses } from '../../core/snapshot-origin';
+import { readSnapshotFile } from '../../core/files/snapshot-file';
+import { differentProcesses } from '../../core/sites/snapshot-origin';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import type { Output } from '../output';
 

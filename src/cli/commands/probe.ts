@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
-import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
+import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe/probe';
 import { formatProbeReport } from '../probe-report-text';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import { censusHelp, censusOptions, censusStep } from '../census-step';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Session } from '../../core/session';
+import { Session } from '../../core/inspector/session';
 import { EXIT_LEAK, EXIT_OK, UsageError } from '../cli-error';
 import { GrowthLog } from '../growth-log';
 import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatSnapshotSummary, gcNotice, sitesUnavailableText } from '../format';
-import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
+import { serializeSnapshot, writeSnapshotFile } from '../../core/files/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, inspectorLeftOpenNote } from '../connect';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
-import type { Session } from '../../core/session';
-import { waitForInspector } from '../../core/discovery';
+import type { Session } from '../../core/inspector/session';
+import { waitForInspector } from '../../core/inspector/discovery';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';

@@ -2,8 +2,8 @@
 // Linux reads /proc; other POSIX systems ask `ps`. No vscode import: plain data out.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { findNodeTarget, listeningLoopbackPorts } from '../../core/discovery';
-import { inspectPortFromArgv, reportedInspectorPort } from '../../core/node-process';
+import { findNodeTarget, listeningLoopbackPorts } from '../../core/inspector/discovery';
+import { inspectPortFromArgv, reportedInspectorPort } from '../../core/inspector/node-process';
 
 export { inspectPortFromArgv };
 

@@ -3,7 +3,7 @@
 // asyncLeakLens.reattach setting says whether to offer it (ask), do it at once (always) or only
 // say why the target ended (never).
 import * as vscode from 'vscode';
-import { waitForInspector } from '../../core/discovery';
+import { waitForInspector } from '../../core/inspector/discovery';
 import { LensError } from '../../core/errors';
 import { reportFailure } from './attach-commands';
 import type { LensContext } from '../lens-context';

@@ -3,9 +3,9 @@
 // said first, progress is shown, and cancelling stops what can be stopped (the heap snapshot
 // itself, once V8 writes it, runs to its end).
 import * as vscode from 'vscode';
-import { estimateCensus, type CensusPhase } from '../../core/census';
+import { estimateCensus, type CensusPhase } from '../../core/census/census';
 import { describeError } from '../../core/errors';
-import type { CensusInfo } from '../../core/model';
+import type { CensusInfo } from '../../core/sites/model';
 import type { LensContext } from '../lens-context';
 import { SETTING_DEFAULTS } from '../setting-defaults';
 import { chooseTarget } from '../targets/choose-target';

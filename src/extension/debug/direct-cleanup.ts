@@ -1,10 +1,10 @@
 // When a debug session ends, the debugger's CDP proxy goes away, often before the agent could be
 // removed through it. A debuggee that lives on (an attach session) is then cleaned up through
 // its own inspector, whose URL was read while the proxy still answered.
-import { AgentClient } from '../../core/agent-client';
-import { resolveInspectorUrl } from '../../core/discovery';
-import { InspectorConnection } from '../../core/inspector-connection';
-import { parseTargetAddress } from '../../core/target-address';
+import { AgentClient } from '../../core/inspector/agent-client';
+import { resolveInspectorUrl } from '../../core/inspector/discovery';
+import { InspectorConnection } from '../../core/inspector/inspector-connection';
+import { parseTargetAddress } from '../../core/inspector/target-address';
 import type { AttachedTarget } from '../targets/attached-target';
 
 const CALL_TIMEOUT_MS = 3000;

@@ -1,9 +1,9 @@
 // Markdown of the hover over a marked line: count, oldest age, growth, and an example stack
 // whose frames link to the open-frame command. Everything that came from the target is
 // escaped; the only links are command links built here. Pure (no `vscode`) for unit tests.
-import type { Frame } from '../../core/model';
+import type { Frame } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { functionName, isOpenableFrame, kindWords, locationText, type PathDisplay } from '../../core/site-presentation';
+import { functionName, isOpenableFrame, kindWords, locationText, type PathDisplay } from '../../core/sites/site-presentation';
 import type { LineMark, SiteOnLine } from './line-marks';
 
 export interface HoverOptions {

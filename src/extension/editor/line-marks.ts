@@ -4,8 +4,8 @@
 // The index is kept per source (one attached target's latest light snapshot, or one stored
 // snapshot) and per file, so a source's update re-indexes only that source, and the marks of
 // one open file are computed from that file's entries only.
-import type { Site, SiteKind, Snapshot } from '../../core/model';
-import { isOpenableFrame } from '../../core/site-presentation';
+import type { Site, SiteKind, Snapshot } from '../../core/sites/model';
+import { isOpenableFrame } from '../../core/sites/site-presentation';
 
 export type Severity = 'low' | 'medium' | 'high';
 

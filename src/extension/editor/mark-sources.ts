@@ -4,7 +4,7 @@
 // - the newest stored snapshot, unless it is of a process that is attached (its live data is
 //   newer and would be counted twice) or of one that was detached since.
 import * as vscode from 'vscode';
-import type { Snapshot } from '../../core/model';
+import type { Snapshot } from '../../core/sites/model';
 import type { LensContext } from '../lens-context';
 import type { StoredSnapshot } from '../snapshots/snapshot-store';
 import type { AttachedTarget } from '../targets/attached-target';

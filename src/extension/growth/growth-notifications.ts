@@ -4,14 +4,14 @@
 // close a message notification, so notices are progress notifications that end then, with Show
 // and Ignore as links in their text and Cancel to dismiss them.
 import * as vscode from 'vscode';
-import { ABANDONED_HEADING, abandonedSites } from '../../core/abandoned';
-import type { Frame, Site } from '../../core/model';
+import { ABANDONED_HEADING, abandonedSites } from '../../core/sites/abandoned';
+import type { Frame, Site } from '../../core/sites/model';
 import type { LensContext } from '../lens-context';
-import { kindWords } from '../../core/site-presentation';
+import { kindWords } from '../../core/sites/site-presentation';
 import { openFrame } from '../source/open-frame';
 import type { AttachedTarget } from '../targets/attached-target';
 import { readGrowthSettings } from '../settings';
-import type { GrowingSite } from '../../core/target-growth';
+import type { GrowingSite } from '../../core/growth/target-growth';
 
 const TARGETS_VIEW_FOCUS = 'asyncLeakLens.targets.focus';
 /** Not in the palette: what the notice's links run. */

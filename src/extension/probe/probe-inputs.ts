@@ -2,8 +2,8 @@
 // last answers per workspace. Answers are checked as they are typed.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { parseProbeUrl, PROBE_METHODS } from '../../core/probe';
-import type { ServerAddress } from '../../core/server-addresses';
+import { parseProbeUrl, PROBE_METHODS } from '../../core/probe/probe';
+import type { ServerAddress } from '../../core/inspector/server-addresses';
 import { defaultProbeUrl, serversText } from './probe-url';
 
 export interface ProbeInputs {

@@ -1,11 +1,11 @@
 // The probe report page as data: what is running, or the verdict of the last run, shaped for
 // display. No `vscode` import, so the page can be checked in unit tests.
-import { formatRate } from '../../core/growth';
-import type { Frame } from '../../core/model';
-import type { ProbeResult } from '../../core/probe';
-import { sitesUnavailableText } from '../../core/sites-unavailable';
+import { formatRate } from '../../core/growth/growth';
+import type { Frame } from '../../core/sites/model';
+import type { ProbeResult } from '../../core/probe/probe';
+import { sitesUnavailableText } from '../../core/sites/sites-unavailable';
 import { formatCount, formatDuration } from '../../core/number-format';
-import { functionName, isInternalFrame, kindWords, locationText, sameFrame } from '../../core/site-presentation';
+import { functionName, isInternalFrame, kindWords, locationText, sameFrame } from '../../core/sites/site-presentation';
 
 export interface ProbeRequestText {
   /** "GET http://127.0.0.1:3000/orders" */

@@ -3,7 +3,7 @@
 // Clicks on locations open the source through the extension, resolved here by index.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ProbeResult } from '../../core/probe';
+import type { ProbeResult } from '../../core/probe/probe';
 import { canOpenFrame, openFrame } from '../source/open-frame';
 import { renderProbeHtml } from './probe-report-html';
 import { buildProbeView, probeFrameForRequest, probeTitle, type ProbePage, type ProbeRequestText } from './probe-report-model';

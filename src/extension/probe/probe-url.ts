@@ -1,7 +1,7 @@
 // Which URL the probe offers first: the last one used, when the target serves its port; else the
 // target's own server; the last one (or the default) only when the target's servers are unknown.
 // No `vscode` import.
-import { probeUrlFor, type ServerAddress } from '../../core/server-addresses';
+import { probeUrlFor, type ServerAddress } from '../../core/inspector/server-addresses';
 
 export function defaultProbeUrl(lastUrl: string, servers: readonly ServerAddress[]): string {
   const offered = servers.map(probeUrlFor).filter((u): u is string => u !== undefined);

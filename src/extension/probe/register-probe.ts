@@ -4,8 +4,8 @@
 // it asks nothing that was given.
 import * as vscode from 'vscode';
 import { describeError, LensError } from '../../core/errors';
-import { ProbeCancelled, runProbe, type ProbeOptions, type ProbeResult } from '../../core/probe';
-import { listeningServers } from '../../core/server-addresses';
+import { ProbeCancelled, runProbe, type ProbeOptions, type ProbeResult } from '../../core/probe/probe';
+import { listeningServers } from '../../core/inspector/server-addresses';
 import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { chooseTarget } from '../targets/choose-target';

@@ -1,10 +1,10 @@
 // The comparison report as data: exactly what core's diffSnapshots computes, shaped for display
 // (changed sites in the diff's order, totals, the top growing site with its example stack).
 // No `vscode` import, so the report can be checked in unit tests.
-import { diffSnapshots, topGrowing } from '../../core/diff';
-import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/model';
+import { diffSnapshots, topGrowing } from '../../core/sites/diff';
+import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, type PathDisplay } from '../../core/site-presentation';
+import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, type PathDisplay } from '../../core/sites/site-presentation';
 
 export interface ReportSnapshot {
   /** "14:02:11 before load". */

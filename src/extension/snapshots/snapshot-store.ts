@@ -1,6 +1,6 @@
 // Snapshots taken or imported in this window, named by time and label, newest last.
 import * as vscode from 'vscode';
-import type { Snapshot } from '../../core/model';
+import type { Snapshot } from '../../core/sites/model';
 
 export interface StoredSnapshot {
   id: string;

@@ -3,8 +3,8 @@
 // exist on disk are opened: a path reported by the target is never run or trusted further.
 import { existsSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { Frame } from '../../core/model';
-import { isOpenableFrame } from '../../core/site-presentation';
+import type { Frame } from '../../core/sites/model';
+import { isOpenableFrame } from '../../core/sites/site-presentation';
 
 /** A line of a file, as frames and command links name it. */
 export type FrameLocation = Pick<Frame, 'file' | 'line'> & { column?: number };

@@ -1,5 +1,5 @@
 // What the status bar says about the attached targets. No vscode import (unit-tested).
-import type { CountSample } from '../../core/model';
+import type { CountSample } from '../../core/sites/model';
 
 export type Trend = 'up' | 'down' | 'flat';
 

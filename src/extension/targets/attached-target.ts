@@ -1,13 +1,13 @@
-// One attached process as the UI sees it: its session and live loop (core/live-target.ts: polls,
+// One attached process as the UI sees it: its session and live loop (core/growth/live-target.ts: polls,
 // site reads, growth verdicts), a window of count samples for the chart and trends, and VS Code
 // events for the views. It renders nothing and decides nothing the CLI would not.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { GrowthOptions } from '../../core/growth';
-import { LiveTarget } from '../../core/live-target';
-import type { CountSample, Snapshot } from '../../core/model';
-import type { Session, SnapshotOptions } from '../../core/session';
-import type { GrowingSite, GrowingType, TargetGrowth } from '../../core/target-growth';
+import type { GrowthOptions } from '../../core/growth/growth';
+import { LiveTarget } from '../../core/growth/live-target';
+import type { CountSample, Snapshot } from '../../core/sites/model';
+import type { Session, SnapshotOptions } from '../../core/inspector/session';
+import type { GrowingSite, GrowingType, TargetGrowth } from '../../core/growth/target-growth';
 
 export type AttachSource = 'debug' | 'address' | 'process';
 
@@ -76,7 +76,7 @@ export class AttachedTarget implements vscode.Disposable {
     return this.live.previousSites;
   }
 
-  /** Growth verdicts per site (from site reads) and per type (from samples); see src/core/growth.ts. */
+  /** Growth verdicts per site (from site reads) and per type (from samples); see src/core/growth/growth.ts. */
   get growth(): TargetGrowth {
     return this.live.growth;
   }

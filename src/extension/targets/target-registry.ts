@@ -1,10 +1,10 @@
 // The attached targets, whichever way they were attached. Features read targets from here and
 // listen to its events; only the attach flows add targets.
 import * as vscode from 'vscode';
-import { resolveInspectorUrl } from '../../core/discovery';
+import { resolveInspectorUrl } from '../../core/inspector/discovery';
 import { LensError } from '../../core/errors';
-import { Session } from '../../core/session';
-import { parseTargetAddress, remoteHostOf } from '../../core/target-address';
+import { Session } from '../../core/inspector/session';
+import { parseTargetAddress, remoteHostOf } from '../../core/inspector/target-address';
 import { readGrowthSettings, readSettings, sessionOptions } from '../settings';
 import { AttachedTarget, type AttachSource } from './attached-target';
 import { targetLabel } from './target-label';

@@ -1,7 +1,7 @@
 // The Async Resources tree in our activity-bar container and in Run and Debug, with its
 // click commands (open a site's source, show more sites).
 import * as vscode from 'vscode';
-import type { Frame } from '../../core/model';
+import type { Frame } from '../../core/sites/model';
 import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
 import { openFrame } from '../source/open-frame';

@@ -5,12 +5,12 @@
 // Levels: target -> resource type -> site -> (example resources, example stack -> frames), and a
 // "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
-import { abandonedSites } from '../../core/abandoned';
-import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
-import type { GrowingSite, GrowingType } from '../../core/target-growth';
+import { abandonedSites } from '../../core/sites/abandoned';
+import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/sites/model';
+import type { GrowingSite, GrowingType } from '../../core/growth/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
-import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/site-presentation';
-import { countOf, toCountMap } from '../../core/count-map';
+import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/sites/site-presentation';
+import { countOf, toCountMap } from '../../core/sites/count-map';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -21,7 +21,7 @@ export interface TreeTarget {
   samples: readonly CountSample[];
   latestSites: Snapshot | undefined;
   previousSites: Snapshot | undefined;
-  /** Sites the growth detector (src/core/growth.ts) judges growing: a floor that keeps rising, not bursts. */
+  /** Sites the growth detector (src/core/growth/growth.ts) judges growing: a floor that keeps rising, not bursts. */
   growingSites?: readonly GrowingSite[];
   /** Resource types the growth detector judges growing. */
   growingTypes?: readonly GrowingType[];

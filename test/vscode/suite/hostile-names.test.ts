@@ -2,7 +2,7 @@
 // the comparison report, the hover and the tree must show them as text, never as markup.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Site } from '../../../src/core/model';
+import type { Site } from '../../../src/core/sites/model';
 import type { DiffReportPanel } from '../../../src/extension/report/diff-report-panel';
 import { cleanUpAfterTest, eventually, lensApi, startReliabilityTarget } from '../support/attach-helpers';
 import { driveLoad, type RunningFixture } from '../../support/fixtures';

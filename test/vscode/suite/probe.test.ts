@@ -2,7 +2,7 @@
 // fixture processes, and live growth detection with its one-notification-per-site rule.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ProbeResult } from '../../../src/core/probe';
+import type { ProbeResult } from '../../../src/core/probe/probe';
 import type { LensApi } from '../../../src/extension/extension';
 import { driveLoad, findMarker, startFixture, type RunningFixture } from '../../support/fixtures';
 import { eventually, lensApi, sleep } from '../support/attach-helpers';

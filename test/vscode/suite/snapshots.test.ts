@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Site } from '../../../src/core/model';
+import type { Site } from '../../../src/core/sites/model';
 import type { LensApi } from '../../../src/extension/extension';
 import type { DiffReportPanel } from '../../../src/extension/report/diff-report-panel';
 import type { LensNode } from '../../../src/extension/tree/tree-model';

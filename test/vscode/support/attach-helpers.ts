@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import CDP from 'chrome-remote-interface';
 import * as vscode from 'vscode';
-import { agentPresentExpression } from '../../../src/core/agent-expressions';
+import { agentPresentExpression } from '../../../src/core/inspector/agent-expressions';
 import type { LensApi } from '../../../src/extension/extension';
 import { repoRoot, startScript, type RunningFixture, type StartOptions } from '../../support/fixtures';
 

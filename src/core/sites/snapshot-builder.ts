@@ -1,6 +1,6 @@
 // Turns the agents' raw answers (one per thread) into a Snapshot: source positions mapped back to
 // the original files, stable site ids, totals summed over threads.
-import type { AgentInfo, AgentSite, AgentSnapshot, RawFrame } from '../agent/protocol';
+import type { AgentInfo, AgentSite, AgentSnapshot, RawFrame } from '../../agent/protocol';
 import { SNAPSHOT_SCHEMA, type Frame, type Site, type Snapshot, type ThreadInfo } from './model';
 import { siteId } from './site-id';
 import { compareSitesByCount } from './site-presentation';

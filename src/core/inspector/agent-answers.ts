@@ -1,9 +1,9 @@
 // Everything the agent answers is checked like a snapshot file before use: the target may hold
 // something that only poses as the agent (another version, or one answering nulls, wrong types
 // or huge values). An answer that fails a check is never used.
-import type { AgentCounts, AgentInfo, AgentSnapshot } from '../agent/protocol';
-import { LensError } from './errors';
-import { describeValue, optional, requireArray, requireCounts, requireFrame, requireInteger, requireNumber, requireObject, requireString, type Report } from './snapshot-file';
+import type { AgentCounts, AgentInfo, AgentSnapshot } from '../../agent/protocol';
+import { LensError } from '../errors';
+import { describeValue, optional, requireArray, requireCounts, requireFrame, requireInteger, requireNumber, requireObject, requireString, type Report } from '../files/snapshot-file';
 
 function reporter(what: string): Report {
   return (path, rule, got) => {

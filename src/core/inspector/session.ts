@@ -1,16 +1,16 @@
 // A live attachment to one target: the agent in every thread, a poll loop, snapshots, detach.
 import { EventEmitter } from 'node:events';
-import type { AgentConfig, AgentInfo } from '../agent/protocol';
+import type { AgentConfig, AgentInfo } from '../../agent/protocol';
 import { AgentClient, DEFAULT_AGENT_CONFIG } from './agent-client';
 import { inspectorAnswers } from './discovery';
-import { describeError, LensError } from './errors';
+import { describeError, LensError } from '../errors';
 import { InspectorConnection, type DisconnectKind, type WorkerAttached } from './inspector-connection';
-import type { CountSample, Snapshot, SnapshotGc, ThreadInfo } from './model';
-import { takeCensus, type CensusOptions, type CensusSummary } from './census';
+import type { CountSample, Snapshot, SnapshotGc, ThreadInfo } from '../sites/model';
+import { takeCensus, type CensusOptions, type CensusSummary } from '../census/census';
 import { isStopped, pidListeningOn, stoppedMessage } from './process-tree';
-import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
-import { SourceMapResolver } from './source-maps';
-import { addCount, countMap, plainCounts } from './count-map';
+import { buildSnapshot, type ThreadAnswer } from '../sites/snapshot-builder';
+import { SourceMapResolver } from '../sites/source-maps';
+import { addCount, countMap, plainCounts } from '../sites/count-map';
 
 export interface SessionOptions {
   agent?: Partial<Omit<AgentConfig, 'version'>>;

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type CDP from 'chrome-remote-interface';
 // For its side effect as well: it makes "localhost" resolve to 127.0.0.1 first, where inspectors listen.
 import 'chrome-remote-interface';
-import { LensError, describeError } from './errors';
+import { LensError, describeError } from '../errors';
 import { explainSilence } from './process-tree';
 import { assertAllowedUrl } from './target-address';
 

@@ -11,7 +11,7 @@
 // suspect, and the caller feeds that snapshot back with `collected = true`. One GC'd point in the
 // window drops the floor of garbage, not of a leak.
 import { DEFAULT_GROWTH_OPTIONS, formatRate, GrowthTracker, type GrowthOptions, type GrowingKey } from './growth';
-import type { CountSample, Site, Snapshot } from './model';
+import type { CountSample, Site, Snapshot } from '../sites/model';
 
 /** A site whose pending count keeps growing (a leak), as the tree, chart and gutter show it. */
 export interface GrowingSite {

@@ -1,7 +1,7 @@
 // How a site or a frame is shown and ordered, wherever it is shown: the CLI's tables, the leak
 // check's report, the tree, hovers, the comparison report. One place, so "blocked at x.js:3:7"
 // reads the same everywhere and the same site comes first everywhere.
-import { escapeControl } from './terminal-text';
+import { escapeControl } from '../terminal-text';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Frame, Site, SiteKind } from './model';
 

@@ -4,11 +4,11 @@
 // lazy modules, process.stderr) only shows in the first round; work that finishes late does not
 // pile up from round to round. The verdict names the sites whose growth scales with requests,
 // with the per-request rate and an example stack, or says there is no leak. No `vscode` import.
-import { compareDiffSites } from './diff';
-import { LensError } from './errors';
-import type { Site, Snapshot, TargetInfo } from './model';
+import { compareDiffSites } from '../sites/diff';
+import { LensError } from '../errors';
+import type { Site, Snapshot, TargetInfo } from '../sites/model';
 import { parseProbeMethod, parseProbeUrl, ProbeCancelled, sendLoad, type LoadResult, type ProbeMethod } from './probe-load';
-import { countOf } from './count-map';
+import { countOf } from '../sites/count-map';
 
 export { ProbeCancelled, parseProbeUrl, parseProbeMethod, PROBE_METHODS } from './probe-load';
 export type { LoadResult, ProbeMethod } from './probe-load';

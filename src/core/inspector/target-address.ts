@@ -1,5 +1,5 @@
 // Parses what a user types to name a target: ws URL, host:port, port, or pid.
-import { LensError } from './errors';
+import { LensError } from '../errors';
 
 export type TargetAddress =
   | { kind: 'ws'; url: string; host: string; port: number }

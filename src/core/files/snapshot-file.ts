@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { FileOutputError, writeOutputFile } from './file-output';
 import { findJsonSyntaxProblem } from './json-syntax';
-import { SNAPSHOT_SCHEMA, type Snapshot } from './model';
+import { SNAPSHOT_SCHEMA, type Snapshot } from '../sites/model';
 
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
@@ -363,7 +363,7 @@ function describeBinary(bytes: Buffer): string | undefined {
 }
 
 /**
- * Writes through the shared writer (core/file-output): a regular file is replaced atomically, a
+ * Writes through the shared writer (core/files/file-output): a regular file is replaced atomically, a
  * symlink stays a link, a FIFO or device is written to, anything else is refused.
  */
 export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {

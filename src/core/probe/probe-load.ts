@@ -2,7 +2,7 @@
 // time, each aborted after a timeout (hanging requests are a common symptom of async leaks, and
 // are counted, never waited on forever). Cancellable with an AbortSignal.
 import * as http from 'node:http';
-import { LensError } from './errors';
+import { LensError } from '../errors';
 
 export const PROBE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type ProbeMethod = (typeof PROBE_METHODS)[number];

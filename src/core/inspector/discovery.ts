@@ -1,7 +1,7 @@
 // Turns a target address into the WebSocket URL of a Node inspector.
 import * as http from 'node:http';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { LensError } from './errors';
+import { LensError } from '../errors';
 import { checkNodeExecutable, reportedInspectorPort } from './node-process';
 import { assertTargetablePid } from './pid-guard';
 import { explainSilence, isStopped, stoppedMessage } from './process-tree';

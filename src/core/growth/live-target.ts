@@ -8,10 +8,10 @@
 // read of the chain, right after the one under way, never by a second read beside it. A snapshot
 // the user takes (labelled, after a full GC) is a read of the chain too, one of its own.
 import { EventEmitter } from 'node:events';
-import { describeError, LensError } from './errors';
+import { describeError, LensError } from '../errors';
 import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from './growth';
-import type { CountSample, Snapshot } from './model';
-import type { Session, SnapshotOptions } from './session';
+import type { CountSample, Snapshot } from '../sites/model';
+import type { Session, SnapshotOptions } from '../inspector/session';
 import { TargetGrowth, type GrowingSite, type GrowingType } from './target-growth';
 
 /** Count polls and site reads, unless a front end is told otherwise. */

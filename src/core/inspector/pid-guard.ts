@@ -1,7 +1,7 @@
 // Which pids may be signalled or attached to by pid: never the tool itself, the processes that
 // started it (a shell script would die of SIGUSR1), pid 1, or pid 0 (kill(0) is the whole group).
 import { readFileSync } from 'node:fs';
-import { LensError } from './errors';
+import { LensError } from '../errors';
 
 export function assertTargetablePid(pid: number): void {
   if (!Number.isSafeInteger(pid) || pid <= 1) {

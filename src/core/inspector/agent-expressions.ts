@@ -6,7 +6,7 @@
 // declaring it does not need an extensible global object. Every call answers with a JSON string
 // whose length is checked inside the target, so an agent answering with 150 MB costs the tool
 // nothing: the tool never receives it.
-import { AGENT_BINDING, AGENT_REGISTRY_SCHEMA, AGENT_SOURCE_URL } from '../agent/protocol';
+import { AGENT_BINDING, AGENT_REGISTRY_SCHEMA, AGENT_SOURCE_URL } from '../../agent/protocol';
 
 /** Longest answer read from a snapshot call; polls and the rest are far smaller. */
 export const MAX_SNAPSHOT_ANSWER_CHARS = 64 * 1024 * 1024;

@@ -1,15 +1,15 @@
 // The probe's verdict for people: the words both reports share, and the Markdown report (editor).
 // The terminal report is the CLI's (src/cli/probe-report-text.ts). Everything that came from the
 // target (paths, function names) is escaped in the Markdown.
-import { escapeControl } from './terminal-text';
+import { escapeControl } from '../terminal-text';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ABANDONED_HEADING } from './abandoned';
-import type { Frame, Site } from './model';
-import { formatCount, formatDuration } from './number-format';
+import { ABANDONED_HEADING } from '../sites/abandoned';
+import type { Frame, Site } from '../sites/model';
+import { formatCount, formatDuration } from '../number-format';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
-import { functionName, kindWords, locationText, relativeTo, sameFrame } from './site-presentation';
-import { sitesUnavailableText } from './sites-unavailable';
+import { functionName, kindWords, locationText, relativeTo, sameFrame } from '../sites/site-presentation';
+import { sitesUnavailableText } from '../sites/sites-unavailable';
 
 export interface ProbeReportOptions {
   color?: boolean;

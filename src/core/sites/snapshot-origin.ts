@@ -2,7 +2,7 @@
 // processes (a restart, another instance, a reused pid) every count restarts, so its growth means
 // nothing and a check built on it passes or fails by chance.
 import type { Snapshot } from './model';
-import { escapeControl } from './terminal-text';
+import { escapeControl } from '../terminal-text';
 
 /** Undefined when both snapshots come from the same process; otherwise why not, for people. */
 export function differentProcesses(before: Pick<Snapshot, 'target'>, after: Pick<Snapshot, 'target'>): string | undefined {

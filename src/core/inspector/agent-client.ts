@@ -2,11 +2,11 @@
 // agent-expressions.ts from our own code and JSON.stringify'd settings; nothing that came from the
 // target is ever evaluated, and every answer is size-capped in the target and checked here.
 import agentSource from 'agent:source';
-import type { AgentConfig, AgentCounts, AgentInfo, AgentRefusal, AgentSnapshot } from '../agent/protocol';
+import type { AgentConfig, AgentCounts, AgentInfo, AgentRefusal, AgentSnapshot } from '../../agent/protocol';
 import { checkAgentCounts, checkAgentInfo, checkAgentSnapshot } from './agent-answers';
-import { AGENT_BINDING } from '../agent/protocol';
+import { AGENT_BINDING } from '../../agent/protocol';
 import { agentPresentExpression, callExpression, declareRegistryExpression, installExpression, MAX_SMALL_ANSWER_CHARS, MAX_SNAPSHOT_ANSWER_CHARS, registryStateExpression } from './agent-expressions';
-import { LensError } from './errors';
+import { LensError } from '../errors';
 import type { CdpChannel } from './inspector-connection';
 
 /** The package's version, set at build time (scripts/build.mjs): a newer agent replaces an older one. */

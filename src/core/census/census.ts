@@ -5,14 +5,14 @@
 // the agent follows afterwards (census-tracker.ts), so counts go on from the census.
 // Counts per function and per timer callback are exact; how a function's count splits over its
 // awaits comes from the sample (exact when every one is resolved, or when they all agree).
-import { type CensusSiteInput, type RawFrame } from '../agent/protocol';
-import { isUserFile } from '../agent/stacks';
+import { type CensusSiteInput, type RawFrame } from '../../agent/protocol';
+import { isUserFile } from '../../agent/stacks';
 import { scanHeapGraph, type CodeLocation, type CensusScan, type TaskGroup } from './census-scan';
-import { censusCallDeclaration } from './agent-expressions';
-import { LensError } from './errors';
+import { censusCallDeclaration } from '../inspector/agent-expressions';
+import { LensError } from '../errors';
 import { HeapSnapshotReader } from './heap-snapshot-reader';
-import type { CdpChannel } from './inspector-connection';
-import type { CensusInfo } from './model';
+import type { CdpChannel } from '../inspector/inspector-connection';
+import type { CensusInfo } from '../sites/model';
 
 export interface CensusOptions {
   /** Time allowed for resolving samples one by one after the heap snapshot (default 4 s). */
