@@ -11,6 +11,7 @@ export interface InstalledAgent {
   info(reused: boolean): AgentInfo;
   poll: Tracker['poll'];
   snapshot: Tracker['snapshot'];
+  read: Tracker['read'];
   detach(): boolean;
 }
 
@@ -21,6 +22,8 @@ export function install(config: AgentConfig): AgentInfo {
   const existing = global[KEY];
   if (existing) {
     if (compareVersions(existing.version, config.version) >= 0) {
+      // A preloaded production agent keeps its settings unless the client asks for a profile.
+      if (existing.tracker.config.profile === 'production' && config.profile === undefined) return existing.info(true);
       Object.assign(existing.tracker.config, config, { version: existing.version });
       return existing.info(true);
     }
@@ -43,6 +46,7 @@ export function install(config: AgentConfig): AgentInfo {
     }),
     poll: () => tracker.poll(),
     snapshot: () => tracker.snapshot(),
+    read: (limit) => tracker.read(limit),
     detach() {
       tracker.stop();
       if (global[KEY] === agent) delete global[KEY];

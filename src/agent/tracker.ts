@@ -5,9 +5,10 @@
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';
-import type { AgentConfig, AgentCounts, AgentSnapshot } from './protocol';
+import type { AgentConfig, AgentCounts, AgentReadout, AgentSnapshot } from './protocol';
 import { Recorder } from './recorder';
 import { ResourceTracker } from './resource-tracker';
+import { readSites } from './site-readout';
 import type { TrackedResource } from './sites';
 import type * as AsyncHooks from 'node:async_hooks';
 import type * as V8 from 'node:v8';
@@ -28,6 +29,8 @@ export interface Tracker {
   readonly config: AgentConfig;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
+  /** Counts and the `limit` sites with most pending, for metrics: no GC, no sweep, no stacks. */
+  read(limit: number): AgentReadout;
   stop(): void;
 }
 
@@ -132,6 +135,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         droppedSites: recorder.sites.droppedSites,
         samplingRate,
       };
+    },
+    read(limit) {
+      refreshSamplers();
+      sweepSome(RECORDS_CHECKED_PER_POLL);
+      return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev' };
     },
     stop() {
       hooks.stop();

@@ -5,7 +5,9 @@ import { AGENT_GLOBAL_KEY, AGENT_SOURCE_URL, type AgentConfig, type AgentCounts,
 import { LensError } from './errors';
 import type { CdpChannel } from './inspector-connection';
 
-export const AGENT_VERSION = '0.1.0';
+import { AGENT_VERSION } from '../agent/version';
+
+export { AGENT_VERSION };
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   version: AGENT_VERSION,

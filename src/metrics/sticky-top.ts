@@ -1,0 +1,24 @@
+// The top K keys by value, kept stable across collections: a key shown last time stays while it
+// ranks within 2K, so two sites of similar size do not swap in and out of the series each scrape
+// (which would make gaps in every graph). The first K/2 by rank are always shown, so a new leader
+// (a fast leak) appears at once. Cardinality stays at K.
+export class StickyTop {
+  private shown = new Set<string>();
+
+  constructor(private readonly k: number) {}
+
+  /** `ranked`: largest first. Returns the chosen keys. */
+  choose(ranked: readonly { key: string; value: number }[]): Set<string> {
+    const chosen = new Set<string>();
+    const positive = ranked.filter((r) => r.value > 0);
+    const add = (key: string) => {
+      if (chosen.size < this.k) chosen.add(key);
+    };
+    const leaders = Math.ceil(this.k / 2);
+    for (let i = 0; i < positive.length && i < leaders; i++) add(positive[i].key);
+    for (let i = 0; i < positive.length && i < 2 * this.k; i++) if (this.shown.has(positive[i].key)) add(positive[i].key);
+    for (const r of positive) add(r.key);
+    this.shown = chosen;
+    return chosen;
+  }
+}
