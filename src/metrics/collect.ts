@@ -33,7 +33,10 @@ export class LeakMetricsView {
     const abandonedKeys = this.abandonedTop.choose(byAbandoned.map((s) => ({ key: s.key, value: s.abandoned })));
     for (const site of reading.sites) {
       if (pendingKeys.has(site.key)) out.sitePending.push({ labels: labels(site.labels), value: site.count });
-      if (abandonedKeys.has(site.key)) out.siteAbandoned.push({ labels: labels(site.labels), value: site.abandoned });
+      // Blocked tasks shown for their pending count get their counter at 0 too, so the first
+      // abandoned one is an increase that rate() sees (a series born at 1 would not be).
+      const shownTask = site.labels.kind === 'blocked' && pendingKeys.has(site.key);
+      if (abandonedKeys.has(site.key) || shownTask) out.siteAbandoned.push({ labels: labels(site.labels), value: site.abandoned });
     }
     const growing = reading.growing.slice(0, this.topSites);
     out.growingSites.push({ labels: {}, value: reading.growing.length });

@@ -4,17 +4,27 @@
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from './fixtures';
 
-/** A temp app folder with the package installed and the files of test/fixtures/<fixture> in it. */
-export function makeInstalledApp(fixture: string): string {
+/**
+ * A temp app folder with the package installed, the `peers` it uses (linked from this
+ * repository's node_modules) and the files of test/fixtures/<fixture> in it.
+ */
+export function makeInstalledApp(fixture: string, peers: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'all-prod-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(repoRoot(), join(dir, 'node_modules', 'async-leak-lens'), 'dir');
+  for (const peer of peers) {
+    mkdirSync(dirname(join(dir, 'node_modules', peer)), { recursive: true });
+    symlinkSync(join(repoRoot(), 'node_modules', peer), join(dir, 'node_modules', peer), 'dir');
+  }
   cpSync(join(repoRoot(), 'test', 'fixtures', fixture), dir, { recursive: true });
   return dir;
 }
+
+/** The packages metrics-app.js needs besides async-leak-lens. */
+export const METRICS_PEERS = ['prom-client', '@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus'];
 
 /** A loopback port nothing listens on right now. */
 export async function freePort(): Promise<number> {
