@@ -27,8 +27,10 @@ function register(): void {
 
 /** In a node:cluster worker the port is the one given plus the worker's id, so workers do not collide. */
 function clusterAddress(address: Address): Address {
-  const workerId = Number(process.env.NODE_UNIQUE_ID);
-  if (address.port === 0 || !Number.isInteger(workerId) || workerId <= 0) return address;
+  // Node has set the worker up (and removed NODE_UNIQUE_ID from the environment) before preloads run.
+  const cluster = require('node:cluster') as { isWorker: boolean; worker?: { id: number } };
+  const workerId = cluster.isWorker ? cluster.worker?.id : undefined;
+  if (address.port === 0 || workerId === undefined || !(workerId > 0)) return address;
   return { host: address.host, port: address.port + workerId };
 }
 
