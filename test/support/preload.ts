@@ -35,6 +35,27 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The first of `n` consecutive loopback ports that are all free right now. */
+export async function freePortRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort();
+    if (base + n > 65535) continue;
+    const servers: net.Server[] = [];
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const server = net.createServer();
+      ok = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen(base + i, '127.0.0.1', () => resolve(true));
+      });
+      if (ok) servers.push(server);
+    }
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    if (ok) return base;
+  }
+  throw new Error(`no ${n} consecutive free ports found`);
+}
+
 /** GET a loopback URL's body as text (status must be 200). */
 export async function getText(url: string, timeoutMs = 10_000): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
