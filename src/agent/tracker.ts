@@ -29,7 +29,7 @@ export interface Tracker {
   readonly config: AgentConfig;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
-  /** Counts and the `limit` sites with most pending, for metrics: no GC, no sweep, no stacks. */
+  /** Counts and the `limit` sites with most pending, for metrics: no GC, no sweep (see poll), no stacks. */
   read(limit: number): AgentReadout;
   stop(): void;
 }
@@ -137,8 +137,9 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
       };
     },
     read(limit) {
+      // No sweep: finding the next non-promise records walks the site table, too slow for every
+      // scrape with tens of thousands of sites. Readers call poll() now and then for that.
       refreshSamplers();
-      sweepSome(RECORDS_CHECKED_PER_POLL);
       return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev' };
     },
     stop() {

@@ -5,6 +5,7 @@ import { AGENT_GLOBAL_KEY, type AgentReadout } from '../agent/protocol';
 
 interface ReadableAgent {
   read?: (limit: number) => AgentReadout;
+  poll?: () => unknown;
 }
 
 const KEY = Symbol.for(AGENT_GLOBAL_KEY);
@@ -14,4 +15,10 @@ export function readAgent(limit: number): AgentReadout | undefined {
   const agent = (globalThis as unknown as Record<symbol, ReadableAgent | undefined>)[KEY];
   if (!agent || typeof agent.read !== 'function') return undefined;
   return agent.read(limit);
+}
+
+/** Lets the agent check a bounded batch of its records for resources that finished (what a client's poll does). */
+export function pollAgent(): void {
+  const agent = (globalThis as unknown as Record<symbol, ReadableAgent | undefined>)[KEY];
+  if (agent && typeof agent.poll === 'function') agent.poll();
 }

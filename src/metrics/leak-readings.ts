@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AgentReadout, AgentSiteCount } from '../agent/protocol';
 import { GrowthTracker } from '../core/growth';
 import type { MetricsSettings } from '../register/settings';
-import { readAgent } from './agent-handle';
+import { pollAgent, readAgent } from './agent-handle';
 
 export interface SiteLabels {
   kind: string;
@@ -84,6 +84,7 @@ export class LeakReadings {
   /** One growth observation of the top sites (public for tests that drive time themselves). */
   observe(t = Date.now()): void {
     try {
+      pollAgent();
       const readout = readAgent(this.readLimit);
       if (!readout) return;
       const values = new Map<string, number>();

@@ -26,6 +26,6 @@ test('the rules use exported metric names only', () => {
   const rules = readFileSync(join(dir, 'async-leak-lens.rules.yml'), 'utf8');
   const used = [...rules.matchAll(/\b(nodejs_async_[a-z_]+)/g)].map((m) => m[1]);
   assert.ok(used.length >= 2);
-  const exported = new Set(Object.values(METRICS).map((m) => m.name));
+  const exported = new Set<string>(Object.values(METRICS).map((m) => m.name));
   for (const name of used) assert.ok(exported.has(name), `${name} is not exported`);
 });
