@@ -50,9 +50,12 @@ describe('async-leak-lens/register', () => {
   });
 
   test('--import (ES module app) and NODE_OPTIONS with either', async () => {
-    const viaImport = await start('service.mjs', { execArgv: ['--import', 'async-leak-lens/register'] });
+    const port = await freePort();
+    const viaImport = await start('service.mjs', { execArgv: ['--import', 'async-leak-lens/register'], env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}` } });
     assert.equal(viaImport.ready.agent, true);
     assert.equal(viaImport.ready.inspector, null);
+    // The ES module loader runs the preload as CommonJS: its metrics endpoint works there too.
+    assert.match(await getText(`http://127.0.0.1:${port}/metrics`), /^nodejs_async_tracking_active 1$/m);
     for (const flag of ['--import async-leak-lens/register', '-r async-leak-lens/register']) {
       const target = await start('service.mjs', { env: { NODE_OPTIONS: flag } });
       assert.equal(target.ready.agent, true, flag);

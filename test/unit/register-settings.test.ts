@@ -54,3 +54,20 @@ test('metrics address: loopback unless allowed; control characters escaped in th
   assert.ok(!bad.warnings[0].includes('\u001b'), bad.warnings[0]);
   assert.equal(parseAddress('localhost:70000'), undefined);
 });
+
+test('docs/production.md lists every environment variable with its production default', () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { repoRoot } = require('../support/fixtures') as typeof import('../support/fixtures');
+  const source = readFileSync(join(repoRoot(), 'src', 'register', 'settings.ts'), 'utf8');
+  const doc = readFileSync(join(repoRoot(), 'docs', 'production.md'), 'utf8');
+  const names = ['ASYNC_LEAK_LENS', ...[...source.matchAll(/\$\{PREFIX\}_([A-Z_]+)/g)].map((m) => `ASYNC_LEAK_LENS_${m[1]}`)];
+  assert.ok(names.length >= 14);
+  for (const name of names) assert.match(doc, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is not in the table`);
+  const row = (name: string) => doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`)) ?? '';
+  const p = PROFILES.production;
+  assert.match(row('ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND'), new RegExp(`\\| ${p.stackCapturesPerSecond} \\(dev ${PROFILES.dev.stackCapturesPerSecond}\\) \\|`));
+  assert.match(row('ASYNC_LEAK_LENS_MAX_TRACKED'), new RegExp(`\\| ${p.maxTrackedResources} \\(dev ${PROFILES.dev.maxTrackedResources}\\) \\|`));
+  assert.match(row('ASYNC_LEAK_LENS_MAX_SITES'), new RegExp(`\\| ${p.maxSites} \\(dev ${PROFILES.dev.maxSites}\\) \\|`));
+  assert.match(row('ASYNC_LEAK_LENS_CPU_SHARE'), new RegExp(`\\| ${p.maxCaptureShare} \\(dev ${PROFILES.dev.maxCaptureShare}\\) \\|`));
+});
