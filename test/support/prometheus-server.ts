@@ -26,11 +26,11 @@ export class PrometheusServer {
   ) {}
 
   /** `rules`: the text of a rules file to load (evaluated every second, like the scrapes). */
-  static async start(jobs: ScrapeJob[], rules?: string): Promise<PrometheusServer> {
+  static async start(jobs: ScrapeJob[], rules?: string, listenPort?: number): Promise<PrometheusServer> {
     const binary = findTool('prometheus');
     if (!binary) throw new Error('prometheus not found');
     const dir = mkdtempSync(join(tmpdir(), 'all-prometheus-'));
-    const port = await freePort();
+    const port = listenPort ?? (await freePort());
     const config = [
       'global:',
       '  scrape_interval: 1s',
