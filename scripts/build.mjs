@@ -1,7 +1,7 @@
 // Builds every bundle: agent (as a string core injects), CLI, extension, webview, tests.
 // Usage: node scripts/build.mjs [--watch-free] ; sources that do not exist yet are skipped.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,8 +46,12 @@ const agentSourcePlugin = {
   },
 };
 
+const { version } = JSON.parse(readFileSync(at('package.json'), 'utf8'));
+
 const node = {
   bundle: true,
+  // See src/build-constants.d.ts.
+  define: { PACKAGE_VERSION: JSON.stringify(version) },
   platform: 'node',
   target: 'node18',
   format: 'cjs',

@@ -1,21 +1,29 @@
-// The main job on a bundled leaky example: start it with its inspector open, then run the CLI as a
-// user would: snapshot, load, snapshot, diff, detach. Prints each command before its output.
+// The main job on a bundled leaky example: start it with its inspector open and let it serve (and
+// leak) for a while before any tool comes, then run the CLI as a user would: snapshot (with its
+// census of what is already pending), load, snapshot, diff, detach. Prints each command first.
+// Usage: node scripts/demo.mjs [example] [requests] [--keep]  (--keep keeps the snapshot files)
 import { spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const example = process.argv[2] ?? 'queue-workers';
-const requests = Number(process.argv[3] ?? 200);
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const [example = 'queue-workers', requestsArg = '200'] = args.filter((arg) => !arg.startsWith('--'));
+const requests = Number(requestsArg);
 const entry = join(root, 'test', 'fixtures', example, 'server.js');
 const work = mkdtempSync(join(tmpdir(), 'async-leak-lens-demo-'));
 
 const app = spawn(process.execPath, ['--inspect=127.0.0.1:0', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
 const stop = () => app.exitCode === null && app.kill();
-process.on('exit', stop);
+process.on('exit', () => {
+  stop();
+  if (keep) console.log(`Snapshot files kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+});
 
 function waitFor(stream, pattern) {
   return new Promise((resolve, reject) => {
@@ -40,8 +48,8 @@ function cli(...args) {
   return result.status;
 }
 
-async function load(n) {
-  console.log(`... sending ${n} requests to http://127.0.0.1:${port}/ (8 at a time)`);
+async function load(n, why = '') {
+  console.log(`... sending ${n} requests to http://127.0.0.1:${port}/ (8 at a time)${why}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   let next = 0;
   const one = () =>
@@ -59,6 +67,7 @@ async function load(n) {
 
 const before = join(work, 'before.json');
 const after = join(work, 'after.json');
+await load(requests / 2, ', before any tool is attached');
 cli('snapshot', '--target', inspector, '--out', before, '--label', 'before-load');
 await load(requests);
 cli('snapshot', '--target', inspector, '--out', after, '--label', 'after-load', '--detach');

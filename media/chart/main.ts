@@ -4,8 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
-import type { CountSample } from '../../src/core/model';
-import { CHART_WINDOWS, type ChartMarker, type ChartTarget, type ChartWindow, type HostMessage, type WebviewMessage } from '../../src/extension/chart/chart-protocol';
+import { CHART_WINDOWS, type ChartMarker, type ChartTarget, type ChartWindow, type CountSample, type HostMessage, type WebviewMessage } from '../../src/shared/chart-protocol';
 import { labelRows } from './label-rows';
 import { appendSamples, toColumns, typeOrder } from './series';
 import { seriesColor, themeColor } from './theme';

@@ -1,7 +1,6 @@
 // Pure data shaping for the live chart: which samples a time window shows, and the columnar
 // arrays uPlot draws. No DOM here, so unit tests can run it under Node.
-import type { CountSample } from '../../src/core/model';
-import { CHART_WINDOW_MS, type ChartWindow } from '../../src/extension/chart/chart-protocol';
+import { CHART_WINDOW_MS, type ChartWindow, type CountSample } from '../../src/shared/chart-protocol';
 
 /** Samples the page keeps at most (the extension keeps 3600 per target). */
 export const MAX_PAGE_SAMPLES = 4000;

@@ -56,6 +56,30 @@ function installed() {
   return codeServerVersion()?.startsWith(`${CODE_SERVER_VERSION} `) ?? false;
 }
 
+// code-server's postinstall compiles native modules (node-gyp: make, g++, python3); its kerberos
+// module needs the GSSAPI headers. Checked up front: otherwise npm fails minutes in with
+// "gssapi/gssapi.h: No such file".
+const BUILD_PACKAGES = [
+  { name: 'build-essential', present: () => output('g++', ['--version']) !== null && output('make', ['--version']) !== null },
+  { name: 'python3', present: () => output('python3', ['--version']) !== null },
+  { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') },
+];
+
+function ensureBuildPackages() {
+  const missing = BUILD_PACKAGES.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
+  if (!missing.length) return;
+  const command = `apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0 || !output('apt-get', ['--version'])) {
+    fail(`code-server's install compiles native modules and needs: ${missing.join(', ')}. Install them first (as root): ${command}`);
+  }
+  log(`installing system packages code-server's build needs: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+    const r = spawnSync('apt-get', args, { env, stdio: 'inherit' });
+    if (r.status !== 0) fail(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); run: ${command}`);
+  }
+}
+
 if (installed()) {
   log(`code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} already installed and verified (${codeServerDir})`);
   process.exit(0);
@@ -68,7 +92,8 @@ if (force || !nodeOk()) {
 }
 log(`Node ${NODE_VERSION} ready (${nodeBin})`);
 
-log(`installing code-server ${CODE_SERVER_VERSION} (a few minutes, ~600 MB)`);
+ensureBuildPackages();
+log(`installing code-server ${CODE_SERVER_VERSION} (about 4 minutes, ~600 MB)`);
 npmInstall(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, {
   ...baseEnv,
   // npm and the postinstall's node-gyp must run on Node 24 and build against its headers.

@@ -12,6 +12,9 @@ export interface InstalledAgent {
   poll: Tracker['poll'];
   snapshot: Tracker['snapshot'];
   read: Tracker['read'];
+  census: Tracker['census'];
+  /** True once a census was handed over (a later attach does not need one). */
+  censusTaken: boolean;
   detach(): boolean;
 }
 
@@ -43,10 +46,16 @@ export function install(config: AgentConfig): AgentInfo {
       nodeVersion: process.version,
       title: process.title,
       argv: process.argv.slice(),
+      censusTaken: agent.censusTaken,
     }),
     poll: () => tracker.poll(),
     snapshot: () => tracker.snapshot(),
     read: (limit) => tracker.read(limit),
+    census(input, objects) {
+      agent.censusTaken = true;
+      return tracker.census(input, objects);
+    },
+    censusTaken: false,
     detach() {
       tracker.stop();
       if (global[KEY] === agent) delete global[KEY];

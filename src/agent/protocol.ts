@@ -44,6 +44,8 @@ export interface AgentInfo {
   nodeVersion: string;
   title: string;
   argv: string[];
+  /** True when a census was already handed to this agent (by this or an earlier attach). */
+  censusTaken?: boolean;
 }
 
 export interface AgentCounts {
@@ -62,6 +64,28 @@ export interface AgentSite {
   sampled: number;
   oldestAgeMs: number;
   examples: { id: number; ageMs: number; triggerId: number }[];
+  /** Present when the census found resources of this site pending before the agent arrived. */
+  origin?: 'census';
+  /** Of `count`, the estimated number found by the census and still pending. */
+  census?: number;
+}
+
+/** A site the census found (in the heap, before the agent saw anything), as core hands it over. */
+export interface CensusSiteInput {
+  kind: 'created' | 'blocked';
+  type: string;
+  /** Position as V8 reports it (path or file:// URL; 1-based line and column). */
+  frame: RawFrame;
+  userCode: boolean;
+  /** How many were found. */
+  count: number;
+  /** How many of the objects passed along belong to this site (they follow in site order). */
+  samples: number;
+  ageMs?: number;
+}
+
+export interface CensusInput {
+  sites: CensusSiteInput[];
 }
 
 /** One site in a readout: what the metrics need, no stacks. */

@@ -2,10 +2,11 @@
 // counted from an exact unsettled count and their samples (promise-tracker.ts), other resources
 // through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts).
 // Hooks never throw: an exception in an async hook kills the process.
+import { CensusTracker } from './census-tracker';
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';
-import type { AgentConfig, AgentCounts, AgentReadout, AgentSnapshot } from './protocol';
+import type { AgentConfig, AgentCounts, AgentReadout, AgentSnapshot, CensusInput } from './protocol';
 import { Recorder } from './recorder';
 import { ResourceTracker } from './resource-tracker';
 import { readSites } from './site-readout';
@@ -31,6 +32,8 @@ export interface Tracker {
   snapshot(): AgentSnapshot;
   /** Counts and the `limit` sites with most pending, for metrics: no GC, no sweep (see poll), no stacks. */
   read(limit: number): AgentReadout;
+  /** Takes over what a census found (see census-tracker.ts); returns how many samples it follows. */
+  census(input: CensusInput, objects: unknown[]): number;
   stop(): void;
 }
 
@@ -39,7 +42,9 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   const baseline = activeResourceBaseline();
   const promises = new PromiseTracker(recorder);
   const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
-  const resources = new ResourceTracker(recorder, new Liveness(providers));
+  const liveness = new Liveness(providers);
+  const resources = new ResourceTracker(recorder, liveness);
+  const census = new CensusTracker(recorder, liveness);
   const executionAsyncId = builtins.asyncHooks.executionAsyncId;
   let promisesThroughAsyncHooks = false;
   let promiseInitsSeen = 0;
@@ -60,7 +65,8 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   }
 
   function check(record: TrackedResource): void {
-    if (record.site.type === PROMISE) promises.check(record);
+    if (record.census) census.check(record);
+    else if (record.site.type === PROMISE) promises.check(record);
     else resources.check(record);
   }
 
@@ -92,6 +98,7 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     resources.counts(out);
     const pending = promises.pending();
     if (pending > 0) out[PROMISE] = pending;
+    census.counts(out);
     return out;
   }
 
@@ -103,7 +110,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   const hooks = installHooks(builtins.asyncHooks, builtins.v8, {
     init: onInit,
     promiseInit: promises.onInit,
-    promiseSettled: promises.onSettled,
+    // A census sample's settle is not one of the tracked promises' (their pending count is exact).
+    promiseSettled: (promise) => {
+      if (census.liveRecords > 0 && census.onSettled(promise)) return;
+      promises.onSettled(promise);
+    },
     promiseInitsSeen: () => promiseInitsSeen,
   });
   promisesThroughAsyncHooks = hooks.promisesThroughAsyncHooks;
@@ -136,6 +147,13 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         samplingRate,
       };
     },
+    census(input, objects) {
+      try {
+        return census.add(input, objects);
+      } catch {
+        return 0;
+      }
+    },
     read(limit) {
       // No sweep: finding the next non-promise records walks the site table, too slow for every
       // scrape with tens of thousands of sites. Readers call poll() now and then for that.
@@ -143,6 +161,7 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
       return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev' };
     },
     stop() {
+      census.stop();
       hooks.stop();
       resources.stop();
       promises.clear();

@@ -4,34 +4,18 @@
 import type { Site } from '../core/model';
 import type { GrowingSite } from '../core/target-growth';
 
-export interface JudgedSite {
-  siteId: string;
-  /** The newest data of the site (count, frame, example stack). */
-  site: Site;
-  /** The rate when it was last judged growing, pending resources per minute. */
-  ratePerMinute: number;
-  /** "+2.0 pending per minute". */
-  rateText: string;
-  /** Why it counts as growing ("floor rose from 3 by 40 (z 3.1)"). */
-  reason: string;
-  /** When it was first judged growing (ms since epoch). */
-  since: number;
-  /** Still judged growing at the newest verdict. */
-  growingNow: boolean;
-}
-
 export class GrowthLog {
-  private readonly sites = new Map<string, JudgedSite>();
+  private readonly sites = new Map<string, GrowingSite>();
   private judging = false;
 
   /** Takes the sites growing now; returns those judged growing for the first time. */
-  record(growing: readonly GrowingSite[]): JudgedSite[] {
-    const fresh: JudgedSite[] = [];
+  record(growing: readonly GrowingSite[]): GrowingSite[] {
+    const fresh: GrowingSite[] = [];
     const now = new Set(growing.map((g) => g.siteId));
     for (const judged of this.sites.values()) judged.growingNow = now.has(judged.siteId);
     for (const g of growing) {
       const known = this.sites.get(g.siteId);
-      const entry: JudgedSite = { siteId: g.siteId, site: g.site, ratePerMinute: g.ratePerMinute, rateText: g.rateText, reason: g.reason, since: known?.since ?? g.since, growingNow: true };
+      const entry: GrowingSite = { ...g, since: known?.since ?? g.since, growingNow: true };
       this.sites.set(g.siteId, entry);
       if (!known) fresh.push(entry);
     }
@@ -60,7 +44,7 @@ export class GrowthLog {
   }
 
   /** Growing now first, then fastest first. */
-  list(): JudgedSite[] {
+  list(): GrowingSite[] {
     return [...this.sites.values()].sort((a, b) => Number(b.growingNow) - Number(a.growingNow) || b.ratePerMinute - a.ratePerMinute || (a.siteId < b.siteId ? -1 : 1));
   }
 }

@@ -1,12 +1,14 @@
 // Growth verdicts on the live screen: the table of sites judged growing (or why there is no
 // verdict yet), and the one-line notice printed when a site is judged growing for the first time.
-import { functionName, kindMarker, location } from '../core/format';
+import { location } from './format';
 import type { GrowthOptions } from '../core/growth';
-import { formatCount, painter, renderTable, truncate, type Cell } from '../core/text-table';
-import type { GrowthLog, JudgedSite } from './growth-log';
+import { formatCount } from '../core/number-format';
+import { functionName, kindWords } from '../core/site-presentation';
+import { painter, renderTable, truncate, type Cell } from './text-table';
+import type { VerdictPhase } from '../core/live-target';
+import type { GrowingSite } from '../core/target-growth';
+import type { GrowthLog } from './growth-log';
 
-/** Where the verdicts stand: warm-up, too few site reads in the window yet, or judging. */
-export type VerdictPhase = { phase: 'warming-up'; elapsedMs: number } | { phase: 'collecting'; reads: number; needed: number } | { phase: 'judging' };
 
 export interface GrowthTextOptions {
   color: boolean;
@@ -15,13 +17,13 @@ export interface GrowthTextOptions {
 }
 
 /** "created at server.js:21:3 (Timeout, handler)" */
-export function describeSite(judged: JudgedSite, cwd: string): string {
+export function describeSite(judged: GrowingSite, cwd: string): string {
   const { site } = judged;
-  return `${kindMarker(site)} ${location(site.frame, cwd)} (${site.type}, ${functionName(site.frame)})`;
+  return `${kindWords(site.kind)} ${location(site.frame, cwd)} (${site.type}, ${functionName(site.frame)})`;
 }
 
 /** One line, for logs: "14:03:07 Growing: created at ... +120.0 pending per minute, 45 pending now; floor rose ..." */
-export function formatGrowthNotice(judged: JudgedSite, cwd: string): string {
+export function formatGrowthNotice(judged: GrowingSite, cwd: string): string {
   return `${clock(judged.since)} Growing: ${describeSite(judged, cwd)}, ${judged.rateText}, ${formatCount(judged.site.count)} pending now; ${judged.reason}.`;
 }
 
@@ -42,12 +44,12 @@ export function formatGrowthSection(log: GrowthLog, status: VerdictPhase, option
 }
 
 /** Rate, site, line and since when, one row per judged site (at most `limit`). */
-export function formatGrowthTable(judged: readonly JudgedSite[], options: Pick<GrowthTextOptions, 'color' | 'cwd'> & { limit: number }): string[] {
+export function formatGrowthTable(judged: readonly GrowingSite[], options: Pick<GrowthTextOptions, 'color' | 'cwd'> & { limit: number }): string[] {
   const shown = judged.slice(0, options.limit);
   const header = ['RATE', 'SITE', 'TYPE', 'LOCATION', 'FUNCTION', 'PENDING', 'JUDGED GROWING'].map((text, i): Cell => ({ text, align: i === 5 ? 'right' : 'left', styles: ['dim'] }));
   const rows = shown.map((j): Cell[] => [
     { text: j.rateText, styles: j.growingNow ? ['red', 'bold'] : [] },
-    { text: kindMarker(j.site), styles: j.site.kind === 'blocked' ? ['yellow'] : [] },
+    { text: kindWords(j.site.kind), styles: j.site.kind === 'blocked' ? ['yellow'] : [] },
     { text: j.site.type },
     { text: location(j.site.frame, options.cwd), styles: ['cyan'] },
     { text: truncate(functionName(j.site.frame), 40) },

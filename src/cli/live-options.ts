@@ -1,6 +1,7 @@
 // Options of the live view that `watch` and `run` share: polling, site reads, duration, and the
 // warm-up and window of the growth verdicts, checked before anything attaches.
 import { DEFAULT_GROWTH_OPTIONS } from '../core/growth';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_SITES_EVERY_MS } from '../core/live-target';
 import { UsageError } from './cli-error';
 import { positiveInt } from './commands/diff';
 import type { LiveViewOptions } from './live-view';
@@ -14,8 +15,8 @@ export const liveOptions = {
   window: { type: 'string' },
 } as const;
 
-export const liveHelp = `  --interval <ms>         poll interval (default 1000)
-  --sites-every <ms>      how often sites are re-read (default 5000, or window / 24 when shorter)
+export const liveHelp = `  --interval <ms>         poll interval (default ${DEFAULT_POLL_INTERVAL_MS})
+  --sites-every <ms>      how often sites are re-read (default ${DEFAULT_SITES_EVERY_MS}, or window / 24 when shorter)
   --duration <s>          stop after s seconds (default: until Ctrl-C)
   --top <n>               sites shown per table (default 10)
   --warmup <s>            seconds after attaching that growth verdicts ignore (default ${DEFAULT_GROWTH_OPTIONS.warmupMs / 1000})
@@ -36,7 +37,7 @@ export function liveViewOptions(values: LiveValues): LiveViewOptions {
   const warmupMs = seconds(values.warmup, '--warmup', 0) ?? DEFAULT_GROWTH_OPTIONS.warmupMs;
   const windowMs = seconds(values.window, '--window', MIN_WINDOW_S) ?? DEFAULT_GROWTH_OPTIONS.windowMs;
   // About 24 site reads per window by default: twice the points a verdict needs.
-  const sitesEveryMs = positiveInt(values['sites-every'], '--sites-every') ?? Math.min(5000, Math.max(100, Math.floor(windowMs / 24)));
+  const sitesEveryMs = positiveInt(values['sites-every'], '--sites-every') ?? Math.min(DEFAULT_SITES_EVERY_MS, Math.max(100, Math.floor(windowMs / 24)));
   const readsPerWindow = Math.floor(windowMs / sitesEveryMs) + 1;
   if (readsPerWindow < DEFAULT_GROWTH_OPTIONS.minPoints) {
     throw new UsageError(
@@ -45,7 +46,7 @@ export function liveViewOptions(values: LiveValues): LiveViewOptions {
     );
   }
   return {
-    intervalMs: positiveInt(values.interval, '--interval') ?? 1000,
+    intervalMs: positiveInt(values.interval, '--interval') ?? DEFAULT_POLL_INTERVAL_MS,
     sitesEveryMs,
     durationMs: (positiveInt(values.duration, '--duration') ?? 0) * 1000,
     top: positiveInt(values.top, '--top') ?? 10,

@@ -5,13 +5,13 @@
 // gets one notice line, so a log stays readable.
 import { diffSnapshots } from '../core/diff';
 import { describeError } from '../core/errors';
-import { formatCounts, formatDiffTable } from '../core/format';
-import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from '../core/growth';
-import type { CountSample, Snapshot } from '../core/model';
+import { formatCounts, formatDiffTable } from './format';
+import type { GrowthOptions } from '../core/growth';
+import { LiveTarget } from '../core/live-target';
+import type { CountSample } from '../core/model';
 import type { Session } from '../core/session';
-import { TargetGrowth } from '../core/target-growth';
 import type { GrowthLog } from './growth-log';
-import { formatGrowthNotice, formatGrowthSection, type VerdictPhase } from './growth-text';
+import { formatGrowthNotice, formatGrowthSection } from './growth-text';
 import type { Output } from './output';
 
 /** Without a terminal, screens are printed at most this often. */
@@ -40,24 +40,10 @@ export interface LiveViewResult {
 export function runLiveView(session: Session, io: Output, options: LiveViewOptions, log: GrowthLog): Promise<LiveViewResult> {
   return new Promise((resolve) => {
     const cwd = process.cwd();
-    let first: Snapshot | undefined;
-    let latest: Snapshot | undefined;
+    const live = new LiveTarget(session, { sitesEveryMs: options.sitesEveryMs, growth: options.growth });
     let previous: CountSample | undefined;
     let done = false;
-    let sitesTimer: NodeJS.Timeout | undefined;
-    let reading = false;
-    let gcWanted = false;
     let lastScreenAt = -Infinity;
-    const startedAt = Date.now();
-    let readsAfterWarmup = 0;
-    const growth = new TargetGrowth(options.growth, () => requestGc());
-
-    const phase = (): VerdictPhase => {
-      const elapsedMs = Date.now() - startedAt;
-      if (elapsedMs < options.growth.warmupMs) return { phase: 'warming-up', elapsedMs };
-      if (readsAfterWarmup < DEFAULT_GROWTH_OPTIONS.minPoints) return { phase: 'collecting', reads: readsAfterWarmup, needed: DEFAULT_GROWTH_OPTIONS.minPoints };
-      return { phase: 'judging' };
-    };
 
     const render = (sample: CountSample) => {
       if (options.quiet) return;
@@ -65,7 +51,9 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
       const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
-      lines.push(...formatGrowthSection(log, phase(), { color: io.color, cwd, growth: options.growth, limit: options.top }));
+      lines.push(...formatGrowthSection(log, live.verdictPhase, { color: io.color, cwd, growth: options.growth, limit: options.top }));
+      const first = live.firstSites;
+      const latest = live.latestSites;
       if (first && latest) {
         const diff = diffSnapshots(first, latest);
         // Sites with a verdict are in the table above; this one shows what has none (yet).
@@ -79,14 +67,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       else io.out(`\n${lines.join('\n')}`);
     };
 
-    const onSample = (sample: CountSample) => {
-      growth.observeSample(sample);
-      announce();
-      render(sample);
-    };
-
     const announce = () => {
-      for (const judged of log.record(growth.growingSites)) {
+      for (const judged of log.record(live.growingSites)) {
         const notice = formatGrowthNotice(judged, cwd);
         // On a terminal the next screen would wipe it; the screen's table lists the site instead.
         if (options.quiet) io.err(notice);
@@ -94,56 +76,31 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       }
     };
 
-    const readSites = async () => {
-      reading = true;
-      const collectGarbage = gcWanted;
-      gcWanted = false;
-      try {
-        const snapshot = await session.snapshot({ collectGarbage });
-        latest = snapshot;
-        first ??= snapshot;
-        if (Date.parse(snapshot.takenAt) >= startedAt + options.growth.warmupMs) readsAfterWarmup++;
-        if (readsAfterWarmup >= DEFAULT_GROWTH_OPTIONS.minPoints) log.markJudging();
-        growth.observeSites(snapshot, collectGarbage);
-        log.refresh(snapshot.sites);
-        announce();
-      } catch (error) {
-        if (!session.isEnded) io.err(`Could not read sites: ${describeError(error)}`);
-      }
-      reading = false;
-      if (!done) sitesTimer = setTimeout(readSites, gcWanted ? 0 : options.sitesEveryMs);
-    };
+    live.on('sample', (sample) => {
+      announce();
+      render(sample);
+    });
+    live.on('sites', (snapshot) => {
+      if (live.verdictPhase.phase === 'judging') log.markJudging();
+      log.refresh(snapshot.sites);
+      announce();
+    });
+    live.on('sitesFailed', (message) => io.err(`Could not read sites: ${message}`));
+    live.on('error', (error) => io.err(`Poll failed: ${describeError(error)}`));
+    live.on('end', (reason) => finish({ reason, targetEnded: reason !== 'detached' }));
 
-    // A suspect is only reported once a snapshot after a full GC still shows it: take one now
-    // (or right after the read under way), in the same chain, so reads never overlap.
-    const requestGc = () => {
-      gcWanted = true;
-      if (reading || done) return;
-      clearTimeout(sitesTimer);
-      sitesTimer = setTimeout(readSites, 0);
-    };
-
-    const onError = (error: Error) => io.err(`Poll failed: ${describeError(error)}`);
-    const onEnd = (reason: string) => finish({ reason, targetEnded: reason !== 'detached' });
     const finish = (result: LiveViewResult) => {
       if (done) return;
       done = true;
-      clearTimeout(sitesTimer);
       clearTimeout(durationTimer);
       process.off('SIGINT', onInterrupt);
-      session.off('sample', onSample);
-      session.off('error', onError);
-      session.off('end', onEnd);
+      live.stop(result.reason);
       resolve(result);
     };
     const onInterrupt = () => finish({ reason: 'interrupted', targetEnded: false });
     const durationTimer = options.durationMs > 0 ? setTimeout(() => finish({ reason: 'duration', targetEnded: false }), options.durationMs) : undefined;
 
     process.on('SIGINT', onInterrupt);
-    session.on('sample', onSample);
-    session.on('error', onError);
-    session.once('end', onEnd);
-    session.startPolling(options.intervalMs);
-    void readSites();
+    live.start(options.intervalMs);
   });
 }

@@ -45,7 +45,7 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
     return name ? 0 : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v') {
-    io.out(require('../../package.json').version);
+    io.out(PACKAGE_VERSION);
     return 0;
   }
   const command = commands[name];

@@ -1,8 +1,10 @@
 // The verdict at the end of a watch: which sites were judged growing, with rate, line and example
 // stack, as text for people and CI logs, or as JSON (schema async-leak-lens/watch@1).
-import { exampleStackLines, location, kindMarker } from '../core/format';
+import { kindWords } from '../core/site-presentation';
+import { exampleStackLines, location } from './format';
 import type { Site, TargetInfo } from '../core/model';
-import { formatDuration, painter } from '../core/text-table';
+import { formatDuration } from '../core/number-format';
+import { painter } from './text-table';
 import type { GrowthLog } from './growth-log';
 import { describeJudging, formatGrowthTable } from './growth-text';
 import type { LiveViewOptions } from './live-view';
@@ -61,7 +63,7 @@ export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd
   const lines = [paint(`Growth verdict ${after}: ${n} site${n === 1 ? '' : 's'} judged growing.`, 'red', 'bold')];
   lines.push(...formatGrowthTable(judged, { ...options, limit: run.options.top }));
   for (const j of judged.slice(0, STACKS_SHOWN)) {
-    lines.push('', paint(`Example stack, ${kindMarker(j.site)} ${location(j.site.frame, options.cwd)} (${j.rateText}):`, 'bold'));
+    lines.push('', paint(`Example stack, ${kindWords(j.site.kind)} ${location(j.site.frame, options.cwd)} (${j.rateText}):`, 'bold'));
     lines.push(...exampleStackLines(j.site, { ...options, stackDepth: 12 }).map((line) => `  ${line}`));
   }
   if (n > STACKS_SHOWN) lines.push('', paint(`(example stacks of the first ${STACKS_SHOWN} only)`, 'dim'));

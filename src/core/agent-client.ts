@@ -5,9 +5,8 @@ import { AGENT_GLOBAL_KEY, AGENT_SOURCE_URL, type AgentConfig, type AgentCounts,
 import { LensError } from './errors';
 import type { CdpChannel } from './inspector-connection';
 
-import { AGENT_VERSION } from '../agent/version';
-
-export { AGENT_VERSION };
+/** The package's version, set at build time (scripts/build.mjs): a newer agent replaces an older one. */
+export const AGENT_VERSION = PACKAGE_VERSION;
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   version: AGENT_VERSION,

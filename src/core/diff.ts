@@ -1,5 +1,6 @@
 // Compares two snapshots site by site: which lines grew between them.
 import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
+import { compareText, siteRank } from './site-presentation';
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   const beforeSites = indexById(before.sites);
@@ -30,16 +31,10 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
 export function compareDiffSites(a: DiffSite, b: DiffSite): number {
   return (
     b.delta - a.delta ||
-    rank(a) - rank(b) ||
+    siteRank(a) - siteRank(b) ||
     b.after - a.after ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    compareText(a.id, b.id)
   );
-}
-
-/** 0 for a blocked-at site in user code (the line a person can fix), 1 other user code, 2 the rest. */
-function rank(site: Site): number {
-  if (site.userCode) return site.kind === 'blocked' ? 0 : 1;
-  return 2;
 }
 
 /** The `n` sites that grew the most (only sites that grew). */

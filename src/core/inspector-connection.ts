@@ -7,7 +7,11 @@ export interface CdpChannel {
   /** Thread id of the JS context behind this channel: 0 for the main thread. */
   readonly label: string;
   send<T = unknown>(method: string, params?: object, timeoutMs?: number): Promise<T>;
+  /** Listens to this channel's CDP events (e.g. heap snapshot chunks); returns the unsubscribe. */
+  subscribe?(listener: CdpEventListener): () => void;
 }
+
+export type CdpEventListener = (method: string, params: Record<string, unknown>) => void;
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
@@ -37,7 +41,14 @@ export class InspectorConnection extends EventEmitter {
     readonly url: string,
   ) {
     super();
-    this.main = { label: 'main', send: (method, params, timeoutMs) => this.call(method, params, timeoutMs) };
+    this.main = {
+      label: 'main',
+      send: (method, params, timeoutMs) => this.call(method, params, timeoutMs),
+      subscribe: (listener) => {
+        this.on('event', listener);
+        return () => this.off('event', listener);
+      },
+    };
     client.on('disconnect', () => this.markClosed('the inspector connection closed (the process exited or closed its inspector)', 'lost'));
     client.on('event', (message) => this.onEvent(message));
     // A process that ends (done, process.exit, or a crash) while an inspector client is connected
@@ -126,6 +137,7 @@ export class InspectorConnection extends EventEmitter {
 class WorkerCallTable {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly listeners = new Set<CdpEventListener>();
   readonly channel: CdpChannel;
 
   constructor(
@@ -140,17 +152,24 @@ class WorkerCallTable {
         this.post(JSON.stringify({ id, method, params: params ?? {} })).catch((error: Error) => this.settle(id, error));
         return withTimeout(answer, timeoutMs, method).finally(() => this.pending.delete(id));
       },
+      subscribe: (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
     };
   }
 
   receive(text: string): void {
-    let message: { id?: number; result?: unknown; error?: { message: string } };
+    let message: { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown> };
     try {
       message = JSON.parse(text);
     } catch {
       return;
     }
-    if (typeof message.id !== 'number') return;
+    if (typeof message.id !== 'number') {
+      if (typeof message.method === 'string') for (const listener of this.listeners) listener(message.method, message.params ?? {});
+      return;
+    }
     this.settle(message.id, message.error ? new LensError('agent', message.error.message) : undefined, message.result);
   }
 

@@ -45,6 +45,10 @@ export interface Site {
   /** One example creation stack, site frame included, outermost last. */
   stack: Frame[];
   examples: ExampleResource[];
+  /** 'census' when the census found resources of this site pending before the agent arrived. */
+  origin?: 'census';
+  /** Of `count`, how many the census found that are still pending (estimated like `count`). */
+  census?: number;
 }
 
 export interface TargetInfo {
@@ -84,6 +88,22 @@ export interface Snapshot {
   baseline: Record<string, number>;
   sites: Site[];
   stats: AgentStats;
+  /** Present when a census ran in this session (see census.ts). */
+  census?: CensusInfo;
+}
+
+/** What the census found and what it cost. */
+export interface CensusInfo {
+  takenAt: string;
+  heapBytes: number;
+  durationMs: number;
+  /** Time spent writing heap snapshots (the target is paused meanwhile). */
+  snapshotMs: number;
+  tasks: number;
+  timers: number;
+  /** Found in Node's own code or dependencies: counted here, not listed as sites. */
+  elsewhere: number;
+  resolved: number;
 }
 
 /** One poll: counts only, cost independent of how many resources are alive. */

@@ -1,12 +1,12 @@
-// The probe's verdict for people: a terminal report (CLI) and a Markdown report (editor).
-// Everything that came from the target (paths, function names) is escaped in the Markdown.
+// The probe's verdict for people: the words both reports share, and the Markdown report (editor).
+// The terminal report is the CLI's (src/cli/probe-report-text.ts). Everything that came from the
+// target (paths, function names) is escaped in the Markdown.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { location } from './format';
-import { formatRate } from './growth';
 import type { Frame, Site } from './model';
+import { formatCount, formatDuration } from './number-format';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
-import { formatCount, formatDuration, painter, renderTable, truncate, type Cell } from './text-table';
+import { functionName, kindWords, locationText, relativeTo, sameFrame } from './site-presentation';
 
 export interface ProbeReportOptions {
   color?: boolean;
@@ -18,58 +18,6 @@ export interface ProbeReportOptions {
   stackDepth?: number;
 }
 
-export function formatProbeReport(result: ProbeResult, options: ProbeReportOptions = {}): string {
-  const { color = false, cwd = process.cwd(), limit = 10, stackDepth = 12 } = options;
-  const paint = painter(color);
-  const lines = [paint(headline(result), 'bold'), ''];
-  lines.push(
-    ...renderTable(
-      [
-        ['ROUND', 'REQUESTS', 'OK', 'HTTP ERRORS', 'FAILED', 'HUNG', 'SETTLED IN', 'PENDING'].map((text, i): Cell => ({ text, align: i > 0 ? 'right' : 'left', styles: ['bold'] })),
-        ...result.rounds.map((r): Cell[] => [
-          { text: r.round === 0 ? 'baseline' : String(r.round) },
-          ...[r.load?.sent, r.load?.ok, r.load?.httpErrors, r.load?.failed, r.load?.hung].map((n): Cell => ({ text: n === undefined ? '' : formatCount(n), align: 'right' })),
-          { text: settledText(r), align: 'right' },
-          { text: formatCount(r.pending), align: 'right' },
-        ]),
-      ],
-      color,
-    ),
-    '',
-  );
-
-  if (result.verdict === 'leak') {
-    const n = result.leaks.length;
-    lines.push(paint(`LEAK: ${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.`, 'red', 'bold'));
-    const shown = result.leaks.slice(0, limit);
-    lines.push(
-      ...renderTable(
-        [
-          ['PER REQUEST', 'SITE', 'TYPE', 'LOCATION', 'FUNCTION', 'COUNT BY ROUND'].map((text, i): Cell => ({ text, align: i === 0 ? 'right' : 'left', styles: ['bold'] })),
-          ...shown.map((leak): Cell[] => [
-            { text: perRequestText(leak), align: 'right', styles: ['red'] },
-            { text: kindText(leak.site), styles: leak.site.kind === 'blocked' ? ['yellow'] : [] },
-            { text: leak.site.type },
-            { text: location(leak.site.frame, cwd), styles: ['cyan'] },
-            { text: truncate(leak.site.frame.function || '<anonymous>', 40) },
-            { text: leak.counts.map(formatCount).join(' → ') },
-          ]),
-        ],
-        color,
-        '  ',
-      ),
-    );
-    if (n > shown.length) lines.push(paint(`  … ${n - shown.length} more`, 'dim'));
-    const top = result.leaks[0];
-    lines.push('', paint(`Example stack, ${kindText(top.site)} ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')}):`, 'bold'));
-    lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
-  } else {
-    lines.push(paint(`No leak: no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`, 'green', 'bold'));
-  }
-  if (result.notes.length) lines.push('', ...result.notes.map((note) => `Note: ${note}`));
-  return `${lines.join('\n')}\n`;
-}
-
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
   const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : 'no leak'}`, '', escape(headline(result)), ''];
@@ -78,11 +26,11 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
     out.push('| per request | site | type | location | function | count by round |', '|---:|---|---|---|---|---|');
     for (const leak of result.leaks.slice(0, limit)) {
-      out.push(`| ${perRequestText(leak)} | ${kindText(leak.site)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(leak.site.frame.function || '<anonymous>')} | ${leak.counts.map(formatCount).join(' → ')} |`);
+      out.push(`| ${perRequestText(leak)} | ${kindWords(leak.site.kind)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`);
     }
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
-    out.push('', `## Example stack: ${kindText(top.site)} ${escape(location(top.site.frame, cwd))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
+    out.push('', `## Example stack: ${kindWords(top.site.kind)} ${escape(locationText(top.site.frame, relativeTo(cwd)))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
   } else {
     out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
   }
@@ -95,7 +43,7 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
   return `${out.join('\n')}\n`;
 }
 
-function headline(result: ProbeResult): string {
+export function headline(result: ProbeResult): string {
   const { request: q, target } = result;
   return (
     `Leak probe of pid ${target.pid} (Node ${target.nodeVersion}): ${q.rounds} round${q.rounds === 1 ? '' : 's'} of ${formatCount(q.requests)} ${q.method} ${q.url}, ` +
@@ -103,27 +51,19 @@ function headline(result: ProbeResult): string {
   );
 }
 
-function perRequestText(leak: LeakingSite): string {
+export function perRequestText(leak: LeakingSite): string {
   return `${leak.perRequest >= 0 ? '+' : ''}${leak.perRequest.toFixed(2)}`;
 }
 
-function kindText(site: Site): string {
-  return site.kind === 'blocked' ? 'blocked at' : 'created at';
-}
-
-function settledText(r: ProbeRound): string {
+export function settledText(r: ProbeRound): string {
   return `${formatDuration(r.settle.waitedMs)}${r.settle.settled ? '' : ' (gave up)'}`;
 }
 
-function stackLines(site: Site, cwd: string, depth: number): string[] {
+export function stackLines(site: Site, cwd: string, depth: number): string[] {
   if (site.stack.length === 0) return ['(no example stack was captured)'];
-  const lines = site.stack.slice(0, depth).map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${frame.function || '<anonymous>'} (${location(frame, cwd)})`);
+  const lines = site.stack.slice(0, depth).map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${functionName(frame)} (${locationText(frame, relativeTo(cwd))})`);
   if (site.stack.length > depth) lines.push(`  … ${site.stack.length - depth} more frames`);
   return lines;
-}
-
-function sameFrame(a: Frame, b: Frame): boolean {
-  return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
 /** Markdown text with every character that could format, link or open HTML escaped. */
@@ -138,7 +78,7 @@ function cell(text: string): string {
 
 /** A link to a local source line (file:// URL built here), or plain text when there is no file. */
 function link(frame: Frame, cwd: string): string {
-  const text = cell(location(frame, cwd));
+  const text = cell(locationText(frame, relativeTo(cwd)));
   if (!isAbsolute(frame.file) || !(frame.line > 0)) return text;
   const href = pathToFileURL(frame.file).href.replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
   return `[${text}](${href}#L${frame.line})`;

@@ -6,6 +6,7 @@ import { inspectorAnswers } from './discovery';
 import { describeError, LensError } from './errors';
 import { InspectorConnection, type DisconnectKind, type WorkerAttached } from './inspector-connection';
 import type { CountSample, Snapshot, ThreadInfo } from './model';
+import { takeCensus, type CensusOptions, type CensusSummary } from './census';
 import { buildSnapshot, type ThreadAnswer } from './snapshot-builder';
 import { SourceMapResolver } from './source-maps';
 
@@ -49,6 +50,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private pollPaused = false;
   private ended = false;
   private lastSample: CountSample | undefined;
+  private censusSummary: CensusSummary | undefined;
   /** Agent installs in workers that are still under way. */
   private readonly workerInstalls = new Set<Promise<void>>();
 
@@ -141,6 +143,46 @@ export class Session extends EventEmitter<SessionEvents> {
     return sample;
   }
 
+  /** True when no census was taken in the target yet (by this attach or an earlier one). */
+  get needsCensus(): boolean {
+    return this.info.censusTaken !== true && this.censusSummary === undefined;
+  }
+
+  /**
+   * Finds what is pending in every thread now, created before the agent came too, and hands it to
+   * the agents so that later snapshots go on from it. Pauses each thread while V8 writes its heap
+   * snapshot: check the cost with estimateCensus first.
+   */
+  async census(options: CensusOptions = {}): Promise<CensusSummary> {
+    this.assertLive();
+    await this.workersReady();
+    let summary: CensusSummary | undefined;
+    for (const t of [...this.threads.values()]) {
+      let found;
+      try {
+        found = await takeCensus(t.agent.channel, { nodeModulesAsSites: this.config.nodeModulesAsSites, ...options });
+      } catch (error) {
+        if (t.thread.thread === 0) throw error;
+        continue; // A worker that exits mid-census is simply not in it.
+      }
+      const s = found.summary;
+      summary = summary
+        ? {
+            ...summary,
+            heapBytes: summary.heapBytes + s.heapBytes,
+            durationMs: Date.now() - Date.parse(summary.takenAt),
+            snapshotMs: summary.snapshotMs + s.snapshotMs,
+            tasks: summary.tasks + s.tasks,
+            timers: summary.timers + s.timers,
+            elsewhere: summary.elsewhere + s.elsewhere,
+            resolved: summary.resolved + s.resolved,
+          }
+        : s;
+    }
+    this.censusSummary = summary!;
+    return summary!;
+  }
+
   /** Resolves once every announced worker has its agent (or failed to get one). */
   async workersReady(): Promise<void> {
     await Promise.all(this.workerInstalls);
@@ -164,6 +206,7 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     const snapshot = buildSnapshot(this.info, this.connection.url, answers, this.resolver, options.label);
+    if (this.censusSummary) snapshot.census = this.censusSummary;
     this.emit('snapshot', snapshot);
     return snapshot;
   }

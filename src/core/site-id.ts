@@ -30,7 +30,7 @@ export function fnv1a64Hex(text: string): string {
   for (const byte of utf8.encode(text)) {
     h0 ^= byte;
     // Multiply by the FNV prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64.
-    let t0 = h0 * 0x1b3;
+    const t0 = h0 * 0x1b3;
     let t1 = h1 * 0x1b3;
     let t2 = h2 * 0x1b3 + (h0 << 8);
     let t3 = h3 * 0x1b3 + (h1 << 8);

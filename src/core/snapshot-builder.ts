@@ -3,6 +3,7 @@
 import type { AgentInfo, AgentSite, AgentSnapshot, RawFrame } from '../agent/protocol';
 import { SNAPSHOT_SCHEMA, type Frame, type Site, type Snapshot, type ThreadInfo } from './model';
 import { siteId } from './site-id';
+import { compareSitesByCount } from './site-presentation';
 import type { SourceMapResolver } from './source-maps';
 import { toFilePath } from './source-maps';
 
@@ -28,7 +29,7 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(samplingRate[type] ?? 1, rate);
     for (const site of foldTaskChains(snapshot.sites)) sites.push(toSite(site, thread.thread, resolver));
   }
-  sites.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  sites.sort(compareSitesByCount);
   return {
     schema: SNAPSHOT_SCHEMA,
     takenAt: new Date(answers[0]?.snapshot.takenAt ?? Date.now()).toISOString(),
@@ -71,6 +72,7 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
     ...(generatedFrame ? { generatedFrame } : {}),
     stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
     examples: raw.examples,
+    ...(raw.origin === 'census' ? { origin: 'census' as const, census: raw.census ?? 0 } : {}),
   };
 }
 

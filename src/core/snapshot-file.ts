@@ -222,6 +222,13 @@ function validateSnapshot(value: unknown, report: Report): void {
       requireNumber(resource.ageMs, `${examplePath}.ageMs`, report, 0);
       requireNumber(resource.triggerId, `${examplePath}.triggerId`, report, -Infinity);
     });
+    if (site.origin !== undefined && site.origin !== 'census') report(`${path}.origin`, 'must be "census" when present', site.origin);
+    optional(site.census, `${path}.census`, report, (n, p) => requireNumber(n, p, report, 0));
+  });
+  optional(snapshot.census, 'census', report, (value, path) => {
+    const census = requireObject(value, path, report);
+    requireTimestamp(census.takenAt, `${path}.takenAt`, report);
+    for (const field of ['heapBytes', 'durationMs', 'snapshotMs', 'tasks', 'timers', 'elsewhere', 'resolved']) requireNumber(census[field], `${path}.${field}`, report, 0);
   });
 
   const stats = requireObject(snapshot.stats, 'stats', report);

@@ -27,6 +27,11 @@ export interface GrowingSite {
   since: number;
   /** Why it counts as growing, for tooltips ("floor rose from 3 by 40 (z 3.1)"). */
   reason: string;
+  /**
+   * Still judged growing at the newest verdict: always true in TargetGrowth's answer; false in a
+   * record of a whole run (the CLI's) for a site that grew, then stopped (it still leaked).
+   */
+  growingNow: boolean;
 }
 
 /** A resource type whose live count keeps growing. */
@@ -143,7 +148,7 @@ export class TargetGrowth {
     const previous = new Map(this.growingSiteList.map((g) => [g.siteId, g.site]));
     this.growingSiteList = this.sites.growing.flatMap((g) => {
       const site = byId.get(g.key) ?? previous.get(g.key);
-      return site ? [{ siteId: g.key, site, ...rateOf(g) }] : [];
+      return site ? [{ siteId: g.key, site, ...rateOf(g), growingNow: true }] : [];
     });
     if (suspect) this.requestVerification();
     return changed;

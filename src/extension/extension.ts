@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { TargetRegistry } from './targets/target-registry';
+import type { LensContext } from './lens-context';
 import { registerAttachCommands } from './attach/attach-commands';
 import { registerLiveChart } from './chart/register-chart';
 import type { LiveChartProbe } from './chart/live-chart';
@@ -14,15 +15,9 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe } from './probe/register-probe';
-import { registerReattach, type ReattachOffers } from './targets/reattach';
+import { registerCensus, type CensusCommands } from './census/register-census';
+import { registerReattach, type ReattachOffers } from './attach/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
-
-export interface LensContext {
-  extension: vscode.ExtensionContext;
-  targets: TargetRegistry;
-  snapshots: SnapshotStore;
-  output: vscode.LogOutputChannel;
-}
 
 /** What activate() returns: the shared objects, for the extension-host tests. */
 export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
@@ -38,6 +33,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   remoteWarnings: RemoteInspectorWarnings;
   /** Targets lost without a detach, offered to attach again. */
   reattach: ReattachOffers;
+  /** The census of what was pending before attach. */
+  census: CensusCommands;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -59,8 +56,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const growthNotices = registerGrowthNotifications(lens);
   registerProbe(lens);
   const reattach = registerReattach(lens);
+  const census = registerCensus(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, census };
 }
 
 export function deactivate(): void {}

@@ -1,7 +1,7 @@
 // What a failed leak check says: one line per site (count, type, the line in your code), then
 // one example stack. Short on purpose: the site says where to look, the stack how it got there.
-import { isAbsolute, relative, sep } from 'node:path';
 import type { Frame } from '../core/model';
+import { functionName, kindWords, locationText, relativeTo } from '../core/site-presentation';
 
 export interface LeakedSite {
   kind: 'created' | 'blocked';
@@ -50,11 +50,11 @@ export function formatLeakReport(report: LeakReport, options: { cwd?: string; ma
   const countWidth = Math.max(...shown.map((s) => String(s.count).length));
   const typeWidth = Math.max(...shown.map((s) => s.type.length));
   for (const site of shown) {
-    lines.push(`  ${String(site.count).padStart(countWidth)} × ${site.type.padEnd(typeWidth)}  ${site.kind === 'blocked' ? 'blocked at' : 'created at'} ${where(site.frame, cwd)}  ${site.frame.function || '<anonymous>'}`);
+    lines.push(`  ${String(site.count).padStart(countWidth)} × ${site.type.padEnd(typeWidth)}  ${kindWords(site.kind)} ${where(site.frame, cwd)}  ${functionName(site.frame)}`);
   }
   if (report.sites.length > shown.length) lines.push(`  … and ${report.sites.length - shown.length} more sites`);
   const top = report.sites[0];
-  lines.push(`Example stack (${top.type} ${top.kind === 'blocked' ? 'blocked at' : 'created at'} ${where(top.frame, cwd)}):`);
+  lines.push(`Example stack (${top.type} ${kindWords(top.kind)} ${where(top.frame, cwd)}):`);
   // Anonymous frames as Node prints them: jest drops every "at <anonymous> (...)" line.
   for (const frame of top.stack) lines.push(frame.function && frame.function !== '<anonymous>' ? `    at ${frame.function} (${where(frame, cwd)})` : `    at ${where(frame, cwd)}`);
   if (report.ignored) lines.push(`(${report.ignored} more pending resource${report.ignored === 1 ? '' : 's'} ignored by the ignore options)`);
@@ -62,12 +62,7 @@ export function formatLeakReport(report: LeakReport, options: { cwd?: string; ma
 }
 
 function where(frame: Frame, cwd: string): string {
-  let file = frame.file || '<unknown>';
-  if (isAbsolute(file)) {
-    const rel = relative(cwd, file);
-    if (rel && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)) file = rel;
-  }
-  return frame.line > 0 ? `${file}:${frame.line}:${frame.column}` : file;
+  return locationText(frame, relativeTo(cwd));
 }
 
 function formatMs(ms: number): string {

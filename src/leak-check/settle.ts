@@ -5,6 +5,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { AgentSite } from '../agent/protocol';
 import { foldTaskChains } from '../core/snapshot-builder';
+import { compareSitesToFix } from '../core/site-presentation';
 import { SourceMapResolver, toFilePath } from '../core/source-maps';
 import { isIgnored, type ResolvedOptions } from './options';
 import type { LeakedSite, LeakReport } from './report';
@@ -47,7 +48,7 @@ function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
     else sites.push(site);
   }
   // Your code first, blocked-at lines (the await to fix) before what they wait on, then by count.
-  sites.sort((a, b) => Number(b.userCode) - Number(a.userCode) || Number(b.kind === 'blocked') - Number(a.kind === 'blocked') || b.count - a.count);
+  sites.sort(compareSitesToFix);
   return { ...(scope.name !== undefined ? { test: scope.name } : {}), pending: sites.reduce((n, s) => n + s.count, 0), sites, ignored, waitedMs: 0 };
 }
 

@@ -10,7 +10,6 @@
 // The numbers come from the agent of this thread (preloaded with async-leak-lens/register, or
 // installed by the CLI or the editor); without one, only nodejs_async_tracking_active (0) is there.
 import type { Server } from 'node:http';
-import { AGENT_VERSION } from '../agent/version';
 import { isLoopbackHost, readMetricsEnv, type MetricsSettings } from '../register/settings';
 import { warnSettingsOnce } from '../register/warn';
 import { LeakMetricsView } from './collect';
@@ -67,7 +66,7 @@ export function registerLeakMetrics(register?: PromRegistry, options: PromClient
 /** Adds the leak metrics as observable instruments to OpenTelemetry. */
 export function registerLeakInstruments(options: OpenTelemetryOptions = {}): { unregister(): void } {
   const s = settings(options);
-  const meter = options.meter ?? (options.meterProvider ?? loadPeer('@opentelemetry/api', 'registerLeakInstruments()').metrics).getMeter('async-leak-lens', AGENT_VERSION);
+  const meter = options.meter ?? (options.meterProvider ?? loadPeer('@opentelemetry/api', 'registerLeakInstruments()').metrics).getMeter('async-leak-lens', PACKAGE_VERSION);
   return registerOtelInstruments(meter, sharedReadings(s), s.topSites);
 }
 

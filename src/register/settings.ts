@@ -2,7 +2,6 @@
 // A value that does not parse gives one warning (returned, the caller prints it) and the default:
 // a typo in a deployment must never stop the app. docs/production.md has the table.
 import type { AgentConfig } from '../agent/protocol';
-import { AGENT_VERSION } from '../agent/version';
 
 export type Profile = 'dev' | 'production';
 
@@ -73,7 +72,8 @@ export function readSettings(env: Env): { settings: Settings; warnings: string[]
   const base = PROFILES[profile];
   const config: AgentConfig = {
     ...base,
-    version: AGENT_VERSION,
+    // The package's version (a build-time constant, as for the injected agent): a newer client's agent replaces this one.
+    version: PACKAGE_VERSION,
     stackCapturesPerSecond: read.number(`${PREFIX}_STACK_CAPTURES_PER_SECOND`, base.stackCapturesPerSecond, 1, 100_000, true),
     maxCaptureShare: read.number(`${PREFIX}_CPU_SHARE`, base.maxCaptureShare ?? 0.02, 0.0001, 0.5, false),
     stackDepth: read.number(`${PREFIX}_STACK_DEPTH`, base.stackDepth, 1, 100, true),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { labelRows } from '../../media/chart/label-rows';
 import { appendSamples, toColumns, typeOrder, windowStart } from '../../media/chart/series';
 import { chartPageHtml, contentSecurityPolicy } from '../../src/extension/chart/chart-html';
-import { parseWebviewMessage } from '../../src/extension/chart/chart-protocol';
+import { parseWebviewMessage } from '../../src/shared/chart-protocol';
 import type { CountSample } from '../../src/core/model';
 
 const sample = (t: number, counts: Record<string, number>): CountSample => ({ t, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) });

@@ -4,8 +4,8 @@ import { diffSnapshots } from '../../src/core/diff';
 import { buildDiffReport, frameForRequest, type ReportSnapshot } from '../../src/extension/report/report-model';
 import { escapeHtml } from '../../src/extension/escape-html';
 import { renderReportHtml } from '../../src/extension/report/report-html';
-import { parseReportMessage } from '../../src/extension/report/report-protocol';
-import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/snapshots/command-arguments';
+import { parseReportMessage } from '../../src/shared/report-protocol';
+import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/command-arguments';
 import { frame, site, snapshot } from './core-test-data';
 
 const workers = (count: number) =>

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffSnapshots } from '../../src/core/diff';
-import { formatCounts, formatDiffTable, formatSnapshotSummary } from '../../src/core/format';
+import { formatCounts, formatDiffTable, formatSnapshotSummary } from '../../src/cli/format';
 import type { Snapshot } from '../../src/core/model';
 import { APP_DIR, frame, site, snapshot, stripAnsi } from './core-test-data';
 

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LensError } from '../../src/core/errors';
 import { checkProbeOptions, findLeaks, parseProbeUrl, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe';
-import { formatProbeMarkdown, formatProbeReport } from '../../src/core/probe-report';
+import { formatProbeReport } from '../../src/cli/probe-report-text';
+import { formatProbeMarkdown } from '../../src/core/probe-report';
 import { frame, site, snapshot } from './core-test-data';
 
 const sendAt = frame('src/sender.ts', 39, 11, 'send');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { diffSnapshots } from '../../core/diff';
-import { formatDiffTable } from '../../core/format';
+import { formatDiffTable } from '../format';
 import { readSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_LEAK, EXIT_OK, UsageError } from '../cli-error';
 import type { Output } from '../output';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { LensError } from '../../core/errors';
 import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
-import { formatProbeReport } from '../../core/probe-report';
+import { formatProbeReport } from '../probe-report-text';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
+import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, letGo } from '../connect';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
@@ -17,6 +18,7 @@ the sites whose growth scales with the requests, with the rate per request and a
 stack. Requests slower than the timeout are aborted and counted as hung.
 
 ${attachHelp}
+${censusHelp}
   --url <url>             where to send the load: http:// to 127.0.0.1, localhost or [::1] only
   -n, --requests <n>      requests per round
   -c, --concurrency <n>   requests in flight at once
@@ -34,6 +36,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     args,
     options: {
       ...attachOptions,
+      ...censusOptions,
       url: { type: 'string' },
       requests: { type: 'string', short: 'n' },
       concurrency: { type: 'string', short: 'c' },
@@ -70,6 +73,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
   }
 
   const session = await attachFromOptions(values, 'probe');
+  await censusStep(session, values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

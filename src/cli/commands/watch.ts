@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import type { Session } from '../../core/session';
 import { waitForInspector } from '../../core/discovery';
+import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
 import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
@@ -23,6 +24,7 @@ the verdict: the sites judged growing, with rate and example stack. Ctrl-C detac
 agent leaves the target; one that was there before watch, the editor's say, stays for its owner).
 
 ${attachHelp}
+${censusHelp}
 ${liveHelp}
   --fail-on-growth        with --duration: exit 1 when a site was judged growing, 0 otherwise (for CI)
   --json                  print only the verdict, as JSON (schema async-leak-lens/watch@1); notices go
@@ -39,6 +41,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     args,
     options: {
       ...attachOptions,
+      ...censusOptions,
       ...liveOptions,
       ...failOnGrowthOption,
       json: { type: 'boolean', default: false },
@@ -58,6 +61,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
 
   const log = new GrowthLog();
   let session = await attachFromOptions(values, 'watch');
+  await censusStep(session, values, io);
   const startedAt = Date.now();
   const verdict = () => {
     const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };

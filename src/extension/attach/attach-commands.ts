@@ -1,7 +1,7 @@
 // Command-palette attach flows (by inspector address, by process) and detach.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { attachToProcess } from './process-picker';
 

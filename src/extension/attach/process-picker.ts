@@ -1,6 +1,6 @@
 // "Attach to Node Process...": pick a running Node process, open its inspector if the user agrees.
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { listNodeProcesses, type NodeProcess } from './node-processes';
 

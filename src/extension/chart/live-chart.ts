@@ -3,10 +3,10 @@
 // samples as they arrive and the store's snapshots of that target as markers. The page asks
 // for everything with 'ready' each time it (re)loads, so nothing is kept in the page.
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { chartPageHtml } from './chart-html';
-import { parseWebviewMessage, type ChartMarker, type ChartTarget, type HostMessage, type WebviewMessage } from './chart-protocol';
+import { parseWebviewMessage, type ChartMarker, type ChartTarget, type HostMessage, type WebviewMessage } from '../../shared/chart-protocol';
 
 export const CHART_VIEW_TYPE = 'asyncLeakLens.liveChart';
 

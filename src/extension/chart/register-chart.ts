@@ -1,6 +1,6 @@
 // "Show Live Chart": opens the chart panel on a target (asked for when several are attached).
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { LiveChart, type LiveChartProbe } from './live-chart';
 

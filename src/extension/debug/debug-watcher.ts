@@ -4,7 +4,7 @@
 // debugger shares the target's session with us.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { isNodeDebuggee, requestCdpProxyUrl } from './cdp-proxy';
 import { readSettings } from '../settings';

@@ -1,15 +1,16 @@
 // Markdown of the hover over a marked line: count, oldest age, growth, and an example stack
 // whose frames link to the open-frame command. Everything that came from the target is
 // escaped; the only links are command links built here. Pure (no `vscode`) for unit tests.
-import { formatDuration } from '../../core/text-table';
 import type { Frame } from '../../core/model';
-import { isOpenableFile, type LineMark, type SiteOnLine } from './line-marks';
+import { formatDuration } from '../../core/number-format';
+import { functionName, isOpenableFrame, kindWords, locationText, type PathDisplay } from '../../core/site-presentation';
+import type { LineMark, SiteOnLine } from './line-marks';
 
 export interface HoverOptions {
   /** Command id the frame links run, with one argument: { file, line, column }. */
   openFrameCommand: string;
   /** How a file path is shown (e.g. relative to the workspace). */
-  displayPath?: (file: string) => string;
+  displayPath?: PathDisplay;
   /** Sites described at most (the rest are summed up in one line). */
   maxSites?: number;
   /** Frames of the example stack shown at most. */
@@ -27,10 +28,6 @@ export function commandUri(command: string, args: unknown[]): string {
   return `command:${command}?${encoded}`;
 }
 
-export function isOpenableFrame(frame: Frame): boolean {
-  return frame.line > 0 && isOpenableFile(frame.file);
-}
-
 function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
@@ -44,8 +41,8 @@ function growthText(entry: SiteOnLine): string {
 }
 
 function frameLine(frame: Frame, options: HoverOptions): string {
-  const where = `${(options.displayPath ?? ((f) => f))(frame.file)}:${frame.line}:${frame.column}`;
-  const text = `${escapeMarkdown(frame.function || '<anonymous>')} (${escapeMarkdown(where)})`;
+  const where = locationText(frame, options.displayPath);
+  const text = `${escapeMarkdown(functionName(frame))} (${escapeMarkdown(where)})`;
   if (!isOpenableFrame(frame)) return text;
   const uri = commandUri(options.openFrameCommand, [{ file: frame.file, line: frame.line, column: frame.column }]);
   return `[${text}](${uri} "Open ${escapeMarkdown(where).replace(/"/g, '')}")`;
@@ -53,7 +50,8 @@ function frameLine(frame: Frame, options: HoverOptions): string {
 
 function siteLine(entry: SiteOnLine): string {
   const { site } = entry;
-  const kind = site.kind === 'blocked' ? 'Blocked at' : 'Created at';
+  const words = kindWords(site.kind);
+  const kind = words.charAt(0).toUpperCase() + words.slice(1);
   const noun = site.kind === 'blocked' ? 'task' : 'resource';
   const approx = site.sampled < site.count ? '~' : '';
   const thread = site.thread !== 0 ? ` · thread ${site.thread}` : '';

@@ -5,6 +5,7 @@
 // snapshot) and per file, so a source's update re-indexes only that source, and the marks of
 // one open file are computed from that file's entries only.
 import type { Site, SiteKind, Snapshot } from '../../core/model';
+import { isOpenableFrame } from '../../core/site-presentation';
 
 export type Severity = 'low' | 'medium' | 'high';
 
@@ -57,11 +58,6 @@ export function fileKey(path: string, platform: string = process.platform): stri
   return platform === 'win32' ? path.replace(/\//g, '\\').toLowerCase() : path;
 }
 
-/** Sites whose file can be opened: absolute paths, not `node:` internals or unknown files. */
-export function isOpenableFile(file: string): boolean {
-  return file.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(file) || file.startsWith('\\\\');
-}
-
 /**
  * Severity from a weight where a blocked task counts four times a created resource (a suspended
  * function holds its whole frame and everything it references): 100+ high, 10+ medium.
@@ -82,7 +78,7 @@ export class SiteIndex {
     const growthSpanMs = source.previous ? Date.parse(source.snapshot.takenAt) - Date.parse(source.previous.takenAt) : undefined;
     const byFile = new Map<string, SiteOnLine[]>();
     for (const site of source.snapshot.sites) {
-      if (!isOpenableFile(site.frame.file) || !(site.frame.line > 0)) continue;
+      if (!isOpenableFrame(site.frame)) continue;
       const key = fileKey(site.frame.file);
       let list = byFile.get(key);
       if (!list) byFile.set(key, (list = []));

@@ -5,7 +5,7 @@
 //   newer and would be counted twice) or of one that was detached since.
 import * as vscode from 'vscode';
 import type { Snapshot } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { StoredSnapshot } from '../snapshots/snapshot-store';
 import type { AttachedTarget } from '../targets/attached-target';
 import { SiteIndex } from './line-marks';

@@ -2,8 +2,9 @@
 // an example stack, and a "N tasks blocked here" CodeLens over functions with blocked tasks.
 // All of it follows the setting asyncLeakLens.decorations.enabled ("Toggle Editor Decorations").
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
+import { openFrame, type FrameLocation } from '../source/open-frame';
 import { blockedFunctions, blockedLensTitle } from './blocked-functions';
 import { hoverMarkdown } from './hover-content';
 import { documentKey, LineDecorations, type AppliedMark } from './line-decorations';
@@ -24,33 +25,12 @@ export interface EditorMarksProbe {
   readonly onDidRedraw: vscode.Event<void>;
 }
 
-interface FrameArgs {
-  file: string;
-  line: number;
-  column?: number;
-}
-
 /** Arguments of the open-frame and show-site commands (they come from command links: check them). */
-function parseFrameArgs(value: unknown): FrameArgs | undefined {
+function parseFrameArgs(value: unknown): FrameLocation | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { file, line, column } = value as Record<string, unknown>;
   if (typeof file !== 'string' || !file || typeof line !== 'number' || !Number.isInteger(line) || line < 1) return undefined;
   return { file, line, column: typeof column === 'number' && Number.isInteger(column) && column >= 1 ? column : undefined };
-}
-
-async function openFrame(args: FrameArgs): Promise<vscode.TextEditor | undefined> {
-  if (args.file.startsWith('node:')) {
-    void vscode.window.showInformationMessage(`Async Leak Lens: ${args.file} is part of Node.js itself; it has no file to open.`);
-    return undefined;
-  }
-  try {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(args.file));
-    const position = new vscode.Position(Math.min(args.line, document.lineCount) - 1, Math.max(0, (args.column ?? 1) - 1));
-    return await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Async Leak Lens: cannot open ${args.file}:${args.line}: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
 }
 
 export function registerEditorMarks(lens: LensContext): EditorMarksProbe {

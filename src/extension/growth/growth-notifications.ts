@@ -3,10 +3,11 @@
 // site in this window).
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
+import { kindWords } from '../../core/site-presentation';
 import { openFrame } from '../source/open-frame';
 import type { AttachedTarget } from '../targets/attached-target';
-import { readGrowthSettings } from './growth-settings';
+import { readGrowthSettings } from '../settings';
 import type { GrowingSite } from '../../core/target-growth';
 
 const TARGETS_VIEW_FOCUS = 'asyncLeakLens.targets.focus';
@@ -70,7 +71,7 @@ export function registerGrowthNotifications(lens: LensContext): GrowthNotices {
 function describe(target: AttachedTarget, growing: GrowingSite): string {
   const { site } = growing;
   const where = `${vscode.workspace.asRelativePath(site.frame.file, false)}:${site.frame.line}`;
-  const what = site.kind === 'blocked' ? `Async functions blocked at ${where}` : `${site.type} created at ${where}`;
+  const what = `${site.kind === 'blocked' ? 'Async functions' : site.type} ${kindWords(site.kind)} ${where}`;
   return `${what} keep growing in ${target.label}: ${growing.rateText} (${site.count} now).`;
 }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { describeError, LensError } from '../../core/errors';
 import { ProbeCancelled, runProbe, type ProbeOptions, type ProbeResult } from '../../core/probe';
 import { formatProbeMarkdown } from '../../core/probe-report';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { chooseTarget } from '../targets/choose-target';
 import { askProbeInputs, lastInputs, rememberInputs } from './probe-inputs';
 import { ProbeReportDocuments } from './probe-report-document';
@@ -28,7 +28,7 @@ export function registerProbe(lens: LensContext): void {
 }
 
 async function runProbeCommand(lens: LensContext, documents: ProbeReportDocuments, targetArg: unknown, args: ProbeCommandArgs | undefined): Promise<ProbeResult | undefined> {
-  const target = await chooseTarget(lens, targetArg, {
+  const target = await chooseTarget(lens.targets, targetArg, {
     title: 'Run Leak Probe',
     placeHolder: 'Which process serves the URL?',
     noneAttached: 'the probe needs an attached Node.js process (the one that serves the URL). Attach to it first.',

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { openFrame, canOpenFrame } from '../source/open-frame';
 import { buildDiffReport, frameForRequest, type DiffReportModel, type ReportSnapshot } from './report-model';
 import { renderReportHtml } from './report-html';
-import { parseReportMessage } from './report-protocol';
+import { parseReportMessage } from '../../shared/report-protocol';
 
 export class DiffReportPanel implements vscode.Disposable {
   readonly model: DiffReportModel;
@@ -48,7 +48,7 @@ export class DiffReportPanel implements vscode.Disposable {
   /** What a click on a site link does; false when the request names nothing openable in this diff. */
   async open(siteId: string, frameIndex?: number): Promise<boolean> {
     const frame = frameForRequest(this.model, siteId, frameIndex);
-    return frame ? openFrame(frame) : false;
+    return frame ? (await openFrame(frame)) !== undefined : false;
   }
 
   dispose(): void {

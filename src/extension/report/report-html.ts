@@ -1,6 +1,6 @@
 // The comparison report page. Everything that came from a snapshot is escaped; the page's only
 // script (by nonce) turns clicks on site links into "open" messages. No `vscode` import.
-import { formatCount, formatDelta } from '../../core/text-table';
+import { formatCount, formatDelta } from '../../core/number-format';
 import type { DiffReportModel, ReportFrame, ReportRow } from './report-model';
 import { escapeHtml } from '../escape-html';
 

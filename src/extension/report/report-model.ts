@@ -3,7 +3,8 @@
 // No `vscode` import, so the report can be checked in unit tests.
 import { diffSnapshots, topGrowing } from '../../core/diff';
 import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/model';
-import { formatDuration } from '../../core/text-table';
+import { formatDuration } from '../../core/number-format';
+import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, type PathDisplay } from '../../core/site-presentation';
 
 export interface ReportSnapshot {
   /** "14:02:11 before load". */
@@ -57,7 +58,7 @@ export interface DiffReportModel {
 
 export interface ReportOptions {
   /** How a file is named (default: as is). */
-  displayPath?: (file: string) => string;
+  displayPath?: PathDisplay;
   /** Whether a frame's file can be opened (exists on disk). */
   canOpen?: (frame: Frame) => boolean;
   /** Changed sites listed at most (default 1000). */
@@ -67,15 +68,15 @@ export interface ReportOptions {
 export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, options: ReportOptions = {}): DiffReportModel {
   const { displayPath = (f: string) => f, canOpen = () => false, limit = 1000 } = options;
   const diff = diffSnapshots(before.snapshot, after.snapshot);
-  const where = (frame: Frame) => describeLocation(frame, displayPath);
+  const where = (frame: Frame) => locationText(frame, displayPath);
   const toRow = (site: DiffSite): ReportRow => ({
     siteId: site.id,
     kind: site.kind,
-    kindLabel: site.kind === 'blocked' ? 'blocked at' : 'created at',
+    kindLabel: kindWords(site.kind),
     type: site.type,
     thread: site.thread,
     location: where(site.frame),
-    functionName: site.frame.function || '<anonymous>',
+    functionName: functionName(site.frame),
     before: site.before,
     after: site.after,
     delta: site.delta,
@@ -90,11 +91,11 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
   const top = topSite && {
     row: toRow(topSite),
     stack: topSite.stack.map((frame, index) => ({
-      functionName: frame.function || '<anonymous>',
+      functionName: functionName(frame),
       location: where(frame),
       index,
       openable: canOpen(frame),
-      internal: frame.file.startsWith('node:') || /[\\/]node_modules[\\/]/.test(frame.file),
+      internal: isInternalFrame(frame),
     })),
   };
 
@@ -115,7 +116,7 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
     top,
     totals: Object.entries(diff.totals)
       .map(([type, t]) => ({ type, ...t }))
-      .sort((x, y) => y.delta - x.delta || y.after - x.after || (x.type < y.type ? -1 : 1)),
+      .sort(compareTypeChanges),
     warnings,
   };
 }
@@ -126,11 +127,4 @@ export function frameForRequest(model: DiffReportModel, siteId: string, frameInd
   if (!site) return undefined;
   if (frameIndex === undefined) return site.frame;
   return site.stack[frameIndex];
-}
-
-function describeLocation(frame: Frame, displayPath: (file: string) => string): string {
-  if (!frame.file) return '<unknown>';
-  const path = frame.file.startsWith('node:') ? frame.file : displayPath(frame.file);
-  if (!(frame.line > 0)) return path;
-  return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
 }

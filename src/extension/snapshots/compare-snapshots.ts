@@ -1,8 +1,8 @@
 // "Compare Snapshots...": pick two (or the last two) and open the comparison report.
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { DiffReportPanel } from '../report/diff-report-panel';
-import { selectedSnapshotIds, snapshotIdOf } from './command-arguments';
+import { selectedSnapshotIds, snapshotIdOf } from '../command-arguments';
 import type { StoredSnapshot } from './snapshot-store';
 
 export class SnapshotComparer implements vscode.Disposable {

@@ -1,8 +1,8 @@
 // Snapshot commands (palette, view title buttons, context menus). Each takes plain arguments
 // too, so tests and other features can run it without dialogs.
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
-import { selectedSnapshotIds, snapshotIdOf } from './command-arguments';
+import type { LensContext } from '../lens-context';
+import { selectedSnapshotIds, snapshotIdOf } from '../command-arguments';
 import { SnapshotComparer } from './compare-snapshots';
 import { exportSnapshot, importSnapshot } from './snapshot-file-commands';
 import { takeSnapshot } from './take-snapshot';

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { Snapshot } from '../../core/model';
 import { readSnapshotFile, writeSnapshotFile } from '../../core/snapshot-file';
-import type { LensContext } from '../extension';
-import { snapshotIdOf } from './command-arguments';
+import type { LensContext } from '../lens-context';
+import { snapshotIdOf } from '../command-arguments';
 import type { StoredSnapshot } from './snapshot-store';
 
 const FILTERS = { 'Async Leak Lens snapshot': ['json'], 'All files': ['*'] };

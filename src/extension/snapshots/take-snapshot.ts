@@ -1,7 +1,7 @@
 // "Take Snapshot": a full snapshot (GC first) of one attached target, added to the store.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { chooseTarget } from '../targets/choose-target';
 
 /**
@@ -9,7 +9,7 @@ import { chooseTarget } from '../targets/choose-target';
  * (when several) and for an optional label. Returns the stored snapshot's id.
  */
 export async function takeSnapshot(lens: LensContext, targetArg?: unknown, labelArg?: string): Promise<string | undefined> {
-  const target = await chooseTarget(lens, targetArg, {
+  const target = await chooseTarget(lens.targets, targetArg, {
     title: 'Take Snapshot',
     placeHolder: 'Which process?',
     noneAttached: 'no Node.js process is attached. Attach to one first, then take the snapshot.',
@@ -29,12 +29,11 @@ export async function takeSnapshot(lens: LensContext, targetArg?: unknown, label
   try {
     const snapshot = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Taking a snapshot of ${target.label}${label ? ` ("${label}")` : ''}…` },
-      () => target.session.snapshot({ label, collectGarbage: true }),
+      // In the target's chain of site reads: the views show it at once, and (taken after a full
+      // GC) it confirms or clears growth suspects.
+      () => target.takeSnapshot({ label, collectGarbage: true }),
     );
     const stored = lens.snapshots.add(snapshot, target.label);
-    // The views show the fresh data without waiting for the next light snapshot; taken after a
-    // full GC, it also confirms or clears growth suspects.
-    if (!target.isEnded) target.acceptSites(snapshot, true);
     const total = Object.values(snapshot.totals).reduce((sum, n) => sum + n, 0);
     lens.output.info(`Snapshot ${stored.name} of ${target.label}: ${total} pending async resources in ${snapshot.sites.length} sites`);
     return stored.id;

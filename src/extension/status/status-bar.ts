@@ -1,6 +1,6 @@
 // Status bar item while attached: target(s), total pending, trend. Click focuses the view.
 import * as vscode from 'vscode';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { statusLines, statusText, trendOf, type TargetStatus } from './status-summary';
 

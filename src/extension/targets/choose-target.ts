@@ -2,9 +2,9 @@
 // node), the only one attached, or the user's pick; with none attached, an offer to attach.
 import * as vscode from 'vscode';
 import { LensError } from '../../core/errors';
-import type { LensContext } from '../extension';
-import { targetIdOf } from '../snapshots/command-arguments';
+import { targetIdOf } from '../command-arguments';
 import type { AttachedTarget } from './attached-target';
+import type { TargetRegistry } from './target-registry';
 
 export interface ChooseTargetOptions {
   title: string;
@@ -15,10 +15,10 @@ export interface ChooseTargetOptions {
   quiet?: boolean;
 }
 
-export async function chooseTarget(lens: LensContext, arg: unknown, options: ChooseTargetOptions): Promise<AttachedTarget | undefined> {
+export async function chooseTarget(registry: TargetRegistry, arg: unknown, options: ChooseTargetOptions): Promise<AttachedTarget | undefined> {
   const id = targetIdOf(arg);
   if (id !== undefined) {
-    const target = lens.targets.get(id);
+    const target = registry.get(id);
     if (!target) {
       const message = `No attached target "${id}" (it may have exited or been detached).`;
       if (options.quiet) throw new LensError('target-gone', message);
@@ -26,7 +26,7 @@ export async function chooseTarget(lens: LensContext, arg: unknown, options: Cho
     }
     return target;
   }
-  const targets = lens.targets.list();
+  const targets = registry.list();
   if (targets.length === 1) return targets[0];
   if (targets.length === 0) {
     const byProcess = 'Attach to Node Process…';

@@ -5,7 +5,7 @@ import { resolveInspectorUrl } from '../../core/discovery';
 import { LensError } from '../../core/errors';
 import { Session } from '../../core/session';
 import { parseTargetAddress, remoteHostOf } from '../../core/target-address';
-import { readSettings, sessionOptions } from '../settings';
+import { readGrowthSettings, readSettings, sessionOptions } from '../settings';
 import { AttachedTarget, type AttachSource } from './attached-target';
 
 export interface AttachRequest {
@@ -70,7 +70,7 @@ export class TargetRegistry implements vscode.Disposable {
     }
     const id = `target-${this.nextId++}`;
     const label = request.label ?? `pid ${session.info.pid}`;
-    const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, this.log);
+    const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, readGrowthSettings().options, this.log);
     this.targets.set(id, target);
     target.onDidEnd((reason) => {
       this.targets.delete(id);

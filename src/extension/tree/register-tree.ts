@@ -2,7 +2,7 @@
 // click commands (open a site's source, show more sites).
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/model';
-import type { LensContext } from '../extension';
+import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
 import { openFrame } from '../source/open-frame';
 import { LensTreeProvider, OPEN_SOURCE_COMMAND, SHOW_MORE_COMMAND } from './lens-tree-provider';
@@ -17,7 +17,7 @@ export function registerTreeView(lens: LensContext): LensTreeProvider {
     // Several items can be selected so that two snapshots can be compared from the context menu.
     ...TREE_VIEW_IDS.map((id) => vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true })),
     // Like a single click in the Explorer: a preview editor, the focus stays in the tree.
-    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (frame: Frame) => openFrame(frame, { preserveFocus: true })),
+    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (frame: Frame) => (await openFrame(frame, { preserveFocus: true })) !== undefined),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node: LensNode) => provider.showMore(node)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens.tree') && provider.setOptions(treeOptions())),
   );

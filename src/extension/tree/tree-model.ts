@@ -6,7 +6,9 @@
 // "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
-import { formatCount, formatDelta, formatDuration } from '../../core/text-table';
+import type { GrowingSite, GrowingType } from '../../core/target-growth';
+import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
+import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/site-presentation';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -18,13 +20,10 @@ export interface TreeTarget {
   latestSites: Snapshot | undefined;
   previousSites: Snapshot | undefined;
   /** Sites the growth detector (src/core/growth.ts) judges growing: a floor that keeps rising, not bursts. */
-  growingSites?: readonly GrowthMark<'siteId'>[];
+  growingSites?: readonly GrowingSite[];
   /** Resource types the growth detector judges growing. */
-  growingTypes?: readonly GrowthMark<'type'>[];
+  growingTypes?: readonly GrowingType[];
 }
-
-/** A growth verdict as the tree shows it: "+2.0 pending per minute" and why. */
-export type GrowthMark<Key extends string> = { [K in Key]: string } & { rateText: string; reason: string };
 
 export interface TreeSnapshot {
   id: string;
@@ -46,7 +45,7 @@ export type LensNode =
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
-  | { kind: 'site'; source: SiteSource; site: Site; growth: GrowthMark<'siteId'> | undefined; previousCount: number | undefined }
+  | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
   | { kind: 'more'; source: SiteSource; type: string; hidden: number }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
   | { kind: 'stack'; source: SiteSource; site: Site }
@@ -93,7 +92,6 @@ export interface TreeModelOptions {
   displayPath?: (file: string) => string;
 }
 
-const KIND_WORDS = { blocked: 'blocked at', created: 'created at' } as const;
 const EXAMPLES_SHOWN = 5;
 
 export class TreeModel {
@@ -319,50 +317,50 @@ export class TreeModel {
     const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
     const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
+    if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
     const where = this.where(site.frame);
     const tooltip = [
-      `${capitalise(KIND_WORDS[site.kind])} ${where}`,
+      `${capitalise(kindWords(site.kind))} ${where}`,
       site.kind === 'blocked' ? 'Async functions suspended at this await.' : `Pending ${site.type} resources created on this line.`,
       `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
     ];
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
     if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
     return {
       id: siteNodeId(node.source, site),
-      label: `${KIND_WORDS[site.kind]} ${shortLocation(site.frame)}`,
+      label: `${kindWords(site.kind)} ${shortLocation(site.frame)}`,
       description: parts.join(' · '),
       tooltip,
       icon: site.kind,
       alarming: node.growth !== undefined,
       collapsible: site.examples.length > 0 || site.stack.length > 0 ? 'collapsed' : 'none',
       contextValue: site.kind === 'blocked' ? 'site-blocked' : 'site-created',
-      open: isSourceFrame(site.frame) ? site.frame : undefined,
+      open: isOpenableFrame(site.frame) ? site.frame : undefined,
     };
   }
 
   private presentFrame(node: Extract<LensNode, { kind: 'frame' }>): NodePresentation {
     const frame = node.site.stack[node.index];
-    const internal = !isSourceFrame(frame) || /[\\/]node_modules[\\/]/.test(frame.file);
+    const internal = !isOpenableFrame(frame) || isInternalFrame(frame);
     return {
       id: `${siteNodeId(node.source, node.site)}/frame:${node.index}`,
       label: functionName(frame),
       description: this.where(frame),
-      tooltip: [`${functionName(frame)} at ${frame.file || '<unknown>'}${frame.line > 0 ? `:${frame.line}:${frame.column}` : ''}`],
+      tooltip: [`${functionName(frame)} at ${locationText(frame)}`],
       icon: internal ? 'frame-internal' : 'frame',
       collapsible: 'none',
       contextValue: 'frame',
-      open: isSourceFrame(frame) ? frame : undefined,
+      open: isOpenableFrame(frame) ? frame : undefined,
     };
   }
 
   private where(frame: Frame): string {
-    const path = frame.file ? (this.options.displayPath ?? identity)(frame.file) : '<unknown>';
-    if (!(frame.line > 0)) return path;
-    return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
+    return locationText(frame, this.options.displayPath);
   }
 
   private limitFor(key: string): number {
@@ -430,20 +428,11 @@ export class SiteIndex {
     const group = this.byType.get(type);
     if (!group) return [];
     if (!this.sorted.has(type)) {
-      group.sort(compareSites);
+      group.sort(compareSitesByCount);
       this.sorted.add(type);
     }
     return group;
   }
-}
-
-export function compareSites(a: Site, b: Site): number {
-  return b.count - a.count || siteRank(a) - siteRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-function siteRank(site: Site): number {
-  if (site.userCode) return site.kind === 'blocked' ? 0 : 1;
-  return 2;
 }
 
 /** '↑', '↓' or '→' comparing a count with the one some samples ago. */
@@ -455,11 +444,6 @@ export function trendArrow(now: number, before: number): string {
 export function sampleBack(samples: readonly CountSample[], lookback = 5): CountSample | undefined {
   if (samples.length < 2) return undefined;
   return samples[Math.max(0, samples.length - 1 - lookback)];
-}
-
-/** A frame that can be a file on disk (not `node:` internals, not unknown). */
-export function isSourceFrame(frame: Frame): boolean {
-  return frame.file !== '' && !frame.file.startsWith('node:') && frame.line > 0 && (frame.file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(frame.file) || frame.file.startsWith('\\\\'));
 }
 
 function liveCounts(target: TreeTarget): Record<string, number> {
@@ -495,24 +479,8 @@ function siteNodeId(source: SiteSource, site: Site): string {
   return `${typeId(source, site.type)}/site:${site.id}`;
 }
 
-function shortLocation(frame: Frame): string {
-  if (!frame.file) return '<unknown>';
-  const name = frame.file.startsWith('node:') ? frame.file : frame.file.slice(Math.max(frame.file.lastIndexOf('/'), frame.file.lastIndexOf('\\')) + 1);
-  return frame.line > 0 ? `${name}:${frame.line}` : name;
-}
 
-function functionName(frame: Frame): string {
-  return frame.function || '<anonymous>';
-}
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function identity(text: string): string {
-  return text;
 }

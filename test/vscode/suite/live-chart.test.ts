@@ -2,7 +2,7 @@
 // snapshot markers, and says so through the chart's message protocol ('rendered').
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WebviewMessage } from '../../../src/extension/chart/chart-protocol';
+import type { WebviewMessage } from '../../../src/shared/chart-protocol';
 import type { LensApi } from '../../../src/extension/extension';
 import { eventually } from '../support/attach-helpers';
 import { driveLoad, startFixture, type RunningFixture } from '../../support/fixtures';

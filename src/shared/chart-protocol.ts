@@ -1,7 +1,10 @@
 // The one message protocol between the live-chart webview (media/chart) and the extension
 // (src/extension/chart). Imported by both sides, so it must not import `vscode` or anything
-// Node-only. Messages from the webview are checked with parseWebviewMessage before use.
-import type { CountSample } from '../../core/model';
+// Node-only (src/shared holds only such files; the webview imports nothing else of ours).
+// Messages from the webview are checked with parseWebviewMessage before use.
+import type { CountSample } from '../core/model';
+
+export type { CountSample };
 
 /** Visible time span of the chart. */
 export type ChartWindow = '1m' | '5m' | '15m' | 'all';

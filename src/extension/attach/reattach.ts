@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { waitForInspector } from '../../core/discovery';
 import { LensError } from '../../core/errors';
-import { reportFailure } from '../attach/attach-commands';
-import type { LensContext } from '../extension';
+import { reportFailure } from './attach-commands';
+import type { LensContext } from '../lens-context';
 import { readSettings } from '../settings';
 
 export const REATTACH_COMMAND = 'asyncLeakLens.reattach';

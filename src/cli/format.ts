@@ -1,9 +1,10 @@
 // Terminal rendering of diffs, snapshots and live counts for the CLI. Color only when asked:
 // the caller decides (TTY, NO_COLOR).
-import { isAbsolute, relative, sep } from 'node:path';
-import { topGrowing } from './diff';
-import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from './model';
-import { formatCount, formatDelta, formatDuration, painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { topGrowing } from '../core/diff';
+import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
+import { formatCount, formatDelta, formatDuration } from '../core/number-format';
+import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
+import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
 
 export interface FormatOptions {
   color?: boolean;
@@ -56,7 +57,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
     const rows = shown.map((site): Cell[] => [
       { text: formatDelta(site.delta), align: 'right', styles: deltaStyles(site.delta) },
       { text: `${formatCount(site.before).padStart(beforeWidth)} → ${formatCount(site.after)}` },
-      { text: kindMarker(site), styles: site.kind === 'blocked' ? ['yellow'] : [] },
+      { text: kindWords(site.kind), styles: site.kind === 'blocked' ? ['yellow'] : [] },
       { text: site.type },
       ...(withThreads ? [{ text: threadName(site.thread) }] : []),
       { text: location(site.frame, cwd), styles: ['cyan'] },
@@ -75,7 +76,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
     lines.push('', ...describeTopSite(top, cwd, stackDepth, color));
   }
 
-  const totals = Object.entries(diff.totals).sort(([a, x], [b, y]) => y.delta - x.delta || y.after - x.after || compareText(a, b));
+  const totals = Object.entries(diff.totals).sort(([a, x], [b, y]) => compareTypeChanges({ type: a, ...x }, { type: b, ...y }));
   if (totals.length) {
     lines.push('', paint('Totals by type:', 'bold'));
     lines.push(
@@ -99,7 +100,7 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
   const paint = painter(color);
   const compiled = site.generatedFrame ? ` (compiled: ${location(site.generatedFrame, cwd)})` : '';
   const lines = [
-    paint(`Top growing site: ${kindMarker(site)} ${location(site.frame, cwd)}`, 'bold') +
+    paint(`Top growing site: ${kindWords(site.kind)} ${location(site.frame, cwd)}`, 'bold') +
       `${compiled}, ${site.type}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
@@ -116,7 +117,7 @@ export function exampleStackLines(site: Site, options: FormatOptions & { stackDe
     const isSiteFrame = sameFrame(frame, site.frame) || (site.generatedFrame !== undefined && sameFrame(frame, site.generatedFrame));
     // The marker shows the site frame without color too (CI logs).
     const text = `${isSiteFrame ? '>' : ' '} at ${functionName(frame)} (${location(frame, cwd)})`;
-    return isSiteFrame ? paint(text, 'bold') : paint(text, ...(isInternal(frame) ? (['dim'] as Style[]) : []));
+    return isSiteFrame ? paint(text, 'bold') : paint(text, ...(isInternalFrame(frame) ? (['dim'] as Style[]) : []));
   });
   if (site.stack.length > stackDepth) lines.push(paint(`  … ${site.stack.length - stackDepth} more frame${plural(site.stack.length - stackDepth)}`, 'dim'));
   return lines;
@@ -143,7 +144,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${type} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
-  const sites = [...snapshot.sites].sort(compareByCount);
+  const sites = [...snapshot.sites].sort(compareSitesByCount);
   const shown = sites.slice(0, Math.max(0, limit));
   if (shown.length) {
     const withThreads = shown.some((site) => site.thread !== 0);
@@ -159,7 +160,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     ]);
     const rows = shown.map((site): Cell[] => [
       { text: formatCount(site.count), align: 'right' },
-      { text: kindMarker(site), styles: site.kind === 'blocked' ? ['yellow'] : [] },
+      { text: kindWords(site.kind), styles: site.kind === 'blocked' ? ['yellow'] : [] },
       { text: site.type },
       ...(withThreads ? [{ text: threadName(site.thread) }] : []),
       { text: location(site.frame, cwd), styles: ['cyan'] },
@@ -225,16 +226,6 @@ function deltaStyles(delta: number): Style[] {
   return ['dim'];
 }
 
-function compareByCount(a: Site, b: Site): number {
-  const rank = (site: Site) => (site.userCode ? (site.kind === 'blocked' ? 0 : 1) : 2);
-  return b.count - a.count || rank(a) - rank(b) || compareText(a.id, b.id);
-}
-
-/** "blocked at" or "created at". */
-export function kindMarker(site: Pick<Site, 'kind'>): string {
-  return site.kind === 'blocked' ? 'blocked at' : 'created at';
-}
-
 function threadName(thread: number): string {
   return thread === 0 ? 'main' : `worker ${thread}`;
 }
@@ -245,29 +236,7 @@ function describePoint(point: { takenAt: string; label?: string }): string {
 
 /** file:line:col, relative to cwd when the file is under it. */
 export function location(frame: Frame, cwd: string): string {
-  const path = displayPath(frame.file, cwd);
-  if (!(frame.line > 0)) return path;
-  return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
-}
-
-function displayPath(file: string, cwd: string): string {
-  if (!file) return '<unknown>';
-  if (!isAbsolute(file)) return file;
-  const rel = relative(cwd, file);
-  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-  return rel && !outside ? rel : file;
-}
-
-export function functionName(frame: Frame): string {
-  return frame.function || '<anonymous>';
-}
-
-function sameFrame(a: Frame, b: Frame): boolean {
-  return a.file === b.file && a.line === b.line && a.column === b.column;
-}
-
-function isInternal(frame: Frame): boolean {
-  return frame.file.startsWith('node:') || /[\\/]node_modules[\\/]/.test(frame.file);
+  return locationText(frame, relativeTo(cwd));
 }
 
 function formatRate(rate: number): string {
@@ -276,8 +245,4 @@ function formatRate(rate: number): string {
 
 function plural(count: number): string {
   return Math.round(count) === 1 ? '' : 's';
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

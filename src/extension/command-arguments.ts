@@ -1,8 +1,16 @@
 // What snapshot and target commands receive: an id (from tests and other commands), a tree
-// node (context menus and inline buttons), or nothing (command palette). No `vscode` import.
-import type { LensNode } from '../tree/tree-model';
+// node (context menus and inline buttons), or nothing (command palette). No `vscode` import, and
+// no import of the tree: a node is read by its shape (tree/tree-model.ts's LensNode has it).
 
-function isNode(value: unknown): value is LensNode {
+/** The parts of a tree node that name a target or a snapshot. */
+interface NodeLike {
+  kind: string;
+  targetId?: string;
+  snapshotId?: string;
+  source?: { from: string; targetId?: string; snapshotId?: string };
+}
+
+function isNode(value: unknown): value is NodeLike {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string';
 }
 
@@ -11,7 +19,7 @@ export function targetIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (!isNode(arg)) return undefined;
   if (arg.kind === 'target') return arg.targetId;
-  if ('source' in arg && arg.source.from === 'target') return arg.source.targetId;
+  if (arg.source?.from === 'target') return arg.source.targetId;
   return undefined;
 }
 
@@ -20,7 +28,7 @@ export function snapshotIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (!isNode(arg)) return undefined;
   if (arg.kind === 'snapshot') return arg.snapshotId;
-  if ('source' in arg && arg.source.from === 'snapshot') return arg.source.snapshotId;
+  if (arg.source?.from === 'snapshot') return arg.source.snapshotId;
   return undefined;
 }
 
