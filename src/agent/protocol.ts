@@ -1,7 +1,18 @@
 // What the agent answers over Runtime.evaluate (returnByValue JSON). Types only: core imports
 // them, the agent implements them. Frames here are positions in the code V8 runs (no source maps).
 
-export const AGENT_GLOBAL_KEY = 'async-leak-lens.agent';
+/**
+ * Where agents of versions before the registry kept their handle (a global symbol target code could
+ * delete or replace). Something found there is refused: an older agent, or an object posing as one.
+ */
+export const LEGACY_AGENT_GLOBAL_KEY = 'async-leak-lens.agent';
+/**
+ * The agent's handle lives in a registry held by this global lexical binding (a top-level `const`
+ * of a script): target code cannot delete or reassign it, and declaring it needs no extensible
+ * global object. The registry is frozen and only ever made by the agent's own code.
+ */
+export const AGENT_BINDING = '__asyncLeakLensAgents';
+export const AGENT_REGISTRY_SCHEMA = 'async-leak-lens/agent-registry@1';
 /** Stack frames of the agent itself carry this file name (set with a sourceURL comment). */
 export const AGENT_SOURCE_URL = 'async-leak-lens-agent.js';
 
@@ -64,6 +75,8 @@ export interface AgentSite {
   sampled: number;
   oldestAgeMs: number;
   examples: { id: number; ageMs: number; triggerId: number }[];
+  /** Tasks collected while suspended at this await, since attach (blocked sites only). */
+  abandoned?: AgentAbandoned;
   /** Present when the census found resources of this site pending before the agent arrived. */
   origin?: 'census';
   /** Of `count`, the estimated number found by the census and still pending. */
@@ -109,6 +122,24 @@ export interface AgentReadout {
   /** Distinct sites known (the readout lists at most `limit` of them by count, plus as many by abandoned). */
   siteCount: number;
   profile: 'dev' | 'production';
+  /** The capture budget in force: shows whether a client attaching later changed the settings. */
+  stackCapturesPerSecond: number;
+}
+
+/** Why install did not happen (nothing was left installed). */
+export interface AgentRefusal {
+  refused: string;
+  /** True when what stands in the way looks tampered with or foreign, not merely old. */
+  tampered?: boolean;
+}
+
+export interface AgentAbandoned {
+  /** Estimated count (exact when `sampled === count`). */
+  count: number;
+  sampled: number;
+  /** ms since epoch of the first and the latest one seen. */
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface AgentSnapshot {
@@ -121,4 +152,6 @@ export interface AgentSnapshot {
   dropped: Record<string, number>;
   droppedSites: number;
   samplingRate: Record<string, number>;
+  /** Set when stacks cannot be captured in this thread: why. Everything is still counted, without sites. */
+  stackProblem?: string;
 }

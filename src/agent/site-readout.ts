@@ -4,9 +4,6 @@
 import type { AgentSiteCount } from './protocol';
 import type { Site } from './sites';
 
-/** Site fields another part of the agent may add; read when present. */
-type CountedSite = Site & { abandoned?: unknown };
-
 export function readSites(sites: Iterable<Site>, limit: number): AgentSiteCount[] {
   const byCount = new TopK<Site>(limit);
   const byAbandoned = new TopK<Site>(limit);
@@ -25,9 +22,9 @@ export function readSites(sites: Iterable<Site>, limit: number): AgentSiteCount[
   return out;
 }
 
-function abandonedOf(site: CountedSite): number {
-  const value = site.abandoned;
-  return typeof value === 'number' && value > 0 ? value : 0;
+/** Estimated tasks collected while suspended at the site (abandoned.ts), 0 when none was seen. */
+function abandonedOf(site: Site): number {
+  return site.abandoned === undefined ? 0 : Math.round(site.abandoned.weight);
 }
 
 /** The `limit` items with the largest scores offered (a binary min-heap on score). */

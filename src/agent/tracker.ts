@@ -39,6 +39,8 @@ export interface Tracker {
 
 export function startTracker(config: AgentConfig, builtins: Builtins, threadId: number): Tracker {
   const recorder = new Recorder(config);
+  // One capture up front: a process where stacks are impossible says so from the first snapshot.
+  recorder.capture(startTracker);
   const baseline = activeResourceBaseline();
   const promises = new PromiseTracker(recorder);
   const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
@@ -129,8 +131,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     snapshot() {
       refreshSamplers();
       sweepAll();
-      const created: Record<string, number> = { [PROMISE]: promises.sampler.seen };
-      const samplingRate: Record<string, number> = { [PROMISE]: promises.sampler.probability };
+      // Keyed by type names user code chose ("__proto__" included): no prototype.
+      const created: Record<string, number> = Object.create(null);
+      const samplingRate: Record<string, number> = Object.create(null);
+      created[PROMISE] = promises.sampler.seen;
+      samplingRate[PROMISE] = promises.sampler.probability;
       for (const [type, sampler] of resources.samplers) {
         created[type] = sampler.seen;
         samplingRate[type] = sampler.probability;
@@ -142,9 +147,10 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         baseline,
         sites: recorder.sites.report(performance.now()),
         created,
-        dropped: { ...recorder.dropped },
+        dropped: Object.assign(Object.create(null), recorder.dropped),
         droppedSites: recorder.sites.droppedSites,
         samplingRate,
+        ...(recorder.stackProblem !== undefined ? { stackProblem: recorder.stackProblem } : {}),
       };
     },
     census(input, objects) {
@@ -158,7 +164,7 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
       // No sweep: finding the next non-promise records walks the site table, too slow for every
       // scrape with tens of thousands of sites. Readers call poll() now and then for that.
       refreshSamplers();
-      return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev' };
+      return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev', stackCapturesPerSecond: config.stackCapturesPerSecond };
     },
     stop() {
       census.stop();

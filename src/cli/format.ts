@@ -1,10 +1,16 @@
 // Terminal rendering of diffs, snapshots and live counts for the CLI. Color only when asked:
 // the caller decides (TTY, NO_COLOR).
+import { formatAbandonedDiff, formatAbandonedSection } from './abandoned-text';
 import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
+import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { countOf } from '../core/count-map';
+import { sitesUnavailableText } from '../core/sites-unavailable';
+
+export { sitesUnavailableText };
 
 export interface FormatOptions {
   color?: boolean;
@@ -34,6 +40,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   const { color = false, cwd = process.cwd(), limit = 20, includeUnchanged = false, stacks = true, stackDepth = 15 } = options;
   const paint = painter(color);
   const lines: string[] = [paint(`Sites by growth: ${describePoint(diff.before)} → ${describePoint(diff.after)}`, 'bold')];
+  if (diff.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(diff.sitesUnavailable), 'red', 'bold'));
 
   const listed = includeUnchanged ? diff.sites : diff.sites.filter((site) => site.delta !== 0);
   const unchangedHidden = diff.sites.length - listed.length;
@@ -76,6 +83,8 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
     lines.push('', ...describeTopSite(top, cwd, stackDepth, color));
   }
 
+  lines.push(...formatAbandonedDiff(diff, { color, cwd, stackDepth: stacks ? Math.min(stackDepth, 10) : 0 }));
+
   const totals = Object.entries(diff.totals).sort(([a, x], [b, y]) => compareTypeChanges({ type: a, ...x }, { type: b, ...y }));
   if (totals.length) {
     lines.push('', paint('Totals by type:', 'bold'));
@@ -101,7 +110,7 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
   const compiled = site.generatedFrame ? ` (compiled: ${location(site.generatedFrame, cwd)})` : '';
   const lines = [
     paint(`Top growing site: ${kindWords(site.kind)} ${location(site.frame, cwd)}`, 'bold') +
-      `${compiled}, ${site.type}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
+      `${compiled}, ${escapeControl(site.type)}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
   if (site.stack.length === 0) return [...lines, paint('  (no example stack was captured)', 'dim')];
@@ -128,11 +137,16 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const paint = painter(color);
   const { target } = snapshot;
   const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
+  // Sites with nothing pending are listed for their abandoned tasks only.
+  const pendingSites = snapshot.sites.filter((site) => site.count > 0);
   const lines = [
-    paint(`Snapshot${snapshot.label ? ` "${snapshot.label}"` : ''} of pid ${target.pid} (Node ${target.nodeVersion}${target.title ? `, ${target.title}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
-    `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
+    paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
+    `${formatCount(total)} pending async resource${plural(total)} in ${pendingSites.length} site${plural(pendingSites.length)}` +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
+  const gcNote = gcNotice(snapshot);
+  if (gcNote) lines.push(paint(gcNote, 'yellow'));
+  if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
   const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (types.length) {
@@ -141,10 +155,10 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {
-    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${type} ${formatCount(count)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
-  const sites = [...snapshot.sites].sort(compareSitesByCount);
+  const sites = pendingSites.sort(compareSitesByCount);
   const shown = sites.slice(0, Math.max(0, limit));
   if (shown.length) {
     const withThreads = shown.some((site) => site.thread !== 0);
@@ -170,10 +184,11 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(...renderTable([header, ...rows], color, '  '));
     if (sites.length > shown.length) lines.push(paint(`  … ${sites.length - shown.length} more site${plural(sites.length - shown.length)} not shown (limit ${limit}).`, 'dim'));
   }
+  lines.push(...formatAbandonedSection(snapshot, { color, cwd }));
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {
-    const parts = dropped.map(([type, count]) => `${type} ${formatCount(count)}`);
+    const parts = dropped.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`);
     lines.push(
       '',
       paint(
@@ -184,9 +199,15 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const sampled = Object.entries(snapshot.stats.samplingRate).filter(([, rate]) => rate < 1);
   if (sampled.length) {
-    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${type} ${formatRate(rate)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a snapshot was taken without the full GC it asked for (undefined otherwise). */
+export function gcNotice(snapshot: Pick<Snapshot, 'gc'>): string | undefined {
+  if (snapshot.gc?.status !== 'skipped') return undefined;
+  return `Taken without a full GC: ${escapeControl(snapshot.gc.reason ?? 'the target did not answer in time')}.`;
 }
 
 /** Live counts for a watch screen: type, count, and the change since the previous sample. */
@@ -194,7 +215,7 @@ export function formatCounts(sample: CountSample, previous?: CountSample, option
   const { color = false } = options;
   const types = new Set([...Object.keys(sample.counts), ...Object.keys(previous?.counts ?? {})]);
   const rows = [...types]
-    .map((type) => ({ type, count: sample.counts[type] ?? 0, before: previous ? previous.counts[type] ?? 0 : undefined }))
+    .map((type) => ({ type, count: countOf(sample.counts, type), before: previous ? countOf(previous.counts, type) : undefined }))
     .sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: previous ? 'TREND' : '' }]);
   const line = (type: string, count: number, before: number | undefined, styles: Style[] = []): Cell[] => [
@@ -231,7 +252,7 @@ function threadName(thread: number): string {
 }
 
 function describePoint(point: { takenAt: string; label?: string }): string {
-  return point.label ? `"${point.label}" (${point.takenAt})` : point.takenAt;
+  return point.label ? `"${escapeControl(point.label)}" (${escapeControl(point.takenAt)})` : escapeControl(point.takenAt);
 }
 
 /** file:line:col, relative to cwd when the file is under it. */

@@ -10,6 +10,8 @@ import type { GrowthOptions } from '../core/growth';
 import { LiveTarget } from '../core/live-target';
 import type { CountSample } from '../core/model';
 import type { Session } from '../core/session';
+import { formatAbandonedNotice, formatAbandonedWatchSection } from './abandoned-log';
+import { escapeControl } from '../core/terminal-text';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection } from './growth-text';
 import type { Output } from './output';
@@ -50,8 +52,9 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       // A log gets a screen per site read (5 s at least), not per poll.
       if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
-      const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
+      const lines = [`Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, live.verdictPhase, { color: io.color, cwd, growth: options.growth, limit: options.top }));
+      lines.push(...formatAbandonedWatchSection(log.abandoned, { color: io.color, cwd, limit: options.top }));
       const first = live.firstSites;
       const latest = live.latestSites;
       if (first && latest) {
@@ -67,13 +70,14 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       else io.out(`\n${lines.join('\n')}`);
     };
 
+    // On a terminal the next screen would wipe a notice; the screen's tables list the site instead.
+    const notice = (text: string) => {
+      if (options.quiet) io.err(text);
+      else if (!io.isTty) io.out(text);
+    };
+
     const announce = () => {
-      for (const judged of log.record(live.growingSites)) {
-        const notice = formatGrowthNotice(judged, cwd);
-        // On a terminal the next screen would wipe it; the screen's table lists the site instead.
-        if (options.quiet) io.err(notice);
-        else if (!io.isTty) io.out(notice);
-      }
+      for (const judged of log.record(live.growingSites)) notice(formatGrowthNotice(judged, cwd));
     };
 
     live.on('sample', (sample) => {
@@ -84,9 +88,12 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       if (live.verdictPhase.phase === 'judging') log.markJudging();
       log.refresh(snapshot.sites);
       announce();
+      for (const entry of log.abandoned.observe(snapshot)) notice(formatAbandonedNotice(entry, cwd));
     });
-    live.on('sitesFailed', (message) => io.err(`Could not read sites: ${message}`));
-    live.on('error', (error) => io.err(`Poll failed: ${describeError(error)}`));
+    live.on('sitesFailed', (message) => io.err(`Could not read sites: ${escapeControl(message)}`));
+    live.on('error', (error) => io.err(`Poll failed: ${escapeControl(describeError(error))}`));
+    // Re-injections (another client removed the agent) and other news: always said, never silent.
+    live.on('notice', (text) => io.err(`${new Date().toLocaleTimeString()} ${escapeControl(text)}`));
     live.on('end', (reason) => finish({ reason, targetEnded: reason !== 'detached' }));
 
     const finish = (result: LiveViewResult) => {

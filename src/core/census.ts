@@ -5,9 +5,10 @@
 // the agent follows afterwards (census-tracker.ts), so counts go on from the census.
 // Counts per function and per timer callback are exact; how a function's count splits over its
 // awaits comes from the sample (exact when every one is resolved, or when they all agree).
-import { AGENT_GLOBAL_KEY, type CensusSiteInput, type RawFrame } from '../agent/protocol';
+import { type CensusSiteInput, type RawFrame } from '../agent/protocol';
 import { isUserFile } from '../agent/stacks';
 import { scanHeapGraph, type CodeLocation, type CensusScan, type TaskGroup } from './census-scan';
+import { censusCallDeclaration } from './agent-expressions';
 import { LensError } from './errors';
 import { HeapSnapshotReader } from './heap-snapshot-reader';
 import type { CdpChannel } from './inspector-connection';
@@ -270,7 +271,7 @@ class SampleResolver {
 /** Gives the sites and their sample objects to the agent; -1 when no agent is there. */
 async function handOver(channel: CdpChannel, sites: CensusSiteInput[], objectIds: string[]): Promise<number> {
   const global = await channel.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'globalThis', objectGroup: OBJECT_GROUP });
-  const call = `function (input, ...objects) { const a = this[Symbol.for(${JSON.stringify(AGENT_GLOBAL_KEY)})]; return a ? a.census(input, objects) : -1; }`;
+  const call = censusCallDeclaration;
   const answer = await channel.send<{ result: { value?: unknown }; exceptionDetails?: unknown }>('Runtime.callFunctionOn', {
     objectId: global.result.objectId,
     functionDeclaration: call,

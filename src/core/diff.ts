@@ -1,5 +1,6 @@
 // Compares two snapshots site by site: which lines grew between them.
 import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
+import { countOf, plainCounts } from './count-map';
 import { compareText, siteRank } from './site-presentation';
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
@@ -24,7 +25,31 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     after: pickLabel(after),
     totals: diffTotals(before.totals, after.totals),
     sites,
+    ...sitesUnavailable(before, after),
+    abandoned: diffAbandoned(beforeSites, afterSites),
   };
+}
+
+function sitesUnavailable(before: Snapshot, after: Snapshot): { sitesUnavailable?: string } {
+  const reasons = [...new Set([before.sitesUnavailable, after.sitesUnavailable].filter((r): r is string => r !== undefined))];
+  if (reasons.length === 0) return {};
+  const which = before.sitesUnavailable !== undefined && after.sitesUnavailable !== undefined ? 'both snapshots' : before.sitesUnavailable !== undefined ? 'the first snapshot' : 'the second snapshot';
+  return { sitesUnavailable: `${which} ${which === 'both snapshots' ? 'have' : 'has'} no sites: ${reasons.join('; ')}` };
+}
+
+/** Sites with abandoned tasks in either snapshot; before/after/delta count abandoned tasks. */
+function diffAbandoned(beforeSites: Map<string, Site>, afterSites: Map<string, Site>): DiffSite[] {
+  const out: DiffSite[] = [];
+  for (const id of new Set([...beforeSites.keys(), ...afterSites.keys()])) {
+    const old = beforeSites.get(id);
+    const current = afterSites.get(id);
+    const beforeCount = old?.abandoned ?? 0;
+    const afterCount = current?.abandoned ?? 0;
+    if (beforeCount === 0 && afterCount === 0) continue;
+    const site = (current ?? old) as Site;
+    out.push({ ...site, before: beforeCount, after: afterCount, delta: afterCount - beforeCount });
+  }
+  return out.sort(compareDiffSites);
 }
 
 /** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
@@ -62,6 +87,7 @@ function indexById(sites: Site[]): Map<string, Site> {
       sampled: seen.sampled + site.sampled,
       oldestAgeMs: Math.max(seen.oldestAgeMs, site.oldestAgeMs),
       examples: [...seen.examples, ...site.examples],
+      ...(seen.abandoned !== undefined || site.abandoned !== undefined ? { abandoned: (seen.abandoned ?? 0) + (site.abandoned ?? 0) } : {}),
     });
   }
   return byId;
@@ -69,13 +95,13 @@ function indexById(sites: Site[]): Map<string, Site> {
 
 function diffTotals(before: Record<string, number>, after: Record<string, number>): SnapshotDiff['totals'] {
   const types = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const totals: SnapshotDiff['totals'] = {};
+  const totals: SnapshotDiff['totals'] = Object.create(null);
   for (const type of types) {
-    const b = before[type] ?? 0;
-    const a = after[type] ?? 0;
+    const b = countOf(before, type);
+    const a = countOf(after, type);
     totals[type] = { before: b, after: a, delta: a - b };
   }
-  return totals;
+  return plainCounts(totals);
 }
 
 function pickLabel(snapshot: Snapshot): { takenAt: string; label?: string } {

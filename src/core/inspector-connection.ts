@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import CDP from 'chrome-remote-interface';
 import { LensError, describeError } from './errors';
+import { explainSilence } from './process-tree';
 
 export interface CdpChannel {
   /** Thread id of the JS context behind this channel: 0 for the main thread. */
@@ -14,6 +15,8 @@ export interface CdpChannel {
 export type CdpEventListener = (method: string, params: Record<string, unknown>) => void;
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+/** How long a close waits for the target's side of the closing handshake. */
+const CLOSE_WAIT_MS = 2000;
 
 type Client = CDP.Client & { on(event: 'event', listener: (message: CDP.EventMessage) => void): Client };
 
@@ -60,7 +63,7 @@ export class InspectorConnection extends EventEmitter {
   static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<InspectorConnection> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s.`)), timeoutMs);
+      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`)), timeoutMs);
     });
     const connecting = CDP({ target: url, local: true }) as Promise<Client>;
     try {
@@ -92,10 +95,18 @@ export class InspectorConnection extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.markClosed('detached', 'detached');
+    // A closing handshake waits for the other side: a stopped or hung target would hold it for
+    // the WebSocket's own 30 s. Give it a moment, then drop the socket.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS)));
     try {
-      await this.client.close();
+      if ((await Promise.race([this.client.close().then(() => 'closed' as const), late])) === 'late') {
+        (this.client as unknown as { _ws?: { terminate?(): void } })._ws?.terminate?.();
+      }
     } catch {
       // Already gone.
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -192,4 +203,14 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: str
     timer = setTimeout(() => reject(new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** explainSilence for the host and port of a WebSocket URL. */
+function silenceAt(url: string): string {
+  try {
+    const { hostname, port } = new URL(url);
+    return explainSilence(hostname.replace(/^\[|\]$/g, ''), Number(port));
+  } catch {
+    return '';
+  }
 }

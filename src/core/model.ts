@@ -45,6 +45,13 @@ export interface Site {
   /** One example creation stack, site frame included, outermost last. */
   stack: Frame[];
   examples: ExampleResource[];
+  /**
+   * Tasks collected by the GC while suspended at this await since the agent arrived (blocked sites;
+   * estimated when sampled): they can never resume. Absent in files written before it existed.
+   */
+  abandoned?: number;
+  /** When the first and the latest abandoned task here were seen (ISO 8601), when any was. */
+  abandonedSeen?: { first: string; last: string };
   /** 'census' when the census found resources of this site pending before the agent arrived. */
   origin?: 'census';
   /** Of `count`, how many the census found that are still pending (estimated like `count`). */
@@ -76,10 +83,22 @@ export interface AgentStats {
   samplingRate: Record<string, number>;
 }
 
+/**
+ * The full GC before a snapshot: done, skipped because the target did not answer in time (its
+ * event loop blocked or busy; finished tasks not yet collected may then be counted), or not asked.
+ */
+export interface SnapshotGc {
+  status: 'collected' | 'skipped' | 'off';
+  /** Why it was skipped, for people. */
+  reason?: string;
+}
+
 export interface Snapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   takenAt: string;
   label?: string;
+  /** Absent in snapshots written before it was recorded. */
+  gc?: SnapshotGc;
   target: TargetInfo;
   threads: ThreadInfo[];
   /** Live count per resource type (all threads). */
@@ -88,6 +107,11 @@ export interface Snapshot {
   baseline: Record<string, number>;
   sites: Site[];
   stats: AgentStats;
+  /**
+   * Set when the target cannot give stacks (e.g. --frozen-intrinsics): why. Totals still count
+   * everything, but no site is known, so no check by site can pass on this snapshot.
+   */
+  sitesUnavailable?: string;
   /** Present when a census ran in this session (see census.ts). */
   census?: CensusInfo;
 }
@@ -126,4 +150,8 @@ export interface SnapshotDiff {
   after: { takenAt: string; label?: string };
   totals: Record<string, { before: number; after: number; delta: number }>;
   sites: DiffSite[];
+  /** Set when either snapshot had no sites: why (see Snapshot.sitesUnavailable). */
+  sitesUnavailable?: string;
+  /** Sites whose abandoned count changed (or is non-zero): before/after/delta are abandoned counts. */
+  abandoned: DiffSite[];
 }

@@ -1,5 +1,5 @@
-// The top K keys by value, kept stable across collections: a key shown last time stays while it
-// ranks within 2K, so two sites of similar size do not swap in and out of the series each scrape
+// The top K keys by value, kept stable across collections: a key shown last time stays while its
+// value is at least that of the key ranked 2K, so two sites of similar size do not swap in and out of the series each scrape
 // (which would make gaps in every graph). The first K/2 by rank are always shown, so a new leader
 // (a fast leak) appears at once. Cardinality stays at K.
 export class StickyTop {
@@ -16,7 +16,10 @@ export class StickyTop {
     };
     const leaders = Math.ceil(this.k / 2);
     for (let i = 0; i < positive.length && i < leaders; i++) add(positive[i].key);
-    for (let i = 0; i < positive.length && i < 2 * this.k; i++) if (this.shown.has(positive[i].key)) add(positive[i].key);
+    // By value, not by position: keys tied with the one ranked 2K (often many sites at 1) stay too,
+    // whatever order the ties came in.
+    const floor = positive[Math.min(2 * this.k, positive.length) - 1]?.value ?? 0;
+    for (const r of positive) if (r.value >= floor && this.shown.has(r.key)) add(r.key);
     for (const r of positive) add(r.key);
     this.shown = chosen;
     return chosen;

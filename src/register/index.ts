@@ -5,6 +5,7 @@
 // history. Opens a metrics endpoint only when ASYNC_LEAK_LENS_METRICS asks for one.
 // Never throws into the app: whatever goes wrong is one line on stderr.
 import { install } from '../agent/index';
+import { declareRegistry } from './registry-binding';
 import { readSettings, type Address } from './settings';
 import { warn, warnSettingsOnce } from './warn';
 
@@ -16,7 +17,10 @@ function register(): void {
   // Worker threads preload this too (they inherit the flags): one warning per process is enough.
   if (isMainThread) warnSettingsOnce(warnings);
   if (!settings.enabled) return;
-  install(settings.config);
+  const answer = install(settings.config, declareRegistry());
+  // Another agent is in the way (a newer one, or something posing as one): this one stays out; the
+  // metrics still read whatever agent the registry holds.
+  if ('refused' in answer) warn(`not tracking: ${answer.refused}`);
   if (settings.endpoint && isMainThread) {
     // The metrics bundle beside this one, required rather than bundled: the app's own
     // require('async-leak-lens/metrics') then gets the same instance (one growth tracker).

@@ -56,3 +56,12 @@ test('escapeMarkdown escapes all ASCII punctuation and flattens lines', () => {
   assert.equal(escapeMarkdown('a*b_[c](d)\n<e>'), 'a\\*b\\_\\[c\\]\\(d\\) \\<e\\>');
   assert.equal(commandUri('x.y', [{ a: '(1)' }]).includes('('), false);
 });
+
+test('the hover of an await with abandoned tasks says what that means, and when the last was seen', () => {
+  const at = frame('server.js', 41, 19, 'queryMirror');
+  const gone = { ...site({ kind: 'blocked', at, count: 0 }), abandoned: 60, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } };
+  const md = hoverMarkdown(markOf([gone]), OPTIONS);
+  assert.match(md, /\*\*Abandoned\*\* · \*\*60\*\* tasks collected by the GC while suspended here since attach: the code after this await and its finally blocks never ran · last seen 2026\\-11\\-26T14\\:00\\:00\\\.000Z/);
+  assert.doesNotMatch(md, /0\*\* pending/, 'no "0 pending" line for a site whose tasks were all abandoned');
+  assert.match(md, /Example stack \(where the task waits\)/);
+});

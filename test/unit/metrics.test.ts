@@ -8,7 +8,7 @@ import { fileLabel, mergeByLabels } from '../../src/metrics/leak-readings';
 import { toPrometheusText } from '../../src/metrics/prometheus-text';
 import { StickyTop } from '../../src/metrics/sticky-top';
 
-function site(line: number, weight: number, extra: Partial<Site> & { abandoned?: number } = {}): Site {
+function site(line: number, weight: number, extra: Partial<Site> = {}): Site {
   return { kind: 'created', type: 'PROMISE', frame: { file: '/app/a.js', line, column: 1, function: 'f' }, userCode: true, stack: [], live: new Set(), weight, ...extra } as Site;
 }
 
@@ -20,8 +20,8 @@ test('TopK keeps the largest scores, whatever the order they come in', () => {
   }
 });
 
-test('readSites: top by pending, plus top by abandoned (read when the agent has it), unsited left out', () => {
-  const sites = [site(1, 10), site(2, 5), site(3, 0, { kind: 'blocked', abandoned: 7 }), site(4, 50, { unsited: true }), site(5, 1)];
+test('readSites: top by pending, plus top by abandoned (estimated from the tally), unsited left out', () => {
+  const sites = [site(1, 10), site(2, 5), site(3, 0, { kind: 'blocked', abandoned: { weight: 6.6, sampled: 3, firstAt: 1, lastAt: 2 } }), site(4, 50, { unsited: true }), site(5, 1)];
   const read = readSites(sites, 2);
   assert.deepEqual(read.map((s) => [s.frame.line, s.count, s.abandoned]).sort(), [[1, 10, 0], [2, 5, 0], [3, 0, 7]]);
 });

@@ -166,3 +166,50 @@ test('10,000 sites: a type materialises only the shown sites, and ids stay uniqu
   const ids = promises.map((n) => model.present(n).id);
   assert.equal(new Set(ids).size, ids.length);
 });
+
+test('resource types named like Object.prototype members are listed with their own counts', () => {
+  const hostile = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
+  // As parsed from JSON (a file or the agent): own keys, "__proto__" included.
+  const counts = JSON.parse(`{${hostile.map((type, i) => `"${type}": ${i + 1}`).join(', ')}}`) as Record<string, number>;
+  // A site of a type the totals do not list (gone since): it reads 0, not Object.prototype.valueOf.
+  const sites = [...hostile, 'valueOf'].map((type) => site({ type, at: frame('src/jobs.ts', 3, 5, 'job'), count: 1 }));
+  const latest = { ...snapshot(sites), totals: counts };
+  const model = new TreeModel(data([target({ samples: [sample(1, counts), sample(2, counts)], latestSites: latest })]), { sitesPerType: 50 });
+  const types = model.children({ kind: 'target', targetId: 'target-1' });
+  assert.deepEqual(labels(model, types), ['hasOwnProperty', '__proto__', 'constructor', 'toString']);
+  assert.deepEqual(types.map((t) => model.present(t).description), ['4 →', '3 →', '2 →', '1 →']);
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: 'hostile', origin: 'pid 4242', snapshot: latest };
+  const fromFile = new TreeModel(data([], [stored]), { sitesPerType: 50 });
+  const listed = fromFile.children({ kind: 'snapshot', snapshotId: 'snapshot-1' });
+  assert.deepEqual(labels(fromFile, listed), ['hasOwnProperty', '__proto__', 'constructor', 'toString', 'valueOf']);
+  assert.deepEqual(listed.map((t) => fromFile.present(t).description), ['4', '3', '2', '1', '0']);
+});
+
+test('a snapshot without sites says so first, with the reason', () => {
+  const blind: Snapshot = { ...snapshot([]), totals: { Timeout: 15 }, sitesUnavailable: 'stacks cannot be captured in the target: the Error constructor is frozen' };
+  const model = new TreeModel(data([], [{ id: 'snapshot-1', name: 'blind', origin: 'pid 4242', snapshot: blind }]), { sitesPerType: 50 });
+  const children = model.children({ kind: 'snapshot', snapshotId: 'snapshot-1' });
+  assert.match(model.present(children[0]).label, /^⚠ Sites unavailable: stacks cannot be captured in the target: the Error constructor is frozen/);
+  assert.deepEqual(labels(model, children.slice(1)), ['Timeout']);
+});
+
+test('abandoned tasks: a group under the target and the snapshot, its sites with their own ids, alarming', () => {
+  const gone = { ...site({ kind: 'blocked', at: frame('src/fanout.ts', 41, 19, 'queryMirror'), count: 0 }), abandoned: 60 };
+  const holder = { ...blocked(3), abandoned: 4 };
+  const latest = snapshot([gone, holder, timer(1)]);
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: '14:00:00 after', origin: 'pid 4242', snapshot: latest };
+  const model = new TreeModel(data([target({ samples: [sample(1, { PROMISE: 3, Timeout: 1 })], latestSites: latest })], [stored]), { sitesPerType: 50 });
+  const children = model.children({ kind: 'target', targetId: 'target-1' });
+  assert.deepEqual(labels(model, children), ['PROMISE', 'Timeout', 'Abandoned tasks']);
+  const group = model.present(children[2]);
+  assert.deepEqual([group.description, group.icon, group.alarming], ['64 at 2 awaits', 'abandoned', true]);
+  const sites = model.children(children[2]).map((n) => model.present(n));
+  assert.deepEqual(sites.map((p) => [p.label, p.description, p.icon]), [
+    ['blocked at fanout.ts:41', 'queryMirror · ✖ 60 abandoned', 'abandoned'],
+    ['blocked at workers.ts:41', 'runWorker · 3 · oldest 1.5 s · ✖ 4 abandoned', 'blocked'],
+  ]);
+  const underType = model.children({ kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' }).map((n) => model.present(n).id);
+  for (const p of sites) assert.ok(!underType.includes(p.id), `${p.id} is not also the id of a node under its type`);
+  assert.match(sites[0].tooltip!.join('\n'), /60 tasks abandoned here since attach/);
+  assert.deepEqual(labels(model, model.children({ kind: 'snapshot', snapshotId: 'snapshot-1' })).slice(-1), ['Abandoned tasks']);
+});

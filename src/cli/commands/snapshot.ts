@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatSnapshotSummary } from '../format';
+import { formatSnapshotSummary, gcNotice, sitesUnavailableText } from '../format';
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
@@ -27,7 +27,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
     options: { ...attachOptions, ...censusOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
     strict: true,
   });
-  const session = await attachFromOptions(values, 'snapshot');
+  const session = await attachFromOptions(values, 'snapshot', io);
   try {
     await censusStep(session, values, io);
     const snapshot = await session.snapshot({ label: values.label, collectGarbage: !values['no-gc'] });
@@ -37,6 +37,9 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
       io.err(`Snapshot written to ${values.out}`);
     } else {
       io.out(serializeSnapshot(snapshot));
+      const note = gcNotice(snapshot);
+      if (note) io.err(note);
+      if (snapshot.sitesUnavailable !== undefined) io.err(sitesUnavailableText(snapshot.sitesUnavailable));
     }
     if (!values.detach) {
       io.err(`The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`);

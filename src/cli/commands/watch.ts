@@ -5,6 +5,7 @@ import { waitForInspector } from '../../core/discovery';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
+import { setLeftover } from '../interrupt';
 import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
@@ -16,7 +17,8 @@ export const watchHelp = `Usage: async-leak-lens watch --target <addr> [--interv
 
 Attaches and shows live counts of pending async resources by type, refreshed every second, the
 sites judged growing with their rate ("+2.0 pending per minute") and line, and the other sites
-that grew since the start. A site is judged growing when the floor its count falls back to
+that grew since the start, and the awaits where tasks were abandoned (collected by the GC while
+suspended: they never finish), with a rate per minute. A site is judged growing when the floor its count falls back to
 between bursts keeps rising over the window, after the warm-up, and a snapshot after a full GC
 still shows it (the same test as the editor's). Each site judged growing gets a one-line notice
 (without a terminal, a screen every 5 s or --sites-every, not every poll). At the end,
@@ -60,11 +62,15 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   if (values['fail-on-growth']) checkFailOnGrowth(options);
 
   const log = new GrowthLog();
-  let session = await attachFromOptions(values, 'watch');
+  let session = await attachFromOptions(values, 'watch', io);
+  // A target without stacks gives no sites: a growth check on it cannot pass (see the end).
+  let sitesUnavailable: string | undefined;
+  const noteBlindness = (s: Session) => s.on('snapshot', (snapshot) => void (sitesUnavailable ??= snapshot.sitesUnavailable));
+  noteBlindness(session);
   await censusStep(session, values, io);
   const startedAt = Date.now();
-  const verdict = () => {
-    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };
+  const verdict = (endedEarly?: string) => {
+    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log, endedEarly };
     if (values.json) io.out(JSON.stringify(watchResult(run), null, 2));
     else io.out(`\n${formatWatchVerdict(run, { color: io.color, cwd: process.cwd() })}`);
   };
@@ -72,30 +78,50 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     const result = await runLiveView(session, io, options, log);
     if (!result.targetEnded) break;
     io.err(result.reason);
+    setLeftover(undefined); // the agent went with the process
+    // The verdict so far, with the reason, also in JSON: CI parses stdout whatever happened.
     if (!values.reconnect) {
-      if (log.list().length) verdict();
+      verdict(result.reason);
       return EXIT_USAGE;
     }
     const { hostname, port } = new URL(session.connection.url);
     io.err(`Waiting up to ${reconnectMs / 1000} s for a Node program on ${hostname}:${port} ...`);
-    const next = await reattach(hostname, Number(port), values, reconnectMs);
+    const next = await reattach(hostname, Number(port), values, reconnectMs, io);
     if (!next) {
       io.err('No target came back: giving up.');
-      if (log.list().length) verdict();
+      verdict(`${result.reason}; no target came back within ${reconnectMs / 1000} s`);
       return EXIT_USAGE;
     }
     session = next;
+    noteBlindness(session);
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
+  await readAbandonedAfterGc(session, log);
   verdict();
   await letGo(session, io, values.target!);
+  if (values['fail-on-growth'] && log.list().length === 0 && sitesUnavailable !== undefined) {
+    io.err(`Cannot check for growth: ${sitesUnavailable}.`);
+    return EXIT_USAGE;
+  }
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 
-/** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */
-async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
+/**
+ * Tasks abandoned during the watch are counted when the GC collects them; a light site read does
+ * not collect. One full GC at the end makes the verdict's counts current.
+ */
+async function readAbandonedAfterGc(session: Session, log: GrowthLog): Promise<void> {
   try {
-    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values);
+    log.abandoned.observe(await session.snapshot({ collectGarbage: true }));
+  } catch {
+    // The verdict stands on the reads already made.
+  }
+}
+
+/** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */
+async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number, io: Output): Promise<Session | undefined> {
+  try {
+    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values, io);
   } catch {
     return undefined;
   }

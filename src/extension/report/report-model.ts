@@ -53,6 +53,8 @@ export interface DiffReportModel {
   unchanged: number;
   top: { row: ReportRow; stack: ReportFrame[] } | undefined;
   totals: { type: string; before: number; after: number; delta: number }[];
+  /** Awaits whose abandoned count changed: before/after/delta count tasks collected while suspended there. */
+  abandoned: ReportRow[];
   warnings: string[];
 }
 
@@ -117,13 +119,14 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
     totals: Object.entries(diff.totals)
       .map(([type, t]) => ({ type, ...t }))
       .sort(compareTypeChanges),
+    abandoned: (diff.abandoned ?? []).filter((site) => site.delta !== 0).map(toRow),
     warnings,
   };
 }
 
 /** The frame a page request stands for: a site of this diff (by id), its site frame or one of its stack. */
 export function frameForRequest(model: DiffReportModel, siteId: string, frameIndex: number | undefined): Frame | undefined {
-  const site = model.diff.sites.find((s) => s.id === siteId);
+  const site = model.diff.sites.find((s) => s.id === siteId) ?? (model.diff.abandoned ?? []).find((s) => s.id === siteId);
   if (!site) return undefined;
   if (frameIndex === undefined) return site.frame;
   return site.stack[frameIndex];

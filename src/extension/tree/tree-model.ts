@@ -5,10 +5,12 @@
 // Levels: target -> resource type -> site -> (example resources, example stack -> frames), and a
 // "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
+import { abandonedSites } from '../../core/abandoned';
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
 import type { GrowingSite, GrowingType } from '../../core/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
 import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/site-presentation';
+import { countOf, toCountMap } from '../../core/count-map';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -38,13 +40,15 @@ export interface TreeData {
 }
 
 /** Where a node's sites come from. */
-export type SiteSource = { from: 'target'; targetId: string } | { from: 'snapshot'; snapshotId: string };
+/** `abandoned`: the node sits under the source's "Abandoned tasks" group (its ids differ from the same site's under its type). */
+export type SiteSource = ({ from: 'target'; targetId: string } | { from: 'snapshot'; snapshotId: string }) & { abandoned?: true };
 
 export type LensNode =
   | { kind: 'target'; targetId: string }
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
+  | { kind: 'abandoned'; source: SiteSource }
   | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
   | { kind: 'more'; source: SiteSource; type: string; hidden: number }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
@@ -58,6 +62,7 @@ export type NodeIcon =
   | 'snapshot'
   | 'type'
   | 'blocked'
+  | 'abandoned'
   | 'created'
   | 'example'
   | 'stack'
@@ -126,6 +131,11 @@ export class TreeModel {
         return this.snapshotChildren(node.snapshotId);
       case 'type':
         return this.typeChildren(node.source, node.type);
+      case 'abandoned': {
+        const snapshot = this.sitesOf(node.source);
+        const source: SiteSource = { ...node.source, abandoned: true };
+        return abandonedSitesOf(snapshot).map((site) => ({ kind: 'site', source, site, growth: undefined, previousCount: undefined }));
+      }
       case 'site': {
         const examples: LensNode[] = node.site.examples.slice(0, EXAMPLES_SHOWN).map((example) => ({ kind: 'example', source: node.source, site: node.site, example }));
         if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
@@ -150,6 +160,8 @@ export class TreeModel {
         return this.presentSnapshot(node.snapshotId);
       case 'type':
         return this.presentType(node.source, node.type);
+      case 'abandoned':
+        return this.presentAbandoned(node.source);
       case 'site':
         return this.presentSite(node);
       case 'more': {
@@ -205,13 +217,37 @@ export class TreeModel {
     if (!target) return [];
     const source: SiteSource = { from: 'target', targetId };
     const counts = liveCounts(target);
-    const types = Object.keys(counts).filter((type) => counts[type] > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
+    const types = Object.keys(counts).filter((type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
     if (types.length === 0) {
       const waiting = target.samples.length === 0 && !target.latestSites;
-      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }];
+      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }, ...this.abandonedGroup(source)];
     }
-    types.sort((a, b) => counts[b] - counts[a] || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    types.sort((a, b) => countOf(counts, b) - countOf(counts, a) || compareText(a, b));
+    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...this.abandonedGroup(source)];
+  }
+
+  /** The "Abandoned tasks" node of a source, when it has any. */
+  private abandonedGroup(source: SiteSource): LensNode[] {
+    return abandonedSitesOf(this.sitesOf(source)).length > 0 ? [{ kind: 'abandoned', source }] : [];
+  }
+
+  private presentAbandoned(source: SiteSource): NodePresentation {
+    const sites = abandonedSitesOf(this.sitesOf(source));
+    const total = sites.reduce((n, s) => n + (s.abandoned ?? 0), 0);
+    const parent = source.from === 'target' ? `target:${source.targetId}` : `snapshot:${source.snapshotId}`;
+    return {
+      id: `${parent}/abandoned`,
+      label: 'Abandoned tasks',
+      description: `${formatCount(total)} at ${sites.length} await${sites.length === 1 ? '' : 's'}`,
+      tooltip: [
+        'Tasks collected by the GC while suspended at an await, since the agent arrived: the code after the await and its finally blocks never ran.',
+        'Nothing can ever resume them, so they do not count as pending. A snapshot (full GC) makes the count current.',
+      ],
+      icon: 'abandoned',
+      alarming: true,
+      collapsible: 'collapsed',
+      contextValue: 'abandoned',
+    };
   }
 
   private snapshotChildren(snapshotId: string): LensNode[] {
@@ -220,10 +256,11 @@ export class TreeModel {
     const source: SiteSource = { from: 'snapshot', snapshotId };
     const index = this.indexOf(stored.snapshot);
     const totals = stored.snapshot.totals;
-    const types = [...new Set([...Object.keys(totals).filter((t) => totals[t] > 0), ...index.types()])];
-    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }];
-    types.sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    const types = [...new Set([...Object.keys(totals).filter((t) => countOf(totals, t) > 0), ...index.types()])];
+    const abandoned = this.abandonedGroup(source);
+    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }, ...abandoned];
+    types.sort((a, b) => countOf(totals, b) - countOf(totals, a) || compareText(a, b));
+    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...abandoned];
   }
 
   private typeChildren(source: SiteSource, type: string): LensNode[] {
@@ -232,7 +269,7 @@ export class TreeModel {
     if (!snapshot) return [{ kind: 'note', parentId: id, text: source.from === 'target' ? 'Reading sites…' : 'Snapshot removed.' }];
     const sites = this.indexOf(snapshot).sitesOf(type);
     if (sites.length === 0) {
-      const baseline = snapshot.baseline[type] ?? 0;
+      const baseline = countOf(snapshot.baseline, type);
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
       return [{ kind: 'note', parentId: id, text }];
     }
@@ -292,20 +329,20 @@ export class TreeModel {
     const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
     if (source.from === 'snapshot') {
       const stored = this.storedSnapshot(source.snapshotId);
-      const count = stored?.snapshot.totals[type] ?? 0;
+      const count = countOf(stored?.snapshot.totals, type);
       const sites = stored ? this.indexOf(stored.snapshot).sitesOf(type).length : 0;
       return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot, ${formatCount(sites)} site${sites === 1 ? '' : 's'}`] };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
-    const now = liveCounts(target)[type] ?? 0;
+    const now = countOf(liveCounts(target), type);
     const then = sampleBack(target.samples, this.options.trendLookback);
-    const before = then?.counts[type] ?? 0;
+    const before = countOf(then?.counts, type);
     const tooltip = [`${formatCount(now)} pending ${type} now`];
     if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
-    const rate = target.latestSites?.stats.samplingRate[type];
+    const rate = target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type) ? target.latestSites.stats.samplingRate[type] : undefined;
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
     const description = [then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
     return { ...base, description, tooltip, alarming: growth !== undefined };
@@ -315,7 +352,9 @@ export class TreeModel {
     const { site } = node;
     const estimate = site.sampled < site.count;
     const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
-    const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
+    const abandoned = site.abandoned ?? 0;
+    const parts = site.count > 0 || abandoned === 0 ? [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`] : [functionName(site.frame)];
+    if (abandoned > 0) parts.push(`✖ ${formatCount(abandoned)} abandoned`);
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
     if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
@@ -326,6 +365,7 @@ export class TreeModel {
       `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
     ];
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (abandoned > 0) tooltip.push(`${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`);
     if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
@@ -336,8 +376,8 @@ export class TreeModel {
       label: `${kindWords(site.kind)} ${shortLocation(site.frame)}`,
       description: parts.join(' · '),
       tooltip,
-      icon: site.kind,
-      alarming: node.growth !== undefined,
+      icon: site.count === 0 && abandoned > 0 ? 'abandoned' : site.kind,
+      alarming: node.growth !== undefined || abandoned > 0,
       collapsible: site.examples.length > 0 || site.stack.length > 0 ? 'collapsed' : 'none',
       contextValue: site.kind === 'blocked' ? 'site-blocked' : 'site-created',
       open: isOpenableFrame(site.frame) ? site.frame : undefined,
@@ -435,6 +475,11 @@ export class SiteIndex {
   }
 }
 
+/** Sites of a snapshot where tasks were abandoned, most first. */
+export function abandonedSitesOf(snapshot: Snapshot | undefined): Site[] {
+  return abandonedSites(snapshot);
+}
+
 /** '↑', '↓' or '→' comparing a count with the one some samples ago. */
 export function trendArrow(now: number, before: number): string {
   return now > before ? '↑' : now < before ? '↓' : '→';
@@ -446,15 +491,21 @@ export function sampleBack(samples: readonly CountSample[], lookback = 5): Count
   return samples[Math.max(0, samples.length - 1 - lookback)];
 }
 
+/** A snapshot without sites says so first, loudly: its counts cannot be placed on any line. */
+function sitesUnavailableNote(snapshot: Snapshot | undefined, parentId: string): LensNode[] {
+  if (snapshot?.sitesUnavailable === undefined) return [];
+  return [{ kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` }];
+}
+
 function liveCounts(target: TreeTarget): Record<string, number> {
   const latest = target.samples[target.samples.length - 1];
   if (latest) {
     // Types the sites know but this poll does not (already gone) are listed at 0.
-    const counts = { ...latest.counts };
-    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] ??= 0;
+    const counts = toCountMap(latest.counts);
+    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] = countOf(counts, type);
     return counts;
   }
-  return { ...(target.latestSites?.totals ?? {}) };
+  return toCountMap(target.latestSites?.totals ?? {});
 }
 
 function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
@@ -476,7 +527,7 @@ function typeId(source: SiteSource, type: string): string {
 }
 
 function siteNodeId(source: SiteSource, site: Site): string {
-  return `${typeId(source, site.type)}/site:${site.id}`;
+  return `${typeId(source, site.type)}${source.abandoned ? '/abandoned' : ''}/site:${site.id}`;
 }
 
 
