@@ -75,6 +75,14 @@ if (existsSync(at('src/cli/bin.ts'))) {
 if (existsSync(at('src/leak-check/index.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/leak-check/index.ts')], outfile: at('dist/leak-check.js') }));
 }
+// Production: the preload (`node -r` / `--import async-leak-lens/register`) runs the agent's code
+// directly (no inspector); it requires ./metrics.js beside it, so the app's own
+// require('async-leak-lens/metrics') shares that instance. Peers stay the app's own copies.
+if (existsSync(at('src/register/index.ts'))) {
+  const besideMetrics = { name: 'beside-metrics', setup(build) { build.onResolve({ filter: /^\.\/metrics\.js$/ }, () => ({ path: './metrics.js', external: true })); } };
+  builds.push(esbuild.build({ ...node, entryPoints: [at('src/register/index.ts')], outfile: at('dist/register.js'), plugins: [besideMetrics] }));
+  builds.push(esbuild.build({ ...node, entryPoints: [at('src/metrics/index.ts')], outfile: at('dist/metrics.js'), external: [...node.external, 'prom-client', '@opentelemetry/api'] }));
+}
 if (existsSync(at('src/extension/extension.ts'))) {
   builds.push(esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: [...node.external, 'vscode'] }));
 }

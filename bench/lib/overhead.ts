@@ -5,18 +5,20 @@
 // Modes: untracked (inspector open, nobody attached); attached (the real inspector path: core's
 // Session injects the agent, polls counts every second and reads sites every 5 s, as the
 // extension does); detached (attached, then detached before the workload); peer
-// (why-is-node-running's async hook, imported at start).
+// (why-is-node-running's async hook, imported at start); production (async-leak-lens/register
+// preloaded with its defaults and a metrics endpoint, so the growth timer runs too).
 //
 // Two ratios per run: wall time (throughput, what "slower" means on an idle machine) and CPU
 // time of the target process (robust to other processes competing for the cores).
 import { Session } from '../../src/core/inspector/session';
 import { round, spread, type Spread } from './stats';
-import { runToResult, TargetProcess, targetScript } from './target-process';
+import { join } from 'node:path';
+import { repoRoot, runToResult, TargetProcess, targetScript } from './target-process';
 
 export type WorkloadName = 'http' | 'timers_fs' | 'await';
-export type ModeName = 'untracked' | 'attached' | 'detached' | 'peer';
+export type ModeName = 'untracked' | 'attached' | 'detached' | 'peer' | 'production';
 export const WORKLOADS: WorkloadName[] = ['http', 'timers_fs', 'await'];
-export const MODES: ModeName[] = ['untracked', 'attached', 'detached', 'peer'];
+export const MODES: ModeName[] = ['untracked', 'attached', 'detached', 'peer', 'production'];
 
 export interface WorkloadSize {
   /** Awaits, timers+immediates, or HTTP requests. */
@@ -86,7 +88,8 @@ export async function runOverhead(options: OverheadOptions): Promise<WorkloadRes
 async function measureOnce(workload: WorkloadName, mode: ModeName, options: OverheadOptions): Promise<Measurement> {
   const { size, warmup } = options.sizes[workload];
   const args = [workload, ...(mode === 'peer' ? ['--peer'] : [])];
-  const { target, ready, inspectorUrl } = await TargetProcess.start(targetScript('workload-target.mjs'), { node: options.node, args });
+  const production = mode === 'production' ? { nodeFlags: ['-r', join(repoRoot(), 'dist', 'register.js')], env: { ASYNC_LEAK_LENS_METRICS: '127.0.0.1:0' } } : {};
+  const { target, ready, inspectorUrl } = await TargetProcess.start(targetScript('workload-target.mjs'), { node: options.node, args, ...production });
   let session: Session | undefined;
   let sitesTimer: NodeJS.Timeout | undefined;
   try {

@@ -45,6 +45,7 @@ export class CensusTracker {
       for (const object of samples) {
         const record: TrackedResource = { id: -1, triggerId: 0, createdAt: now - Math.max(0, found.ageMs ?? 0), weight, site, ref: new WeakRef(object), census: true };
         site.live.add(record);
+        site.weight += weight;
         if (found.type === PROMISE) this.promises.set(object, record);
         this.finalizer.register(object, record, record);
         this.liveWeight[found.type] = (this.liveWeight[found.type] ?? 0) + weight;
@@ -84,7 +85,9 @@ export class CensusTracker {
   }
 
   private forget(record: TrackedResource): boolean {
-    if (!record.site.live.delete(record)) return false;
+    const site = record.site;
+    if (!site.live.delete(record)) return false;
+    site.weight = site.live.size === 0 ? 0 : site.weight - record.weight;
     this.liveRecords--;
     const type = record.site.type;
     this.liveWeight[type] = this.liveRecords === 0 ? 0 : this.liveWeight[type] - record.weight;

@@ -87,11 +87,14 @@ function makeHandle(version: string, tracker: Tracker, threadId: number, release
     }),
     poll: () => tracker.poll(),
     snapshot: () => tracker.snapshot(),
+    read: (limit: number) => tracker.read(limit),
     census(input: Parameters<Tracker['census']>[0], objects: Parameters<Tracker['census']>[1]) {
       censusTaken = true;
       return tracker.census(input, objects);
     },
     reuse(config: AgentConfig) {
+      // A preloaded production agent keeps its settings unless the client asks for a profile.
+      if (tracker.config.profile === 'production' && config.profile === undefined) return;
       Object.assign(tracker.config, config, { version });
     },
     detach() {

@@ -30,6 +30,13 @@ export interface AgentConfig {
   maxSites: number;
   /** Example resources listed per site in a snapshot. */
   examplesPerSite: number;
+  /** Share of the process's CPU time stack captures may take (default 0.02). */
+  maxCaptureShare?: number;
+  /**
+   * 'production' for an agent preloaded with async-leak-lens/register: a client attaching later
+   * reuses it as it is, unless it asks for a profile itself (absent: dev).
+   */
+  profile?: 'dev' | 'production';
 }
 
 export interface RawFrame {
@@ -92,6 +99,31 @@ export interface CensusSiteInput {
 
 export interface CensusInput {
   sites: CensusSiteInput[];
+}
+
+/** One site in a readout: what the metrics need, no stacks. */
+export interface AgentSiteCount {
+  kind: 'created' | 'blocked';
+  type: string;
+  /** The site's frame (shared with the agent: read, never change). */
+  frame: RawFrame;
+  userCode: boolean;
+  /** Estimated pending now. */
+  count: number;
+  /** Tasks collected while suspended at this site (0 when the agent does not track them). */
+  abandoned: number;
+}
+
+/** A cheap in-process read for metrics: counts by type, and the sites with most pending or abandoned. */
+export interface AgentReadout {
+  takenAt: number;
+  counts: Record<string, number>;
+  sites: AgentSiteCount[];
+  /** Distinct sites known (the readout lists at most `limit` of them by count, plus as many by abandoned). */
+  siteCount: number;
+  profile: 'dev' | 'production';
+  /** The capture budget in force: shows whether a client attaching later changed the settings. */
+  stackCapturesPerSecond: number;
 }
 
 /** Why install did not happen (nothing was left installed). */

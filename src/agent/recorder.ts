@@ -22,12 +22,13 @@ export class Recorder {
   tracked = 0;
   /** Weight of samples not recorded because of the cap, per type. */
   readonly dropped: Record<string, number> = Object.create(null);
-  readonly clock = new CaptureClock();
+  readonly clock: CaptureClock;
   /** Why stacks cannot be captured here, once a capture failed: resources are then counted without sites. */
   stackProblem: string | undefined;
 
   constructor(readonly config: AgentConfig) {
     this.sites = new SiteTable(config);
+    this.clock = new CaptureClock(config.maxCaptureShare);
   }
 
   /** False past the cap on records: the sample's weight is counted as dropped and sampling thins. */
@@ -87,12 +88,16 @@ export class Recorder {
 
   add(record: TrackedResource): void {
     record.site.live.add(record);
+    record.site.weight += record.weight;
     this.tracked++;
   }
 
   /** True when the record was still tracked (so callers adjust their counts exactly once). */
   remove(record: TrackedResource): boolean {
-    if (!record.site.live.delete(record)) return false;
+    const site = record.site;
+    if (!site.live.delete(record)) return false;
+    // Back to exactly 0 when none is left, so float error cannot build up over a long run.
+    site.weight = site.live.size === 0 ? 0 : site.weight - record.weight;
     this.tracked--;
     return true;
   }

@@ -1,13 +1,15 @@
 // The one place the installed agent is found again by later calls and later clients. Core declares
 // it once per thread as a global `const` (see AGENT_BINDING and core's agent-expressions): target
 // code can read it but can neither delete nor replace it, nor the frozen handle it holds.
-import { AGENT_REGISTRY_SCHEMA, type AgentConfig, type AgentCounts, type AgentInfo, type AgentSnapshot, type CensusSiteInput } from './protocol';
+import { AGENT_REGISTRY_SCHEMA, type AgentConfig, type AgentCounts, type AgentInfo, type AgentReadout, type AgentSnapshot, type CensusSiteInput } from './protocol';
 
 export interface AgentHandle {
   readonly version: string;
   info(reused: boolean): AgentInfo;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
+  /** Counts and the `limit` sites with most pending or abandoned, for metrics (cheap: no stacks, no GC). */
+  read(limit: number): AgentReadout;
   /** Takes over what a census found: its sites and sample objects to follow. */
   census(input: { sites: CensusSiteInput[] }, objects: unknown[]): number;
   /** Another client attaches with its settings. */

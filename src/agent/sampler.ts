@@ -8,12 +8,12 @@
 // token bucket: see Sampler.adapt).
 //
 // The sustained rate is the configured captures per second and type, cut further to keep
-// sampling within MAX_CAPTURE_SHARE of the CPU time the process gets (all types together, at the
+// sampling within a share (2% by default, AgentConfig.maxCaptureShare) of the CPU time the process gets (all types together, at the
 // measured cost of a sample): on a slow or busy machine a capture costs several times more, and a
 // program that gets little CPU would pay a fixed count many times over. The measured cost leaves
 // out the GC that captures cause, hence a small share.
 const WINDOW_MS = 1000;
-const MAX_CAPTURE_SHARE = 0.02;
+const DEFAULT_MAX_CAPTURE_SHARE = 0.02;
 /** The share is of at least this much CPU per wall ms, so a mostly idle program is not starved of stacks. */
 const MIN_CPU_PER_MS = 0.25;
 
@@ -27,6 +27,8 @@ export class CaptureClock {
   /** CPU ms the process got per wall ms in the last window. */
   private cpuPerMs = MIN_CPU_PER_MS;
 
+  constructor(private readonly maxShare = DEFAULT_MAX_CAPTURE_SHARE) {}
+
   measured(ms: number): void {
     // A sample longer than this was preempted or met a GC: not what a capture costs.
     this.averageMs += (Math.min(ms, 1) - this.averageMs) * 0.2;
@@ -35,7 +37,7 @@ export class CaptureClock {
   /** Samples per wall ms one busy type may take within the share. */
   sharePerMs(): number {
     this.roll();
-    return (MAX_CAPTURE_SHARE * this.cpuPerMs) / Math.max(this.averageMs, 1e-4) / Math.max(1, this.busy.size);
+    return (this.maxShare * this.cpuPerMs) / Math.max(this.averageMs, 1e-4) / Math.max(1, this.busy.size);
   }
 
   setBusy(sampler: Sampler, busy: boolean): void {

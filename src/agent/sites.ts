@@ -24,6 +24,8 @@ export interface Site {
   userCode: boolean;
   stack: RawFrame[];
   live: Set<TrackedResource>;
+  /** Summed weight of `live`: the estimated pending count, kept as records come and go so a metrics read need not walk them. */
+  weight: number;
   /** Resources with no JavaScript stack (made from a native callback) or past the site cap: counted, not reported. */
   unsited?: true;
   /** Tasks collected while suspended here (abandoned.ts). */
@@ -49,7 +51,7 @@ export class SiteTable {
     const key = `unsited\u0000${type}`;
     let site = this.sites.get(key);
     if (!site) {
-      site = { kind: 'created', type, frame: { file: '', line: 0, column: 0, function: '' }, userCode: false, stack: [], live: new Set(), unsited: true };
+      site = { kind: 'created', type, frame: { file: '', line: 0, column: 0, function: '' }, userCode: false, stack: [], live: new Set(), weight: 0, unsited: true };
       this.sites.set(key, site);
     }
     return site;
@@ -72,7 +74,7 @@ export class SiteTable {
       return undefined;
     }
     const { frame, userCode, stack } = describe();
-    site = { kind, type, frame, userCode, stack, live: new Set() };
+    site = { kind, type, frame, userCode, stack, live: new Set(), weight: 0 };
     this.sites.set(key, site);
     return site;
   }
@@ -132,6 +134,10 @@ export class SiteTable {
       if (abandoned) out[out.length - 1].abandoned = abandoned;
     }
     return out;
+  }
+
+  get size(): number {
+    return this.sites.size;
   }
 
   all(): IterableIterator<Site> {

@@ -6,9 +6,10 @@ import { CensusTracker } from './census-tracker';
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';
-import type { AgentConfig, AgentCounts, AgentSnapshot, CensusInput } from './protocol';
+import type { AgentConfig, AgentCounts, AgentReadout, AgentSnapshot, CensusInput } from './protocol';
 import { Recorder } from './recorder';
 import { ResourceTracker } from './resource-tracker';
+import { readSites } from './site-readout';
 import type { TrackedResource } from './sites';
 import type * as AsyncHooks from 'node:async_hooks';
 import type * as V8 from 'node:v8';
@@ -29,6 +30,8 @@ export interface Tracker {
   readonly config: AgentConfig;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
+  /** Counts and the `limit` sites with most pending, for metrics: no GC, no sweep (see poll), no stacks. */
+  read(limit: number): AgentReadout;
   /** Takes over what a census found (see census-tracker.ts); returns how many samples it follows. */
   census(input: CensusInput, objects: unknown[]): number;
   stop(): void;
@@ -156,6 +159,12 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
       } catch {
         return 0;
       }
+    },
+    read(limit) {
+      // No sweep: finding the next non-promise records walks the site table, too slow for every
+      // scrape with tens of thousands of sites. Readers call poll() now and then for that.
+      refreshSamplers();
+      return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev', stackCapturesPerSecond: config.stackCapturesPerSecond };
     },
     stop() {
       census.stop();
