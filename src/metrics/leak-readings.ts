@@ -4,7 +4,7 @@
 import { relative, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentReadout, AgentSiteCount } from '../agent/protocol';
-import { GrowthTracker } from '../core/growth';
+import { GrowthTracker } from '../core/growth/growth';
 import type { MetricsSettings } from '../register/settings';
 import { pollAgent, readAgent } from './agent-handle';
 

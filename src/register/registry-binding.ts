@@ -4,7 +4,7 @@
 // declaring it once it exists) and reuse the agent with its history.
 import * as vm from 'node:vm';
 import { AGENT_BINDING } from '../agent/protocol';
-import { declareRegistryExpression, registryStateExpression } from '../core/agent-expressions';
+import { declareRegistryExpression, registryStateExpression } from '../core/inspector/agent-expressions';
 
 /** Declares the registry in this thread unless it exists; answers how to read it (throws when it cannot be read). */
 export function declareRegistry(): () => unknown {
