@@ -44,6 +44,8 @@ export default tseslint.config(
   layer(['src/core/**'], [into(['cli', 'extension', 'leak-check', 'shared', 'media'], 'src/core never imports a front end (cli, extension, leak-check) or the webview.')]),
   layer(['src/cli/**'], [into(['extension', 'leak-check', 'media'], 'The CLI stands on core only.')]),
   layer(['src/leak-check/**'], [into(['extension', 'cli', 'media'], 'The leak check stands on core and the agent only.')]),
+  // The production entries run inside the user's app, like the leak check: core and the agent only.
+  layer(['src/register/**', 'src/metrics/**'], [into(['extension', 'cli', 'leak-check', 'shared', 'media'], 'The production entries (register, metrics) stand on core and the agent only.')]),
   // Shared between the extension host and the webview: no vscode, no Node, no front end.
   layer(['src/shared/**'], [into(['cli', 'extension', 'leak-check', 'agent', 'media'], 'src/shared holds host <-> webview types only.'), { regex: '^node:', message: 'src/shared also runs in the webview: no Node built-ins.' }]),
   layer(['src/extension/**'], EXTENSION, []),

@@ -24,6 +24,8 @@ const wrongWay: [file: string, source: string][] = [
   ['src/cli/main.ts', "import { value } from 'vscode';"],
   ['src/leak-check/report.ts', "import { value } from '../extension/report/report-model';"],
   ['src/leak-check/report.ts', "import { value } from '../cli/format';"],
+  ['src/metrics/leak-readings.ts', "import type { value } from 'vscode';"],
+  ['src/register/index.ts', "import { value } from '../cli/format';"],
   ['src/agent/tracker.ts', "import { value } from '../core/model';"],
   ['src/agent/tracker.ts', "import { value } from 'chrome-remote-interface';"],
   ['src/extension/tree/tree-model.ts', "import { value } from '../../cli/format';"],
