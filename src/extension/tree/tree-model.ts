@@ -8,7 +8,9 @@
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
 import type { GrowingSite, GrowingType } from '../../core/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
-import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/site-presentation';
+import { compareSitesByCount, compareText, functionName, isLibraryFrame, isOpenableFrame, kindWords, libraryFramesLabel, locationText, shortLocation, splitLibraryFrames } from '../../core/site-presentation';
+import { splitOf, splitTotals, withoutSiteLabel, withoutSiteReason, type TypeSplit } from '../../core/site-totals';
+import { shownCounts, siteTrend, trendArrow, trendOf, trendWords, typeCount } from '../../core/trend';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -23,6 +25,8 @@ export interface TreeTarget {
   growingSites?: readonly GrowingSite[];
   /** Resource types the growth detector judges growing. */
   growingTypes?: readonly GrowingType[];
+  /** Site reads of the last trend window, oldest first (per-site trend arrows). */
+  recentSites?: readonly Snapshot[];
 }
 
 export interface TreeSnapshot {
@@ -46,10 +50,12 @@ export type LensNode =
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
   | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
-  | { kind: 'more'; source: SiteSource; type: string; hidden: number }
+  | { kind: 'more'; source: SiteSource; type: string; hidden: number; hiddenCount?: number }
+  | { kind: 'unsited'; source: SiteSource; type: string; split: TypeSplit }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
   | { kind: 'stack'; source: SiteSource; site: Site }
   | { kind: 'frame'; source: SiteSource; site: Site; index: number }
+  | { kind: 'library'; source: SiteSource; site: Site; indexes: number[] }
   | { kind: 'note'; parentId: string; text: string };
 
 export type NodeIcon =
@@ -64,6 +70,8 @@ export type NodeIcon =
   | 'frame'
   | 'frame-internal'
   | 'more'
+  | 'unsited'
+  | 'library'
   | 'note';
 
 export interface NodePresentation {
@@ -86,8 +94,6 @@ export interface NodePresentation {
 export interface TreeModelOptions {
   /** Sites listed per type before "Show more" (and how many each "Show more" adds). */
   sitesPerType: number;
-  /** Samples back that the trend arrow compares with (default 5). */
-  trendLookback?: number;
   /** How a file is named in descriptions and tooltips (default: as is). */
   displayPath?: (file: string) => string;
 }
@@ -96,10 +102,17 @@ const EXAMPLES_SHOWN = 5;
 
 export class TreeModel {
   private readonly indexes = new WeakMap<Snapshot, SiteIndex>();
+  private readonly splits = new WeakMap<Snapshot, TypeSplit[]>();
   /** Per latest light snapshot: counts of the one before it, for "+N since the previous reading". */
   private readonly previousCounts = new WeakMap<Snapshot, { previous: Snapshot; counts: Map<string, number> }>();
   /** Sites shown per "source/type" beyond the default, raised by "Show more". */
   private readonly shownLimits = new Map<string, number>();
+  /**
+   * One node object per id: VS Code refreshes an element by identity, so a node handed out once
+   * is handed out again (with its data updated) while it is in the tree.
+   */
+  private readonly nodes = new Map<string, LensNode>();
+  private readonly childIds = new Map<string, string[]>();
 
   constructor(
     private readonly data: TreeData,
@@ -113,10 +126,19 @@ export class TreeModel {
   roots(): LensNode[] {
     const nodes: LensNode[] = this.data.targets().map((t) => ({ kind: 'target', targetId: t.id }));
     if (this.data.snapshots().length > 0) nodes.push({ kind: 'snapshots' });
-    return nodes;
+    return this.keep('', nodes);
   }
 
   children(node: LensNode): LensNode[] {
+    return this.keep(nodeId(node), this.childrenOf(node));
+  }
+
+  /** The stable id of a node (the same as its presentation's). */
+  idOf(node: LensNode): string {
+    return nodeId(node);
+  }
+
+  private childrenOf(node: LensNode): LensNode[] {
     switch (node.kind) {
       case 'target':
         return this.targetChildren(node.targetId);
@@ -131,11 +153,39 @@ export class TreeModel {
         if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
         return examples;
       }
-      case 'stack':
-        return node.site.stack.map((_, index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
+      case 'stack': {
+        const { user, library } = splitLibraryFrames(node.site.stack);
+        const frames: LensNode[] = user.map((index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
+        if (library.length > 0) frames.push({ kind: 'library', source: node.source, site: node.site, indexes: library });
+        return frames;
+      }
+      case 'library':
+        return node.indexes.map((index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
       default:
         return [];
     }
+  }
+
+  /** The same object for the same id (data refreshed); drops what a parent no longer lists. */
+  private keep(parentId: string, fresh: LensNode[]): LensNode[] {
+    const ids = fresh.map(nodeId);
+    for (const gone of this.childIds.get(parentId) ?? []) if (!ids.includes(gone)) this.forget(gone);
+    this.childIds.set(parentId, ids);
+    return fresh.map((node, i) => {
+      const known = this.nodes.get(ids[i]);
+      if (!known) {
+        this.nodes.set(ids[i], node);
+        return node;
+      }
+      if (known !== node) Object.assign(known, node);
+      return known;
+    });
+  }
+
+  private forget(id: string): void {
+    this.nodes.delete(id);
+    for (const child of this.childIds.get(id) ?? []) this.forget(child);
+    this.childIds.delete(id);
   }
 
   present(node: LensNode): NodePresentation {
@@ -154,31 +204,45 @@ export class TreeModel {
         return this.presentSite(node);
       case 'more': {
         const next = Math.min(node.hidden, this.options.sitesPerType);
+        const pending = node.hiddenCount !== undefined ? `, ${formatCount(node.hiddenCount)} pending` : '';
         return {
-          id: `${typeId(node.source, node.type)}/more`,
+          id: nodeId(node),
           label: `Show ${formatCount(next)} more…`,
-          description: `${formatCount(node.hidden)} not shown`,
+          description: `${formatCount(node.hidden)} not shown${pending}`,
+          tooltip: [`${formatCount(node.hidden)} more site${node.hidden === 1 ? '' : 's'} of ${node.type}${pending ? ` holding ${formatCount(node.hiddenCount!)} pending` : ''}.`],
           icon: 'more',
           collapsible: 'none',
           contextValue: 'more',
         };
       }
+      case 'unsited':
+        return presentUnsited(node);
       case 'example':
         return presentExample(node);
       case 'stack':
         return {
-          id: `${siteNodeId(node.source, node.site)}/stack`,
+          id: nodeId(node),
           label: 'Example stack',
           description: `${node.site.stack.length} frame${node.site.stack.length === 1 ? '' : 's'}`,
-          tooltip: ['The creation stack of one resource of this site, innermost first.'],
+          tooltip: ['The creation stack of one resource of this site, innermost first; your frames first, node: and node_modules frames grouped.'],
           icon: 'stack',
           collapsible: 'expanded',
           contextValue: 'stack',
         };
+      case 'library':
+        return {
+          id: nodeId(node),
+          label: libraryFramesLabel(node.indexes.length),
+          description: 'node: and node_modules',
+          tooltip: [`${libraryFramesLabel(node.indexes.length)} of Node's own code and dependencies, in stack order.`],
+          icon: 'library',
+          collapsible: 'collapsed',
+          contextValue: 'library',
+        };
       case 'frame':
         return this.presentFrame(node);
       case 'note':
-        return { id: `${node.parentId}/note`, label: node.text, icon: 'note', collapsible: 'none', contextValue: 'note' };
+        return { id: nodeId(node), label: node.text, icon: 'note', collapsible: 'none', contextValue: 'note' };
     }
   }
 
@@ -186,7 +250,8 @@ export class TreeModel {
   showMore(source: SiteSource, type: string): LensNode {
     const key = typeId(source, type);
     this.shownLimits.set(key, this.limitFor(key) + this.options.sitesPerType);
-    return { kind: 'type', source, type };
+    const node: LensNode = { kind: 'type', source, type };
+    return this.nodes.get(nodeId(node)) ?? node;
   }
 
   /** The site data a node stands for (site, example, stack and frame nodes). */
@@ -231,6 +296,7 @@ export class TreeModel {
     const id = typeId(source, type);
     if (!snapshot) return [{ kind: 'note', parentId: id, text: source.from === 'target' ? 'Reading sites…' : 'Snapshot removed.' }];
     const sites = this.indexOf(snapshot).sitesOf(type);
+    const split = splitOf(this.splitsOf(snapshot), type);
     if (sites.length === 0) {
       const baseline = snapshot.baseline[type] ?? 0;
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
@@ -245,7 +311,11 @@ export class TreeModel {
       const site = sites[i];
       nodes.push({ kind: 'site', source, site, growth: growing.get(site.id), previousCount: previous ? (previous.get(site.id) ?? 0) : undefined });
     }
-    if (sites.length > limit) nodes.push({ kind: 'more', source, type, hidden: sites.length - limit });
+    if (sites.length > limit) {
+      const hiddenCount = sites.slice(limit).reduce((sum, s) => sum + s.count, 0);
+      nodes.push({ kind: 'more', source, type, hidden: sites.length - limit, hiddenCount });
+    }
+    if (split.withoutSite > 0) nodes.push({ kind: 'unsited', source, type, split });
     return nodes;
   }
 
@@ -253,15 +323,13 @@ export class TreeModel {
     const target = this.target(targetId);
     const id = `target:${targetId}`;
     if (!target) return { id, label: 'Detached target', icon: 'target', collapsible: 'none', contextValue: 'target-gone' };
-    const latest = target.samples[target.samples.length - 1];
-    const then = sampleBack(target.samples, this.options.trendLookback);
+    const shown = shownCounts(target.samples, target.latestSites);
+    const trend = trendOf(target.samples);
     const parts: string[] = [];
-    if (latest) parts.push(`${formatCount(latest.total)} pending${then ? ` ${trendArrow(latest.total, then.total)}` : ''}`);
+    if (shown) parts.push(`${formatCount(shown.total)} pending ${trendArrow(trend)}`);
     if (!target.latestSites) parts.push('reading sites…');
     const tooltip = [target.label, ...(target.details ? [target.details] : [])];
-    if (latest) tooltip.push(`${formatCount(latest.total)} pending async resources at ${new Date(latest.t).toLocaleTimeString()}`);
-    if (latest && then) tooltip.push(`${formatDelta(latest.total - then.total)} since ${new Date(then.t).toLocaleTimeString()}`);
-    if (target.latestSites) tooltip.push(`Sites read at ${new Date(target.latestSites.takenAt).toLocaleTimeString()}`);
+    if (shown) tooltip.push(`${formatCount(shown.total)} pending async resources (latest site read), ${trendWords(trend)} over the last 30 s`);
     return { id, label: target.label, description: parts.join(' · '), tooltip, icon: 'target', collapsible: 'expanded', contextValue: 'target' };
   }
 
@@ -290,40 +358,44 @@ export class TreeModel {
   private presentType(source: SiteSource, type: string): NodePresentation {
     const id = typeId(source, type);
     const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
+    const snapshot = this.sitesOf(source);
+    const split = snapshot ? splitOf(this.splitsOf(snapshot), type) : undefined;
+    const splitLine = split && split.sites > 0 ? [`${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'}${split.withoutSite > 0 ? `, ${withoutSiteLabel(split.withoutSite)}` : ''}`] : [];
     if (source.from === 'snapshot') {
-      const stored = this.storedSnapshot(source.snapshotId);
-      const count = stored?.snapshot.totals[type] ?? 0;
-      const sites = stored ? this.indexOf(stored.snapshot).sitesOf(type).length : 0;
-      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot, ${formatCount(sites)} site${sites === 1 ? '' : 's'}`] };
+      const count = snapshot?.totals[type] ?? 0;
+      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot`, ...splitLine] };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
     const now = liveCounts(target)[type] ?? 0;
-    const then = sampleBack(target.samples, this.options.trendLookback);
-    const before = then?.counts[type] ?? 0;
-    const tooltip = [`${formatCount(now)} pending ${type} now`];
-    if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
+    const trend = trendOf(target.samples, typeCount(type));
+    const tooltip = [`${formatCount(now)} pending ${type} (latest site read), ${trendWords(trend)} over the last 30 s`, ...splitLine];
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
     const rate = target.latestSites?.stats.samplingRate[type];
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
-    const description = [then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
-    return { ...base, description, tooltip, alarming: growth !== undefined };
+    const description = [`${formatCount(now)} ${trendArrow(trend)}`, ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
+    // The type of the leak opens by itself: its line is one click away.
+    const top = target.growingSites?.[0];
+    return { ...base, description, tooltip, alarming: growth !== undefined, collapsible: top && top.site.type === type ? 'expanded' : 'collapsed' };
   }
 
   private presentSite(node: Extract<LensNode, { kind: 'site' }>): NodePresentation {
     const { site } = node;
     const estimate = site.sampled < site.count;
-    const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
-    const parts = [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`];
+    const count = `${estimate ? '~' : ''}${formatCount(site.count)}`;
+    const target = node.source.from === 'target' ? this.target(node.source.targetId) : undefined;
+    const trend = target && (target.recentSites?.length ?? 0) >= 2 ? siteTrend(site.id, target.recentSites!) : undefined;
+    const parts = [`${kindWords(site.kind)} ${this.where(site.frame)}`, functionName(site.frame)];
+    if (estimate) parts.push('estimate');
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
-    const where = this.where(site.frame);
     const tooltip = [
-      `${capitalise(kindWords(site.kind))} ${where}`,
+      `${capitalise(kindWords(site.kind))} ${this.where(site.frame)}`,
       site.kind === 'blocked' ? 'Async functions suspended at this await.' : `Pending ${site.type} resources created on this line.`,
-      `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
+      `${functionName(site.frame)}: ${count}${estimate ? ' (estimate)' : ''} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
     ];
+    if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
@@ -331,7 +403,8 @@ export class TreeModel {
     if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
     return {
       id: siteNodeId(node.source, site),
-      label: `${kindWords(site.kind)} ${shortLocation(site.frame)}`,
+      // Count and line first: at the default sidebar width the rest may be cut.
+      label: `${count}${trend ? ` ${trendArrow(trend)}` : ''} · ${shortLocation(site.frame)} ${site.kind}`,
       description: parts.join(' · '),
       tooltip,
       icon: site.kind,
@@ -344,9 +417,9 @@ export class TreeModel {
 
   private presentFrame(node: Extract<LensNode, { kind: 'frame' }>): NodePresentation {
     const frame = node.site.stack[node.index];
-    const internal = !isOpenableFrame(frame) || isInternalFrame(frame);
+    const internal = !isOpenableFrame(frame) || isLibraryFrame(frame);
     return {
-      id: `${siteNodeId(node.source, node.site)}/frame:${node.index}`,
+      id: nodeId(node),
       label: functionName(frame),
       description: this.where(frame),
       tooltip: [`${functionName(frame)} at ${locationText(frame)}`],
@@ -367,6 +440,15 @@ export class TreeModel {
 
   private sitesOf(source: SiteSource): Snapshot | undefined {
     return source.from === 'target' ? this.target(source.targetId)?.latestSites : this.storedSnapshot(source.snapshotId)?.snapshot;
+  }
+
+  private splitsOf(snapshot: Snapshot): TypeSplit[] {
+    let splits = this.splits.get(snapshot);
+    if (!splits) {
+      splits = splitTotals(snapshot.totals, snapshot.sites);
+      this.splits.set(snapshot, splits);
+    }
+    return splits;
   }
 
   private previousCountsOf(target: TreeTarget): Map<string, number> | undefined {
@@ -433,33 +515,33 @@ export class SiteIndex {
   }
 }
 
-/** '↑', '↓' or '→' comparing a count with the one some samples ago. */
-export function trendArrow(now: number, before: number): string {
-  return now > before ? '↑' : now < before ? '↓' : '→';
-}
-
-/** The sample `lookback` samples before the latest (or the oldest there is); undefined with fewer than two. */
-export function sampleBack(samples: readonly CountSample[], lookback = 5): CountSample | undefined {
-  if (samples.length < 2) return undefined;
-  return samples[Math.max(0, samples.length - 1 - lookback)];
-}
-
+/** The counts of the latest site read (the poll's before the first one): one clock for the root, types and sites. */
 function liveCounts(target: TreeTarget): Record<string, number> {
-  const latest = target.samples[target.samples.length - 1];
-  if (latest) {
-    // Types the sites know but this poll does not (already gone) are listed at 0.
-    const counts = { ...latest.counts };
-    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] ??= 0;
-    return counts;
-  }
-  return { ...(target.latestSites?.totals ?? {}) };
+  return shownCounts(target.samples, target.latestSites)?.counts ?? {};
+}
+
+function presentUnsited(node: Extract<LensNode, { kind: 'unsited' }>): NodePresentation {
+  const { split } = node;
+  const reason = withoutSiteReason(node.type);
+  return {
+    id: nodeId(node),
+    label: `${formatCount(split.withoutSite)} · with no site`,
+    description: node.type === 'PROMISE' ? 'results of the calls above, derived promises' : 'alive before attach, or no stack',
+    tooltip: [
+      `${formatCount(split.total)} pending ${node.type} = ${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'} + ${withoutSiteLabel(split.withoutSite)}.`,
+      `With no site: ${reason}.`,
+    ],
+    icon: 'unsited',
+    collapsible: 'none',
+    contextValue: 'unsited',
+  };
 }
 
 function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
   const { example, site } = node;
   const what = site.type === 'PROMISE' ? `promise #${example.id}` : `async id ${example.id}`;
   return {
-    id: `${siteNodeId(node.source, site)}/example:${example.id}`,
+    id: nodeId(node),
     label: what,
     description: `${formatDuration(example.ageMs)} old`,
     tooltip: [`${site.type} ${what}, ${formatDuration(example.ageMs)} old`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
@@ -475,6 +557,36 @@ function typeId(source: SiteSource, type: string): string {
 
 function siteNodeId(source: SiteSource, site: Site): string {
   return `${typeId(source, site.type)}/site:${site.id}`;
+}
+
+/** Unique in the view and stable across refreshes. */
+function nodeId(node: LensNode): string {
+  switch (node.kind) {
+    case 'target':
+      return `target:${node.targetId}`;
+    case 'snapshots':
+      return 'snapshots';
+    case 'snapshot':
+      return `snapshot:${node.snapshotId}`;
+    case 'type':
+      return typeId(node.source, node.type);
+    case 'site':
+      return siteNodeId(node.source, node.site);
+    case 'more':
+      return `${typeId(node.source, node.type)}/more`;
+    case 'unsited':
+      return `${typeId(node.source, node.type)}/unsited`;
+    case 'example':
+      return `${siteNodeId(node.source, node.site)}/example:${node.example.id}`;
+    case 'stack':
+      return `${siteNodeId(node.source, node.site)}/stack`;
+    case 'library':
+      return `${siteNodeId(node.source, node.site)}/stack/library`;
+    case 'frame':
+      return `${siteNodeId(node.source, node.site)}/frame:${node.index}`;
+    case 'note':
+      return `${node.parentId}/note`;
+  }
 }
 
 
