@@ -4,6 +4,7 @@ import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
+import { describeSplit, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/site-totals';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
 
 export interface FormatOptions {
@@ -92,8 +93,34 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
         '  ',
       ),
     );
+    lines.push(...diffRemainderLines(diff).map((line) => paint(line, 'dim')));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "PROMISE +250 = +50 in sites, +200 with no site (why)": how a type's change splits into its
+ * sites' changes and the rest, for each type where the two differ.
+ */
+export function diffRemainderLines(diff: SnapshotDiff): string[] {
+  const before = splitTotals(
+    Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t.before])),
+    diff.sites.map((site) => ({ type: site.type, count: site.before })),
+  );
+  const after = splitTotals(
+    Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t.after])),
+    diff.sites.map((site) => ({ type: site.type, count: site.after })),
+  );
+  const lines: string[] = [];
+  for (const split of after) {
+    const was = before.find((b) => b.type === split.type);
+    const restDelta = split.withoutSite - (was?.withoutSite ?? 0);
+    if (Math.round(restDelta) === 0) continue;
+    const total = diff.totals[split.type]?.delta ?? 0;
+    const inSites = split.inSites - (was?.inSites ?? 0);
+    lines.push(`${split.type} ${formatDelta(total)} = ${formatDelta(inSites)} in sites, ${withoutSiteLabel(restDelta, true)}: ${withoutSiteReason(split.type)}.`);
+  }
+  return lines;
 }
 
 function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color: boolean): string[] {
@@ -127,17 +154,27 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { color = false, cwd = process.cwd(), limit = 10 } = options;
   const paint = painter(color);
   const { target } = snapshot;
-  const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
+  const splits = splitTotals(snapshot.totals, snapshot.sites);
   const lines = [
     paint(`Snapshot${snapshot.label ? ` "${snapshot.label}"` : ''} of pid ${target.pid} (Node ${target.nodeVersion}${target.title ? `, ${target.title}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
-    `${formatCount(total)} pending async resource${plural(total)} in ${snapshot.sites.length} site${plural(snapshot.sites.length)}` +
+    describeSplit(splits) +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
 
-  const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
+  const types = splits.filter((split) => split.total > 0 || split.sites > 0);
   if (types.length) {
     lines.push('', paint('By type:', 'bold'));
-    lines.push(...renderTable(types.map(([type, count]) => [{ text: type }, { text: formatCount(count), align: 'right' }]), color, '  '));
+    const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: 'IN SITES', align: 'right' }, { text: 'NO SITE', align: 'right' }]);
+    const rows = types.map((split): Cell[] => [
+      { text: split.type },
+      { text: formatCount(split.total), align: 'right' },
+      { text: formatCount(Math.min(split.inSites, split.total)), align: 'right' },
+      { text: formatCount(split.withoutSite), align: 'right' },
+    ]);
+    lines.push(...renderTable([header, ...rows], color, '  '));
+    for (const split of types.filter((t) => t.withoutSite > 0)) {
+      lines.push(paint(`  ${split.type} ${withoutSiteLabel(split.withoutSite)}: ${withoutSiteReason(split.type)}.`, 'dim'));
+    }
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {

@@ -6,6 +6,7 @@
 import { diffSnapshots } from '../core/diff';
 import { describeError } from '../core/errors';
 import { formatCounts, formatDiffTable } from './format';
+import { compareGrownSites } from '../core/site-presentation';
 import type { GrowthOptions } from '../core/growth';
 import { LiveTarget } from '../core/live-target';
 import type { CountSample } from '../core/model';
@@ -57,7 +58,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       if (first && latest) {
         const diff = diffSnapshots(first, latest);
         // Sites with a verdict are in the table above; this one shows what has none (yet).
-        const others = { ...diff, sites: diff.sites.filter((site) => !log.has(site.id)) };
+        // Your code before node internals and dependencies (an HTTP server's own requests grow too).
+        const others = { ...diff, sites: diff.sites.filter((site) => !log.has(site.id)).sort(compareGrownSites) };
         const seconds = Math.round((Date.parse(latest.takenAt) - Date.parse(first.takenAt)) / 1000);
         lines.push('', `${others.sites.length < diff.sites.length ? 'Other sites' : 'Sites'} that grew since the start (${seconds} s):`);
         lines.push(formatDiffTable(others, { limit: options.top, color: io.color, cwd, includeUnchanged: false, stacks: false }));
