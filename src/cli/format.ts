@@ -4,7 +4,7 @@ import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
-import { describeSplit, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/site-totals';
+import { describeSplit, splitTotalChanges, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/site-totals';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
 
 export interface FormatOptions {
@@ -103,24 +103,9 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
  * sites' changes and the rest, for each type where the two differ.
  */
 export function diffRemainderLines(diff: SnapshotDiff): string[] {
-  const before = splitTotals(
-    Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t.before])),
-    diff.sites.map((site) => ({ type: site.type, count: site.before })),
-  );
-  const after = splitTotals(
-    Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t.after])),
-    diff.sites.map((site) => ({ type: site.type, count: site.after })),
-  );
-  const lines: string[] = [];
-  for (const split of after) {
-    const was = before.find((b) => b.type === split.type);
-    const restDelta = split.withoutSite - (was?.withoutSite ?? 0);
-    if (Math.round(restDelta) === 0) continue;
-    const total = diff.totals[split.type]?.delta ?? 0;
-    const inSites = split.inSites - (was?.inSites ?? 0);
-    lines.push(`${split.type} ${formatDelta(total)} = ${formatDelta(inSites)} in sites, ${withoutSiteLabel(restDelta, true)}: ${withoutSiteReason(split.type)}.`);
-  }
-  return lines;
+  return splitTotalChanges(diff)
+    .filter((split) => Math.round(split.withoutSiteDelta) !== 0)
+    .map((split) => `${split.type} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`);
 }
 
 function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color: boolean): string[] {

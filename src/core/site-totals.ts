@@ -59,3 +59,28 @@ export function describeSplit(splits: readonly TypeSplit[]): string {
   const inPart = `${formatCount(inSites)} in ${formatCount(sites)} site${sites === 1 ? '' : 's'}`;
   return rest > 0 ? `${head}: ${inPart}, ${withoutSiteLabel(rest)}` : `${head} in ${formatCount(sites)} site${sites === 1 ? '' : 's'}`;
 }
+
+export interface TypeChangeSplit {
+  type: string;
+  delta: number;
+  /** The change summed over the type's sites. */
+  inSitesDelta: number;
+  /** The change of the remainder with no site: delta = inSitesDelta + withoutSiteDelta. */
+  withoutSiteDelta: number;
+}
+
+/** How each type's change in a comparison splits into its sites' changes and the rest. */
+export function splitTotalChanges(diff: { totals: Record<string, { before: number; after: number; delta: number }>; sites: readonly { type: string; before: number; after: number }[] }): TypeChangeSplit[] {
+  const side = (pick: 'before' | 'after') =>
+    splitTotals(
+      Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t[pick]])),
+      diff.sites.map((site) => ({ type: site.type, count: site[pick] })),
+    );
+  const before = side('before');
+  return side('after').map((after) => {
+    const was = splitOf(before, after.type);
+    const withoutSiteDelta = after.withoutSite - was.withoutSite;
+    const delta = diff.totals[after.type]?.delta ?? 0;
+    return { type: after.type, delta, inSitesDelta: delta - withoutSiteDelta, withoutSiteDelta };
+  });
+}

@@ -112,3 +112,24 @@ test('command arguments: ids, tree nodes and context-menu selections', () => {
   assert.deepEqual(selectedSnapshotIds(a, [a, b, { kind: 'target', targetId: 't' }]), ['snapshot-1', 'snapshot-2']);
   assert.deepEqual(selectedSnapshotIds(a, undefined), ['snapshot-1']);
 });
+
+test('the report\'s totals add up: each type\'s change splits into its sites\' and the rest with no site, with why', () => {
+  const [before, after] = pair(snapshot([workers(0)], { totals: { PROMISE: 10 } }), snapshot([workers(50)], { totals: { PROMISE: 260 } }));
+  const report = buildDiffReport(before, after);
+  const promise = report.totals.find((t) => t.type === 'PROMISE')!;
+  assert.deepEqual([promise.delta, promise.inSitesDelta, promise.withoutSiteDelta], [250, 50, 200]);
+  assert.match(promise.withoutSiteWhy!, /results of the suspended calls above/);
+  const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
+  assert.match(html, /PROMISE \+200 with no site: results of the suspended calls above/);
+});
+
+test('the report\'s example stack lists your frames, the library frames folded in one row', () => {
+  const lib = (i: number) => frame(`/srv/app/node_modules/express/lib/router/l${i}.js`, i + 1, 1, `handle${i}`);
+  const handler = site({ kind: 'blocked', at: frame('src/app.js', 12, 5, ''), count: 0, stack: [frame('src/app.js', 12, 5, ''), lib(1), frame('node:internal/x', 3, 1, 'x'), lib(2)] });
+  const [before, after] = pair(snapshot([handler]), snapshot([{ ...handler, count: 9 }]));
+  const report = buildDiffReport(before, after);
+  assert.deepEqual(report.top?.stack.map((f) => f.index), [0]);
+  assert.deepEqual(report.top?.library.map((f) => f.index), [1, 2, 3]);
+  const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
+  assert.match(html, /<details class="library"><summary>3 library frames<\/summary>/);
+});

@@ -56,3 +56,17 @@ test('escapeMarkdown escapes all ASCII punctuation and flattens lines', () => {
   assert.equal(escapeMarkdown('a*b_[c](d)\n<e>'), 'a\\*b\\_\\[c\\]\\(d\\) \\<e\\>');
   assert.equal(commandUri('x.y', [{ a: '(1)' }]).includes('('), false);
 });
+
+test('the hover lists your frames and folds node: and node_modules frames into one line', async () => {
+  const { hoverMarkdown } = await import('../../src/extension/editor/hover-content');
+  const { site, frame } = await import('./core-test-data');
+  const at = frame('server.js', 12, 3, '');
+  const stack = [frame('node:internal/timers', 1, 1, 'initAsyncResource'), at, ...Array.from({ length: 10 }, (_, i) => frame(`/srv/app/node_modules/express/lib/r${i}.js`, i + 1, 1, `r${i}`))];
+  const line = 12;
+  const md = hoverMarkdown({ line, sites: [{ site: site({ kind: 'blocked', at, count: 4, stack }), sourceLabel: 'pid 1', growth: undefined }] } as never, { openFrameCommand: 'open' });
+  const numbered = md.split('\n').filter((l) => /^\d+\. /.test(l));
+  assert.equal(numbered.length, 1, md);
+  assert.match(numbered[0], /server\\.js\\:12\\:3/);
+  assert.match(md, /11 library frames/);
+  assert.doesNotMatch(md, /initAsyncResource/);
+});
