@@ -127,7 +127,8 @@ test('a site expands to example resources and its example stack; node: frames ca
   const children = model.children(siteNode);
   assert.deepEqual(children.map((c) => c.kind), ['example', 'stack']);
   assert.equal(model.present(children[0]).label, 'promise #42');
-  assert.equal(model.present(children[0]).description, '1.5 s old');
+  // A clock time (the read's time less the age), which holds still between reads.
+  assert.equal(model.present(children[0]).description, `since ${new Date(Date.parse('2026-11-26T14:00:00.000Z') - 1000).toLocaleTimeString()}`);
   const frames = model.children(children[1]).map((f) => model.present(f));
   assert.deepEqual(frames.map((f) => [f.label, f.icon, f.open?.line]), [
     ['runWorker', 'frame', 41],

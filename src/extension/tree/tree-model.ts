@@ -218,7 +218,7 @@ export class TreeModel {
       case 'unsited':
         return presentUnsited(node);
       case 'example':
-        return presentExample(node);
+        return presentExample(node, this.sitesOf(node.source)?.takenAt);
       case 'stack':
         return {
           id: nodeId(node),
@@ -393,7 +393,7 @@ export class TreeModel {
     const tooltip = [
       `${capitalise(kindWords(site.kind))} ${this.where(site.frame)}`,
       site.kind === 'blocked' ? 'Async functions suspended at this await.' : `Pending ${site.type} resources created on this line.`,
-      `${functionName(site.frame)}: ${count}${estimate ? ' (estimate)' : ''} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
+      `${functionName(site.frame)}: ${count}${estimate ? ' (estimate)' : ''} pending ${site.type}, ${oldestText(this.sitesOf(node.source)?.takenAt, site.oldestAgeMs)}`,
     ];
     if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
@@ -537,18 +537,32 @@ function presentUnsited(node: Extract<LensNode, { kind: 'unsited' }>): NodePrese
   };
 }
 
-function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
+function presentExample(node: Extract<LensNode, { kind: 'example' }>, takenAt: string | undefined): NodePresentation {
   const { example, site } = node;
   const what = site.type === 'PROMISE' ? `promise #${example.id}` : `async id ${example.id}`;
+  // A clock time, not an age: it holds still between reads, so the row is not redrawn every read.
+  const since = pendingSince(takenAt, example.ageMs);
   return {
     id: nodeId(node),
     label: what,
-    description: `${formatDuration(example.ageMs)} old`,
-    tooltip: [`${site.type} ${what}, ${formatDuration(example.ageMs)} old`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
+    description: since ? `since ${since}` : `${formatDuration(example.ageMs)} old`,
+    tooltip: [`${site.type} ${what}, pending ${since ? `since ${since}` : `for ${formatDuration(example.ageMs)}`}`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
     icon: 'example',
     collapsible: 'none',
     contextValue: 'example',
   };
+}
+
+function oldestText(takenAt: string | undefined, ageMs: number): string {
+  const since = pendingSince(takenAt, ageMs);
+  return since ? `the oldest pending since ${since}` : `oldest ${formatDuration(ageMs)}`;
+}
+
+/** "14:03:07": when something of this age at the read was made (to the second). */
+function pendingSince(takenAt: string | undefined, ageMs: number): string | undefined {
+  const at = takenAt ? Date.parse(takenAt) : NaN;
+  if (!Number.isFinite(at)) return undefined;
+  return new Date(Math.round((at - ageMs) / 1000) * 1000).toLocaleTimeString();
 }
 
 function typeId(source: SiteSource, type: string): string {
