@@ -1,5 +1,6 @@
-// The main job on a bundled leaky example: start it with its inspector open, then run the CLI as a
-// user would: snapshot, load, snapshot, diff, detach. Prints each command before its output.
+// The main job on a bundled leaky example: start it with its inspector open and let it serve (and
+// leak) for a while before any tool comes, then run the CLI as a user would: snapshot (with its
+// census of what is already pending), load, snapshot, diff, detach. Prints each command first.
 // Usage: node scripts/demo.mjs [example] [requests] [--keep]  (--keep keeps the snapshot files)
 import { spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
@@ -47,8 +48,8 @@ function cli(...args) {
   return result.status;
 }
 
-async function load(n) {
-  console.log(`... sending ${n} requests to http://127.0.0.1:${port}/ (8 at a time)`);
+async function load(n, why = '') {
+  console.log(`... sending ${n} requests to http://127.0.0.1:${port}/ (8 at a time)${why}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   let next = 0;
   const one = () =>
@@ -66,6 +67,7 @@ async function load(n) {
 
 const before = join(work, 'before.json');
 const after = join(work, 'after.json');
+await load(requests / 2, ', before any tool is attached');
 cli('snapshot', '--target', inspector, '--out', before, '--label', 'before-load');
 await load(requests);
 cli('snapshot', '--target', inspector, '--out', after, '--label', 'after-load', '--detach');

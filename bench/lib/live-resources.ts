@@ -2,7 +2,7 @@
 // agent's memory per tracked live resource, and the cost of a poll as live resources grow.
 // Every figure comes from a target process (bench/targets/pending-target.mjs) driven over the
 // real inspector by core's Session.
-import { AGENT_GLOBAL_KEY } from '../../src/agent/protocol';
+import { AGENT_BINDING } from '../../src/agent/protocol';
 import { Session } from '../../src/core/session';
 import { spread, timed, type Spread } from './stats';
 import { TargetProcess, targetScript } from './target-process';
@@ -153,7 +153,7 @@ export async function runMemory(node: string, log: (line: string) => void): Prom
 /** Median time of one poll() inside the target, in µs, measured there over `calls` calls. */
 async function agentPollMicros(session: Session, calls: number): Promise<number> {
   const expression = `(() => {
-    const agent = globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL_KEY)})];
+    const agent = ${AGENT_BINDING}.current();
     const times = [];
     for (let i = 0; i < ${calls}; i++) { const t = performance.now(); agent.poll(); times.push(performance.now() - t); }
     times.sort((a, b) => a - b);

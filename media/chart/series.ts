@@ -67,6 +67,7 @@ export function toColumns(samples: readonly CountSample[], window: ChartWindow, 
   const start = windowStart(samples, window);
   const shown = samples.slice(start);
   const xs = shown.map((s) => s.t / 1000);
-  const ys = types.map((type) => shown.map((s) => s.counts[type] ?? 0));
+  // Own keys only: a type may be named "toString" or "__proto__".
+  const ys = types.map((type) => shown.map((s) => (Object.prototype.hasOwnProperty.call(s.counts, type) ? s.counts[type] : 0)));
   return { xs, ys, types: [...types], points: xs.length * types.length };
 }

@@ -41,12 +41,29 @@ export function installHooks(asyncHooks: typeof AsyncHooks, v8: typeof V8, handl
   leavePromisesOut(hook);
   // Whether promises still reach our init decides who reports them; a real promise tells.
   const before = handlers.promiseInitsSeen();
-  hook.enable();
-  void new Promise<void>((resolve) => resolve());
-  const promisesThroughAsyncHooks = handlers.promiseInitsSeen() > before;
-  const stopPromiseHooks = promisesThroughAsyncHooks
-    ? v8.promiseHooks.onSettled(handlers.promiseSettled)
-    : v8.promiseHooks.createHook({ init: handlers.promiseInit, settled: handlers.promiseSettled });
+  let promisesThroughAsyncHooks: boolean;
+  let stopPromiseHooks: () => void;
+  try {
+    // Inside the try: Node's own enable() may throw after it registered the hook (it calls
+    // v8.promiseHooks, which target code can replace).
+    hook.enable();
+    void new Promise<void>((resolve) => resolve());
+    promisesThroughAsyncHooks = handlers.promiseInitsSeen() > before;
+    stopPromiseHooks = (
+      promisesThroughAsyncHooks
+        ? v8.promiseHooks.onSettled(handlers.promiseSettled)
+        : v8.promiseHooks.createHook({ init: handlers.promiseInit, settled: handlers.promiseSettled })
+    ) as () => void;
+    if (typeof stopPromiseHooks !== 'function') throw new TypeError('v8.promiseHooks gave no way to stop the hook');
+  } catch (error) {
+    // All or nothing: a hook left enabled here would have nothing to remove it.
+    try {
+      hook.disable();
+    } catch {
+      // Removed from Node's list before anything that could throw.
+    }
+    throw error;
+  }
   return {
     promisesThroughAsyncHooks,
     stop() {

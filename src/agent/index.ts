@@ -1,56 +1,108 @@
-// Entry of the agent bundle. Core evaluates the bundle inside the target and calls install();
-// the installed agent lives on a non-enumerable global symbol so that a second injection finds it.
-import { AGENT_GLOBAL_KEY, type AgentConfig, type AgentInfo } from './protocol';
+// Entry of the agent bundle. Core declares the registry (a global `const`) and then evaluates the
+// bundle inside the target to call install(). Install is all-or-nothing: it either leaves one
+// working agent in the registry or nothing at all.
+import { AGENT_BINDING, LEGACY_AGENT_GLOBAL_KEY, type AgentConfig, type AgentInfo, type AgentRefusal } from './protocol';
+import { isHandle, isRegistry, type AgentHandle } from './registry';
 import { startTracker, type Builtins, type Tracker } from './tracker';
 
 declare const require: ((id: string) => unknown) | undefined;
 
-export interface InstalledAgent {
-  readonly version: string;
-  readonly tracker: Tracker;
-  info(reused: boolean): AgentInfo;
-  poll: Tracker['poll'];
-  snapshot: Tracker['snapshot'];
-  detach(): boolean;
+export function install(config: AgentConfig, lookupRegistry: () => unknown): AgentInfo | AgentRefusal {
+  let registry: unknown;
+  try {
+    registry = lookupRegistry();
+  } catch {
+    return { refused: `the global ${AGENT_BINDING} exists but cannot be read (declared by something else, or never initialised)`, tampered: true };
+  }
+  if (!isRegistry(registry)) return { refused: `the global ${AGENT_BINDING} is not an Async Leak Lens agent registry (something else declared that name)`, tampered: true };
+  const existing = registry.current();
+  if (existing !== undefined) {
+    const reused = reuseExisting(existing, config);
+    if (reused !== undefined) return reused.answer;
+  }
+  if (Object.getOwnPropertyDescriptor(globalThis, Symbol.for(LEGACY_AGENT_GLOBAL_KEY)) !== undefined) {
+    return {
+      refused: `globalThis[Symbol.for('${LEGACY_AGENT_GLOBAL_KEY}')] already holds something: an agent of an older Async Leak Lens, or an object posing as one. Remove it with the tool that put it there, or restart the target.`,
+    };
+  }
+  let tracker: Tracker | undefined;
+  try {
+    const builtins = loadBuiltins();
+    const threadId = (builtins.workerThreads.threadId as number | undefined) ?? 0;
+    tracker = startTracker({ ...config }, builtins, threadId);
+    const handle = makeHandle(config.version, tracker, threadId, (self) => (registry as { release(h: AgentHandle): void }).release(self));
+    registry.put(handle);
+    if (registry.current() !== handle) {
+      // A registry that does not keep what it is given is not ours: leave nothing behind.
+      tracker.stop();
+      return { refused: `the global ${AGENT_BINDING} does not keep the agent (something else declared that name)`, tampered: true };
+    }
+    return handle.info(false);
+  } catch (error) {
+    // Nothing stays behind: the hooks of a half-made agent would run with nothing to remove them.
+    try {
+      tracker?.stop();
+    } catch {
+      // Already stopped as far as it got.
+    }
+    throw error;
+  }
 }
 
-const KEY = Symbol.for(AGENT_GLOBAL_KEY);
-
-export function install(config: AgentConfig): AgentInfo {
-  const global = globalThis as unknown as Record<symbol, InstalledAgent | undefined>;
-  const existing = global[KEY];
-  if (existing) {
-    if (compareVersions(existing.version, config.version) >= 0) {
-      Object.assign(existing.tracker.config, config, { version: existing.version });
-      return existing.info(true);
-    }
-    existing.detach();
+/**
+ * The answer when the installed agent is reused (its info, checked by core) or must not be (a
+ * refusal); undefined when it is older and was detached to be replaced.
+ */
+function reuseExisting(existing: AgentHandle, config: AgentConfig): { answer: AgentInfo | AgentRefusal } | undefined {
+  const refuse = (refused: string, tampered = true) => ({ answer: { refused, tampered } });
+  if (!isHandle(existing)) return refuse('the agent registry holds something that is not an Async Leak Lens agent');
+  const order = compareVersions(existing.version, config.version);
+  if (order === undefined) return refuse(`the agent in the target calls itself version ${JSON.stringify(String(existing.version).slice(0, 40))}, not a version of Async Leak Lens`);
+  if (order > 0) {
+    return refuse(`an agent of a newer Async Leak Lens (${existing.version}) is in the target; this is ${config.version}. Use the newer version, or detach it with that version first.`, false);
   }
-  const builtins = loadBuiltins();
-  const threadId = (builtins.workerThreads.threadId as number | undefined) ?? 0;
-  const tracker = startTracker({ ...config }, builtins, threadId);
-  const agent: InstalledAgent = {
-    version: config.version,
-    tracker,
-    info: (reused) => ({
-      version: config.version,
+  if (order === 0) {
+    existing.reuse(config);
+    return { answer: existing.info(true) };
+  }
+  existing.detach();
+  return undefined;
+}
+
+function makeHandle(version: string, tracker: Tracker, threadId: number, release: (self: AgentHandle) => void): AgentHandle {
+  let detached = false;
+  // Set once a census was handed over, so a later attach does not take another.
+  let censusTaken = false;
+  const handle: AgentHandle = Object.freeze({
+    version,
+    info: (reused: boolean): AgentInfo => ({
+      version,
       reused,
       pid: process.pid,
       threadId,
       nodeVersion: process.version,
       title: process.title,
       argv: process.argv.slice(),
+      censusTaken,
     }),
     poll: () => tracker.poll(),
     snapshot: () => tracker.snapshot(),
+    census(input: Parameters<Tracker['census']>[0], objects: Parameters<Tracker['census']>[1]) {
+      censusTaken = true;
+      return tracker.census(input, objects);
+    },
+    reuse(config: AgentConfig) {
+      Object.assign(tracker.config, config, { version });
+    },
     detach() {
+      if (detached) return false;
+      detached = true;
+      release(handle);
       tracker.stop();
-      if (global[KEY] === agent) delete global[KEY];
       return true;
     },
-  };
-  Object.defineProperty(global, KEY, { value: agent, configurable: true, enumerable: false, writable: false });
-  return agent.info(false);
+  });
+  return handle;
 }
 
 function loadBuiltins(): Builtins & { workerThreads: { threadId?: number } } {
@@ -61,11 +113,14 @@ function loadBuiltins(): Builtins & { workerThreads: { threadId?: number } } {
   return { asyncHooks: load('node:async_hooks'), v8: load('node:v8'), workerThreads: load('node:worker_threads') };
 }
 
-function compareVersions(a: string, b: string): number {
+/** Undefined when either is not a plain x.y.z version. */
+function compareVersions(a: unknown, b: string): number | undefined {
+  const plain = /^\d{1,9}\.\d{1,9}\.\d{1,9}$/;
+  if (typeof a !== 'string' || !plain.test(a) || !plain.test(b)) return undefined;
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] || 0) - (pb[i] || 0);
+  for (let i = 0; i < 3; i++) {
+    const d = pa[i] - pb[i];
     if (d !== 0) return d;
   }
   return 0;

@@ -9,7 +9,7 @@
 import type { Recorder } from './recorder';
 import { Sampler } from './sampler';
 import type { Site, TrackedResource } from './sites';
-import { fileOf, isUserFile } from './stacks';
+import { fileOf, isCapturing, isThenableJob, isUserFile } from './stacks';
 
 export const PROMISE = 'PROMISE';
 
@@ -36,6 +36,8 @@ export class PromiseTracker {
   /** Sampled result promises of async function calls (tasks). */
   private readonly taskPromises = new WeakSet<object>();
   private readonly taskIds = new Set<number>();
+  /** Sites of recent sampled promises by async id, for the parent check of `classify`. */
+  private readonly sitesById = new Map<number, Site>();
   /** Samples collected unsettled leave the live weight at the GC, not only at a snapshot's sweep. */
   private readonly finalizer = new FinalizationRegistry<TrackedResource>((record) => {
     try {
@@ -51,13 +53,14 @@ export class PromiseTracker {
 
   /** V8 promise hook `init` (Node with trackPromises: false). Hot path. */
   readonly onInit = (promise: Promise<unknown>, parent: Promise<unknown> | undefined): void => {
+    if (isCapturing()) return void this.sampler.seen++;
     if (!this.sampler.next()) return;
     try {
-      const sample = this.sample(parent !== undefined, parent !== undefined && this.taskPromises.has(parent), this.onInit);
+      const parentRecord = parent === undefined ? undefined : this.records.get(parent);
+      const sample = this.sample(parent !== undefined, parent !== undefined && this.taskPromises.has(parent), this.onInit, parentRecord?.site);
       if (sample === undefined) return;
       if (sample.task) this.taskPromises.add(promise);
-      const triggerId = parent === undefined ? 0 : (this.records.get(parent)?.id ?? 0);
-      this.record(promise, this.sampler.seen, triggerId, sample);
+      this.record(promise, this.sampler.seen, parentRecord?.id ?? 0, sample);
     } catch {
       // Never into user code.
     }
@@ -69,14 +72,18 @@ export class PromiseTracker {
    * instead, which is how the two are told apart.
    */
   onAsyncHookInit(asyncId: number, triggerAsyncId: number, promise: object, executionAsyncId: () => number, above: Function): void {
+    if (isCapturing()) return void this.sampler.seen++;
     if (!this.sampler.next()) return;
     try {
       const hasParent = triggerAsyncId !== executionAsyncId();
-      const sample = this.sample(hasParent, hasParent && this.taskIds.has(triggerAsyncId), above);
+      const sample = this.sample(hasParent, hasParent && this.taskIds.has(triggerAsyncId), above, hasParent ? this.sitesById.get(triggerAsyncId) : undefined);
       if (sample === undefined) return;
       if (sample.task) {
         this.taskIds.add(asyncId);
         if (this.taskIds.size > MAX_TASK_IDS) this.taskIds.delete(this.taskIds.values().next().value as number);
+      } else if (!sample.site.unsited) {
+        this.sitesById.set(asyncId, sample.site);
+        if (this.sitesById.size > MAX_TASK_IDS) this.sitesById.delete(this.sitesById.keys().next().value as number);
       }
       this.record(promise, asyncId, triggerAsyncId, sample);
     } catch {
@@ -113,6 +120,7 @@ export class PromiseTracker {
     this.liveWeight = 0;
     this.collectedWeight = 0;
     this.taskIds.clear();
+    this.sitesById.clear();
   }
 
   /**
@@ -124,16 +132,16 @@ export class PromiseTracker {
    * no stack or past the site cap, are still counted (an unsited record). Undefined past the cap
    * on records (counted as dropped).
    */
-  private sample(hasParent: boolean, parentIsTask: boolean, above: Function): Sample | undefined {
+  private sample(hasParent: boolean, parentIsTask: boolean, above: Function, parentSite: Site | undefined): Sample | undefined {
     const start = performance.now();
     try {
-      return this.classify(hasParent, parentIsTask, above);
+      return this.classify(hasParent, parentIsTask, above, parentSite);
     } finally {
       this.recorder.clock.measured(performance.now() - start);
     }
   }
 
-  private classify(hasParent: boolean, parentIsTask: boolean, above: Function): Sample | undefined {
+  private classify(hasParent: boolean, parentIsTask: boolean, above: Function, parentSite: Site | undefined): Sample | undefined {
     const weight = this.sampler.takeSample();
     if (!this.recorder.admit(PROMISE, weight, this.sampler)) return undefined;
     const unsited = (task: boolean): Sample => ({ site: this.recorder.sites.unsited(PROMISE), weight, task });
@@ -145,8 +153,11 @@ export class PromiseTracker {
     if (topFile !== '') {
       if (!hasParent) return unsited(true);
       if (isUserFile(topFile, this.recorder.config.nodeModulesAsSites)) kind = 'blocked';
-    } else if (parentIsTask) return unsited(false);
+    } else if (parentIsTask || isThenableJob(callSites, top)) return unsited(false);
     const site = this.recorder.siteFor(kind, PROMISE, capture);
+    // A promise made from a sampled one at the same site is the same pending work: an `await` of a
+    // non-native promise (a Promise subclass) makes two, and its `then` one more. Counted once.
+    if (site !== undefined && site === parentSite) return unsited(false);
     return site ? { site, weight, task: false } : unsited(false);
   }
 

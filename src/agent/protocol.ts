@@ -1,7 +1,18 @@
 // What the agent answers over Runtime.evaluate (returnByValue JSON). Types only: core imports
 // them, the agent implements them. Frames here are positions in the code V8 runs (no source maps).
 
-export const AGENT_GLOBAL_KEY = 'async-leak-lens.agent';
+/**
+ * Where agents of versions before the registry kept their handle (a global symbol target code could
+ * delete or replace). Something found there is refused: an older agent, or an object posing as one.
+ */
+export const LEGACY_AGENT_GLOBAL_KEY = 'async-leak-lens.agent';
+/**
+ * The agent's handle lives in a registry held by this global lexical binding (a top-level `const`
+ * of a script): target code cannot delete or reassign it, and declaring it needs no extensible
+ * global object. The registry is frozen and only ever made by the agent's own code.
+ */
+export const AGENT_BINDING = '__asyncLeakLensAgents';
+export const AGENT_REGISTRY_SCHEMA = 'async-leak-lens/agent-registry@1';
 /** Stack frames of the agent itself carry this file name (set with a sourceURL comment). */
 export const AGENT_SOURCE_URL = 'async-leak-lens-agent.js';
 
@@ -37,6 +48,8 @@ export interface AgentInfo {
   nodeVersion: string;
   title: string;
   argv: string[];
+  /** True when a census was already handed to this agent (by this or an earlier attach). */
+  censusTaken?: boolean;
 }
 
 export interface AgentCounts {
@@ -55,6 +68,35 @@ export interface AgentSite {
   sampled: number;
   oldestAgeMs: number;
   examples: { id: number; ageMs: number; triggerId: number }[];
+  /** Present when the census found resources of this site pending before the agent arrived. */
+  origin?: 'census';
+  /** Of `count`, the estimated number found by the census and still pending. */
+  census?: number;
+}
+
+/** A site the census found (in the heap, before the agent saw anything), as core hands it over. */
+export interface CensusSiteInput {
+  kind: 'created' | 'blocked';
+  type: string;
+  /** Position as V8 reports it (path or file:// URL; 1-based line and column). */
+  frame: RawFrame;
+  userCode: boolean;
+  /** How many were found. */
+  count: number;
+  /** How many of the objects passed along belong to this site (they follow in site order). */
+  samples: number;
+  ageMs?: number;
+}
+
+export interface CensusInput {
+  sites: CensusSiteInput[];
+}
+
+/** Why install did not happen (nothing was left installed). */
+export interface AgentRefusal {
+  refused: string;
+  /** True when what stands in the way looks tampered with or foreign, not merely old. */
+  tampered?: boolean;
 }
 
 export interface AgentSnapshot {
@@ -67,4 +109,6 @@ export interface AgentSnapshot {
   dropped: Record<string, number>;
   droppedSites: number;
   samplingRate: Record<string, number>;
+  /** Set when stacks cannot be captured in this thread: why. Everything is still counted, without sites. */
+  stackProblem?: string;
 }

@@ -23,6 +23,8 @@ export class Recorder {
   /** Weight of samples not recorded because of the cap, per type. */
   readonly dropped: Record<string, number> = Object.create(null);
   readonly clock = new CaptureClock();
+  /** Why stacks cannot be captured here, once a capture failed: resources are then counted without sites. */
+  stackProblem: string | undefined;
 
   constructor(readonly config: AgentConfig) {
     this.sites = new SiteTable(config);
@@ -38,7 +40,14 @@ export class Recorder {
 
   /** The caller's stack, below `above` (the hook), with the hook machinery skipped. */
   capture(above: Function): Capture {
-    const callSites = captureCallSites(this.config.stackDepth + EXTRA_FRAMES, above);
+    // Once captures failed they are not tried again: each try costs, and may throw again.
+    if (this.stackProblem !== undefined) return { callSites: [], top: 0 };
+    const result = captureCallSites(this.config.stackDepth + EXTRA_FRAMES, above);
+    if (typeof result === 'string') {
+      this.stackProblem = result;
+      return { callSites: [], top: 0 };
+    }
+    const callSites = result;
     let top = 0;
     while (top < callSites.length && isNoise(fileOf(callSites[top]))) top++;
     return { callSites, top };

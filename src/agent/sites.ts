@@ -12,6 +12,8 @@ export interface TrackedResource {
   site: Site;
   /** The resource itself, held weakly: collected means finished (see liveness.ts). */
   ref: WeakRef<object>;
+  /** Found by the census (census-tracker.ts follows it, not the hooks). */
+  census?: true;
 }
 
 export interface Site {
@@ -23,10 +25,18 @@ export interface Site {
   live: Set<TrackedResource>;
   /** Resources with no JavaScript stack (made from a native callback) or past the site cap: counted, not reported. */
   unsited?: true;
+  /** The census found resources of this site. */
+  census?: true;
 }
 
 export class SiteTable {
   private readonly sites = new Map<string, Site>();
+  /**
+   * Census sites by line (kind, type, file, line): the census knows an await's column as V8 keeps
+   * it for the suspended function, the hooks see the column of the awaited call, so the two meet
+   * on the line. Empty (and never consulted) until a census ran.
+   */
+  private readonly censusLines = new Map<string, Site>();
   droppedSites = 0;
 
   constructor(private readonly config: AgentConfig) {}
@@ -50,6 +60,10 @@ export class SiteTable {
     const key = `${kind}\u0000${type}\u0000${file}\u0000${line}\u0000${column}`;
     let site = this.sites.get(key);
     if (site) return site;
+    if (this.censusLines.size > 0) {
+      site = this.censusLines.get(`${kind}\u0000${type}\u0000${file}\u0000${line}`);
+      if (site) return site;
+    }
     if (this.sites.size >= this.config.maxSites) {
       this.droppedSites++;
       return undefined;
@@ -60,16 +74,40 @@ export class SiteTable {
     return site;
   }
 
+  /**
+   * The site for what the census found at this position: a tracked site on the same line if there
+   * is one, else a new one; from then on tracked resources on that line join it.
+   */
+  internCensus(kind: Site['kind'], type: string, frame: RawFrame, userCode: boolean): Site | undefined {
+    const lineKey = `${kind}\u0000${type}\u0000${frame.file}\u0000${frame.line}`;
+    let site = this.censusLines.get(lineKey);
+    if (!site) {
+      for (const candidate of this.sites.values()) {
+        if (candidate.kind === kind && candidate.type === type && !candidate.unsited && candidate.frame.file === frame.file && candidate.frame.line === frame.line) {
+          site = candidate;
+          break;
+        }
+      }
+    }
+    site ??= this.intern(kind, type, frame.file, frame.line, frame.column, () => ({ frame, userCode, stack: [frame] }));
+    if (!site) return undefined;
+    site.census = true;
+    this.censusLines.set(lineKey, site);
+    return site;
+  }
+
   /** Live sites as JSON-ready data. Sites with nothing alive are left out (but kept for reuse). */
   report(now: number): AgentSite[] {
     const out: AgentSite[] = [];
     for (const site of this.sites.values()) {
       if (site.live.size === 0 || site.unsited) continue;
       let count = 0;
+      let census = 0;
       let oldest = now;
       const examples: AgentSite['examples'] = [];
       for (const r of site.live) {
         count += r.weight;
+        if (r.census) census += r.weight;
         if (r.createdAt < oldest) oldest = r.createdAt;
         if (examples.length < this.config.examplesPerSite) {
           examples.push({ id: r.id, ageMs: Math.round(now - r.createdAt), triggerId: r.triggerId });
@@ -85,6 +123,7 @@ export class SiteTable {
         sampled: site.live.size,
         oldestAgeMs: Math.round(now - oldest),
         examples,
+        ...(site.census ? { origin: 'census' as const, census: Math.round(census) } : {}),
       });
     }
     return out;
@@ -101,5 +140,6 @@ export class SiteTable {
 
   clear(): void {
     this.sites.clear();
+    this.censusLines.clear();
   }
 }

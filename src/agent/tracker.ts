@@ -2,10 +2,11 @@
 // counted from an exact unsettled count and their samples (promise-tracker.ts), other resources
 // through their samples (resource-tracker.ts); stacks are captured within a budget (sampler.ts).
 // Hooks never throw: an exception in an async hook kills the process.
+import { CensusTracker } from './census-tracker';
 import { installHooks } from './hooks';
 import { Liveness } from './liveness';
 import { PROMISE, PromiseTracker } from './promise-tracker';
-import type { AgentConfig, AgentCounts, AgentSnapshot } from './protocol';
+import type { AgentConfig, AgentCounts, AgentSnapshot, CensusInput } from './protocol';
 import { Recorder } from './recorder';
 import { ResourceTracker } from './resource-tracker';
 import type { TrackedResource } from './sites';
@@ -28,15 +29,21 @@ export interface Tracker {
   readonly config: AgentConfig;
   poll(): AgentCounts;
   snapshot(): AgentSnapshot;
+  /** Takes over what a census found (see census-tracker.ts); returns how many samples it follows. */
+  census(input: CensusInput, objects: unknown[]): number;
   stop(): void;
 }
 
 export function startTracker(config: AgentConfig, builtins: Builtins, threadId: number): Tracker {
   const recorder = new Recorder(config);
+  // One capture up front: a process where stacks are impossible says so from the first snapshot.
+  recorder.capture(startTracker);
   const baseline = activeResourceBaseline();
   const promises = new PromiseTracker(recorder);
   const providers = (builtins.asyncHooks as { asyncWrapProviders?: Record<string, number> }).asyncWrapProviders;
-  const resources = new ResourceTracker(recorder, new Liveness(providers));
+  const liveness = new Liveness(providers);
+  const resources = new ResourceTracker(recorder, liveness);
+  const census = new CensusTracker(recorder, liveness);
   const executionAsyncId = builtins.asyncHooks.executionAsyncId;
   let promisesThroughAsyncHooks = false;
   let promiseInitsSeen = 0;
@@ -57,7 +64,8 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   }
 
   function check(record: TrackedResource): void {
-    if (record.site.type === PROMISE) promises.check(record);
+    if (record.census) census.check(record);
+    else if (record.site.type === PROMISE) promises.check(record);
     else resources.check(record);
   }
 
@@ -89,6 +97,7 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     resources.counts(out);
     const pending = promises.pending();
     if (pending > 0) out[PROMISE] = pending;
+    census.counts(out);
     return out;
   }
 
@@ -100,7 +109,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
   const hooks = installHooks(builtins.asyncHooks, builtins.v8, {
     init: onInit,
     promiseInit: promises.onInit,
-    promiseSettled: promises.onSettled,
+    // A census sample's settle is not one of the tracked promises' (their pending count is exact).
+    promiseSettled: (promise) => {
+      if (census.liveRecords > 0 && census.onSettled(promise)) return;
+      promises.onSettled(promise);
+    },
     promiseInitsSeen: () => promiseInitsSeen,
   });
   promisesThroughAsyncHooks = hooks.promisesThroughAsyncHooks;
@@ -115,8 +128,11 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
     snapshot() {
       refreshSamplers();
       sweepAll();
-      const created: Record<string, number> = { [PROMISE]: promises.sampler.seen };
-      const samplingRate: Record<string, number> = { [PROMISE]: promises.sampler.probability };
+      // Keyed by type names user code chose ("__proto__" included): no prototype.
+      const created: Record<string, number> = Object.create(null);
+      const samplingRate: Record<string, number> = Object.create(null);
+      created[PROMISE] = promises.sampler.seen;
+      samplingRate[PROMISE] = promises.sampler.probability;
       for (const [type, sampler] of resources.samplers) {
         created[type] = sampler.seen;
         samplingRate[type] = sampler.probability;
@@ -128,12 +144,21 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
         baseline,
         sites: recorder.sites.report(performance.now()),
         created,
-        dropped: { ...recorder.dropped },
+        dropped: Object.assign(Object.create(null), recorder.dropped),
         droppedSites: recorder.sites.droppedSites,
         samplingRate,
+        ...(recorder.stackProblem !== undefined ? { stackProblem: recorder.stackProblem } : {}),
       };
     },
+    census(input, objects) {
+      try {
+        return census.add(input, objects);
+      } catch {
+        return 0;
+      }
+    },
     stop() {
+      census.stop();
       hooks.stop();
       resources.stop();
       promises.clear();

@@ -3,7 +3,9 @@ import type { ParseArgsConfig } from 'node:util';
 import { resolveInspectorUrl } from '../core/discovery';
 import { Session } from '../core/session';
 import { parseTargetAddress } from '../core/target-address';
+import { describeError } from '../core/errors';
 import { UsageError } from './cli-error';
+import { EXIT_INTERRUPTED, Interrupted, setLeftover } from './interrupt';
 import type { Output } from './output';
 
 export const attachOptions = {
@@ -29,23 +31,66 @@ export interface AttachValues {
   'no-open-inspector'?: boolean;
 }
 
-export async function attachFromOptions(values: AttachValues, command: string): Promise<Session> {
+export async function attachFromOptions(values: AttachValues, command: string, io: Output): Promise<Session> {
   if (!values.target) throw new UsageError('--target is required (a port, host:port, ws:// URL or pid:<n>).', command);
-  return attachTo(values.target, values);
+  return attachTo(values.target, values, io);
 }
 
-export async function attachTo(target: string, values: AttachValues): Promise<Session> {
-  const url = await resolveInspectorUrl(parseTargetAddress(target), {
+/** The inspector WebSocket URL of `target`, with the attach options' rules. */
+export async function inspectorUrlOf(target: string, values: AttachValues): Promise<string> {
+  return resolveInspectorUrl(parseTargetAddress(target), {
     allowRemote: values['allow-remote'],
     openInspector: !values['no-open-inspector'],
   });
+}
+
+/**
+ * Attaches and installs the agent. Ctrl-C meanwhile does not leave a half-done attach behind: the
+ * attach under way (bounded by its timeouts) finishes, the agent it installed is removed again,
+ * and Interrupted says so; a second Ctrl-C quits at once and says what may have stayed.
+ */
+export async function attachTo(target: string, values: AttachValues, io: Output): Promise<Session> {
   const stackDepth = values['stack-depth'] === undefined ? undefined : Number(values['stack-depth']);
   if (stackDepth !== undefined && !(Number.isInteger(stackDepth) && stackDepth >= 1 && stackDepth <= 100)) {
     throw new UsageError('--stack-depth must be a whole number from 1 to 100.');
   }
-  return Session.attach(url, {
-    agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
-  });
+  const detachHint = `async-leak-lens detach --target ${target}`;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err('Interrupted while attaching: finishing the step under way to leave the target as it was (Ctrl-C again to quit now).');
+      return;
+    }
+    io.err(`Quit while attaching: the agent may be left in the target; check and remove it with: ${detachHint}`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    let session: Session;
+    try {
+      const url = await inspectorUrlOf(target, values);
+      if (interrupts) throw new Interrupted('Interrupted before attaching: nothing was changed in the target.');
+      session = await Session.attach(url, {
+        agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
+      });
+    } catch (error) {
+      if (interrupts && !(error instanceof Interrupted)) throw new Interrupted(`Interrupted while attaching; the attach did not complete (${describeError(error)}), so no agent was installed.`);
+      throw error;
+    }
+    if (interrupts) {
+      if (session.ownsAgent) {
+        await session.detach();
+        throw new Interrupted(`Interrupted while attaching: the agent was removed again from pid ${session.info.pid}; the target is as it was.`);
+      }
+      await session.disconnect();
+      throw new Interrupted(`Interrupted while attaching: the agent that was already in pid ${session.info.pid} stays there for its owner; nothing else changed.`);
+    }
+    setLeftover(session.ownsAgent ? `the agent stays in pid ${session.info.pid}; remove it with: ${detachHint}` : undefined);
+    return session;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 /**
@@ -53,7 +98,8 @@ export async function attachTo(target: string, values: AttachValues): Promise<Se
  * attached (the editor or another CLI put it there): then it stays for them. Says which.
  */
 export async function letGo(session: Session, io: Output, target: string): Promise<void> {
-  if (session.info.reused) {
+  setLeftover(undefined);
+  if (!session.ownsAgent) {
     await session.disconnect();
     io.err(`Disconnected: the agent was in pid ${session.info.pid} before this command and stays there for whoever put it (remove it with: async-leak-lens detach --target ${target}).`);
   } else {

@@ -5,7 +5,12 @@ import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from 
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/site-presentation';
 import { describeSplit, splitTotalChanges, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/site-totals';
+import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
+import { countOf } from '../core/count-map';
+import { sitesUnavailableText } from '../core/sites-unavailable';
+
+export { sitesUnavailableText };
 
 export interface FormatOptions {
   color?: boolean;
@@ -35,6 +40,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
   const { color = false, cwd = process.cwd(), limit = 20, includeUnchanged = false, stacks = true, stackDepth = 15 } = options;
   const paint = painter(color);
   const lines: string[] = [paint(`Sites by growth: ${describePoint(diff.before)} → ${describePoint(diff.after)}`, 'bold')];
+  if (diff.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(diff.sitesUnavailable), 'red', 'bold'));
 
   const listed = includeUnchanged ? diff.sites : diff.sites.filter((site) => site.delta !== 0);
   const unchangedHidden = diff.sites.length - listed.length;
@@ -105,7 +111,7 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
 export function diffRemainderLines(diff: SnapshotDiff): string[] {
   return splitTotalChanges(diff)
     .filter((split) => Math.round(split.withoutSiteDelta) !== 0)
-    .map((split) => `${split.type} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`);
+    .map((split) => `${escapeControl(split.type)} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`);
 }
 
 function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color: boolean): string[] {
@@ -113,7 +119,7 @@ function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color:
   const compiled = site.generatedFrame ? ` (compiled: ${location(site.generatedFrame, cwd)})` : '';
   const lines = [
     paint(`Top growing site: ${kindWords(site.kind)} ${location(site.frame, cwd)}`, 'bold') +
-      `${compiled}, ${site.type}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
+      `${compiled}, ${escapeControl(site.type)}, ${formatDelta(site.delta)}${site.thread ? `, ${threadName(site.thread)}` : ''}`,
     `  ${formatCount(site.after)} pending, oldest ${formatDuration(site.oldestAgeMs)}`,
   ];
   if (site.stack.length === 0) return [...lines, paint('  (no example stack was captured)', 'dim')];
@@ -141,29 +147,33 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { target } = snapshot;
   const splits = splitTotals(snapshot.totals, snapshot.sites);
   const lines = [
-    paint(`Snapshot${snapshot.label ? ` "${snapshot.label}"` : ''} of pid ${target.pid} (Node ${target.nodeVersion}${target.title ? `, ${target.title}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
+    paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
     describeSplit(splits) +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
+  const gcNote = gcNotice(snapshot);
+  if (gcNote) lines.push(paint(gcNote, 'yellow'));
+  if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
   const types = splits.filter((split) => split.total > 0 || split.sites > 0);
   if (types.length) {
     lines.push('', paint('By type:', 'bold'));
     const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: 'IN SITES', align: 'right' }, { text: 'NO SITE', align: 'right' }]);
     const rows = types.map((split): Cell[] => [
-      { text: split.type },
+      { text: escapeControl(split.type) },
       { text: formatCount(split.total), align: 'right' },
       { text: formatCount(Math.min(split.inSites, split.total)), align: 'right' },
       { text: formatCount(split.withoutSite), align: 'right' },
     ]);
     lines.push(...renderTable([header, ...rows], color, '  '));
-    for (const split of types.filter((t) => t.withoutSite > 0)) {
-      lines.push(paint(`  ${split.type} ${withoutSiteLabel(split.withoutSite)}: ${withoutSiteReason(split.type)}.`, 'dim'));
+    // With no sites read at all, the line above says why; there is no remainder to explain.
+    for (const split of snapshot.sitesUnavailable === undefined ? types.filter((t) => t.withoutSite > 0) : []) {
+      lines.push(paint(`  ${escapeControl(split.type)} ${withoutSiteLabel(split.withoutSite)}: ${withoutSiteReason(split.type)}.`, 'dim'));
     }
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {
-    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${type} ${formatCount(count)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
   const sites = [...snapshot.sites].sort(compareSitesByCount);
@@ -195,7 +205,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {
-    const parts = dropped.map(([type, count]) => `${type} ${formatCount(count)}`);
+    const parts = dropped.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`);
     lines.push(
       '',
       paint(
@@ -206,9 +216,15 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const sampled = Object.entries(snapshot.stats.samplingRate).filter(([, rate]) => rate < 1);
   if (sampled.length) {
-    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${type} ${formatRate(rate)}`).join(', ')}`, 'dim'));
+    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Says when a snapshot was taken without the full GC it asked for (undefined otherwise). */
+export function gcNotice(snapshot: Pick<Snapshot, 'gc'>): string | undefined {
+  if (snapshot.gc?.status !== 'skipped') return undefined;
+  return `Taken without a full GC: ${escapeControl(snapshot.gc.reason ?? 'the target did not answer in time')}.`;
 }
 
 /** Live counts for a watch screen: type, count, and the change since the previous sample. */
@@ -216,7 +232,7 @@ export function formatCounts(sample: CountSample, previous?: CountSample, option
   const { color = false } = options;
   const types = new Set([...Object.keys(sample.counts), ...Object.keys(previous?.counts ?? {})]);
   const rows = [...types]
-    .map((type) => ({ type, count: sample.counts[type] ?? 0, before: previous ? previous.counts[type] ?? 0 : undefined }))
+    .map((type) => ({ type, count: countOf(sample.counts, type), before: previous ? countOf(previous.counts, type) : undefined }))
     .sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: previous ? 'TREND' : '' }]);
   const line = (type: string, count: number, before: number | undefined, styles: Style[] = []): Cell[] => [
@@ -253,7 +269,7 @@ function threadName(thread: number): string {
 }
 
 function describePoint(point: { takenAt: string; label?: string }): string {
-  return point.label ? `"${point.label}" (${point.takenAt})` : point.takenAt;
+  return point.label ? `"${escapeControl(point.label)}" (${escapeControl(point.takenAt)})` : escapeControl(point.takenAt);
 }
 
 /** file:line:col, relative to cwd when the file is under it. */

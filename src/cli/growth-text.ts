@@ -4,6 +4,7 @@ import { location } from './format';
 import type { GrowthOptions } from '../core/growth';
 import { formatCount } from '../core/number-format';
 import { functionName, kindWords } from '../core/site-presentation';
+import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell } from './text-table';
 import type { VerdictPhase } from '../core/live-target';
 import type { GrowingSite } from '../core/target-growth';
@@ -19,7 +20,7 @@ export interface GrowthTextOptions {
 /** "created at server.js:21:3 (Timeout, handler)" */
 export function describeSite(judged: GrowingSite, cwd: string): string {
   const { site } = judged;
-  return `${kindWords(site.kind)} ${location(site.frame, cwd)} (${site.type}, ${functionName(site.frame)})`;
+  return `${kindWords(site.kind)} ${location(site.frame, cwd)} (${escapeControl(site.type)}, ${functionName(site.frame)})`;
 }
 
 /** One line, for logs: "14:03:07 Growing: created at ... +120.0 pending per minute, 45 pending now; floor rose ..." */

@@ -11,6 +11,7 @@ import type { GrowthOptions } from '../core/growth';
 import { LiveTarget } from '../core/live-target';
 import type { CountSample } from '../core/model';
 import type { Session } from '../core/session';
+import { escapeControl } from '../core/terminal-text';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection } from './growth-text';
 import type { Output } from './output';
@@ -51,7 +52,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       // A log gets a screen per site read (5 s at least), not per poll.
       if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
-      const lines = [`Target pid ${session.info.pid} (${session.info.nodeVersion}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
+      const lines = [`Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, live.verdictPhase, { color: io.color, cwd, growth: options.growth, limit: options.top }));
       const first = live.firstSites;
       const latest = live.latestSites;
@@ -87,8 +88,10 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       log.refresh(snapshot.sites);
       announce();
     });
-    live.on('sitesFailed', (message) => io.err(`Could not read sites: ${message}`));
-    live.on('error', (error) => io.err(`Poll failed: ${describeError(error)}`));
+    live.on('sitesFailed', (message) => io.err(`Could not read sites: ${escapeControl(message)}`));
+    live.on('error', (error) => io.err(`Poll failed: ${escapeControl(describeError(error))}`));
+    // Re-injections (another client removed the agent) and other news: always said, never silent.
+    live.on('notice', (text) => io.err(`${new Date().toLocaleTimeString()} ${escapeControl(text)}`));
     live.on('end', (reason) => finish({ reason, targetEnded: reason !== 'detached' }));
 
     const finish = (result: LiveViewResult) => {

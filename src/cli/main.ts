@@ -1,6 +1,7 @@
 // async-leak-lens: the terminal front end over core.
 import { LensError, describeError } from '../core/errors';
 import { SnapshotFileError } from '../core/snapshot-file';
+import { escapeControl } from '../core/terminal-text';
 import { EXIT_USAGE, UsageError } from './cli-error';
 import { detachCommand, detachHelp } from './commands/detach';
 import { diffCommand, diffHelp } from './commands/diff';
@@ -8,6 +9,7 @@ import { probeCommand, probeHelp } from './commands/probe';
 import { runCommand, runHelp } from './commands/run';
 import { snapshotCommand, snapshotHelp } from './commands/snapshot';
 import { watchCommand, watchHelp } from './commands/watch';
+import { EXIT_INTERRUPTED, guardInterrupts, Interrupted } from './interrupt';
 import { terminalOutput, type Output } from './output';
 
 interface Command {
@@ -58,19 +60,27 @@ export async function main(argv: string[], io: Output = terminalOutput()): Promi
     io.out(command.help);
     return 0;
   }
+  const unguard = guardInterrupts(io);
   try {
     return await command.run(args, io);
   } catch (error) {
+    if (error instanceof Interrupted) {
+      io.err(error.message);
+      return EXIT_INTERRUPTED;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`async-leak-lens ${name}: ${describeError(error)}\nRun "async-leak-lens ${name} --help" for usage.`);
+      io.err(`async-leak-lens ${name}: ${escapeControl(describeError(error))}\nRun "async-leak-lens ${name} --help" for usage.`);
       return EXIT_USAGE;
     }
     if (error instanceof LensError || error instanceof SnapshotFileError) {
-      io.err(`async-leak-lens ${name}: ${error.message}`);
+      // Messages quote targets and files (paths, names, exception text): data, escaped.
+      io.err(`async-leak-lens ${name}: ${escapeControl(error.message)}`);
       return EXIT_USAGE;
     }
     io.err(`async-leak-lens ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
     return EXIT_USAGE;
+  } finally {
+    unguard();
   }
 }
 

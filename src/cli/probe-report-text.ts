@@ -4,6 +4,7 @@ import { formatCount } from '../core/number-format';
 import type { ProbeResult } from '../core/probe';
 import { headline, perRequestText, settledText, stackLines, type ProbeReportOptions } from '../core/probe-report';
 import { functionName, kindWords } from '../core/site-presentation';
+import { sitesUnavailableText } from '../core/sites-unavailable';
 import { location } from './format';
 import { painter, renderTable, truncate, type Cell } from './text-table';
 
@@ -52,6 +53,8 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
     const top = result.leaks[0];
     lines.push('', paint(`Example stack, ${kindWords(top.site.kind)} ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')}):`, 'bold'));
     lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
+  } else if (result.verdict === 'cannot-tell') {
+    lines.push(paint(`CANNOT TELL: ${sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites')}`, 'red', 'bold'));
   } else {
     lines.push(paint(`No leak: no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`, 'green', 'bold'));
   }

@@ -1,5 +1,6 @@
 // Plain-text building blocks for the CLI's terminal output: optional ANSI styles and aligned columns.
 // Own ANSI helpers: node:util styleText does not exist on Node 18.
+import { escapeControl } from '../core/terminal-text';
 
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'magenta' | 'cyan';
 
@@ -32,10 +33,12 @@ export interface Cell {
 
 /**
  * Rows of cells as aligned lines. Widths come from the plain text, styles are applied after
- * padding, so escape codes never break the alignment. Trailing blanks are trimmed.
+ * padding, so escape codes never break the alignment. Trailing blanks are trimmed. Cell text is
+ * data (names from a target or a file): its control characters are shown as escapes.
  */
 export function renderTable(rows: Cell[][], color: boolean, indent = ''): string[] {
   const paint = painter(color);
+  rows = rows.map((row) => row.map((cell) => ({ ...cell, text: escapeControl(cell.text) })));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell.text))));
   return rows.map((row) => {

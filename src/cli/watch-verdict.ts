@@ -4,6 +4,7 @@ import { kindWords } from '../core/site-presentation';
 import { exampleStackLines, location } from './format';
 import type { Site, TargetInfo } from '../core/model';
 import { formatDuration } from '../core/number-format';
+import { escapeControl } from '../core/terminal-text';
 import { painter } from './text-table';
 import type { GrowthLog } from './growth-log';
 import { describeJudging, formatGrowthTable } from './growth-text';
@@ -21,6 +22,8 @@ export interface WatchRun {
   endedAt: number;
   options: LiveViewOptions;
   log: GrowthLog;
+  /** Why the watch ended early (the target went away): the verdict is the one so far. */
+  endedEarly?: string;
 }
 
 export interface WatchResult {
@@ -33,6 +36,8 @@ export interface WatchResult {
   verdict: 'growing' | 'not-growing' | 'no-verdict';
   /** Sites judged growing at any time, growing now first, then fastest first. */
   growing: { site: Site; ratePerMinute: number; rateText: string; reason: string; since: string; growingNow: boolean }[];
+  /** How the watch ended: as asked (duration, Ctrl-C), or early because the target went away. */
+  end: { by: 'asked' } | { by: 'target-gone'; reason: string };
 }
 
 export function watchResult(run: WatchRun): WatchResult {
@@ -45,6 +50,7 @@ export function watchResult(run: WatchRun): WatchResult {
     growth: { ...run.options.growth, sitesEveryMs: run.options.sitesEveryMs, intervalMs: run.options.intervalMs },
     verdict: growing.length ? 'growing' : run.log.canJudge ? 'not-growing' : 'no-verdict',
     growing,
+    end: run.endedEarly === undefined ? { by: 'asked' } : { by: 'target-gone', reason: run.endedEarly },
   };
 }
 
@@ -52,12 +58,13 @@ export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd
   const paint = painter(options.color);
   const judged = run.log.list();
   const after = `after ${formatDuration(run.endedAt - run.startedAt)} (${describeJudging(run.options.growth)})`;
+  const early = run.endedEarly === undefined ? '' : `${paint(`The watch ended early (${escapeControl(run.endedEarly)}): this is the verdict so far.`, 'yellow')}\n`;
   if (judged.length === 0) {
     if (!run.log.canJudge) {
       const needed = formatDuration(shortestVerdictMs(run.options));
-      return `${paint(`No growth verdict: watched ${formatDuration(run.endedAt - run.startedAt)}; a verdict needs the warm-up and enough site reads after it (at least ${needed} with these options).`, 'yellow')}\n`;
+      return `${early}${paint(`No growth verdict: watched ${formatDuration(run.endedAt - run.startedAt)}; a verdict needs the warm-up and enough site reads after it (at least ${needed} with these options).`, 'yellow')}\n`;
     }
-    return `${paint(`Growth verdict ${after}: no site judged growing.`, 'green', 'bold')}\n`;
+    return `${early}${paint(`Growth verdict ${after}: no site judged growing.`, 'green', 'bold')}\n`;
   }
   const n = judged.length;
   const lines = [paint(`Growth verdict ${after}: ${n} site${n === 1 ? '' : 's'} judged growing.`, 'red', 'bold')];
@@ -67,5 +74,5 @@ export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd
     lines.push(...exampleStackLines(j.site, { ...options, stackDepth: 12 }).map((line) => `  ${line}`));
   }
   if (n > STACKS_SHOWN) lines.push('', paint(`(example stacks of the first ${STACKS_SHOWN} only)`, 'dim'));
-  return `${lines.join('\n')}\n`;
+  return `${early}${lines.join('\n')}\n`;
 }

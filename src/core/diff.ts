@@ -1,5 +1,6 @@
 // Compares two snapshots site by site: which lines grew between them.
 import type { DiffSite, Site, Snapshot, SnapshotDiff } from './model';
+import { countOf, plainCounts } from './count-map';
 import { compareText, siteRank } from './site-presentation';
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
@@ -24,7 +25,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     after: pickLabel(after),
     totals: diffTotals(before.totals, after.totals),
     sites,
+    ...sitesUnavailable(before, after),
   };
+}
+
+function sitesUnavailable(before: Snapshot, after: Snapshot): { sitesUnavailable?: string } {
+  const reasons = [...new Set([before.sitesUnavailable, after.sitesUnavailable].filter((r): r is string => r !== undefined))];
+  if (reasons.length === 0) return {};
+  const which = before.sitesUnavailable !== undefined && after.sitesUnavailable !== undefined ? 'both snapshots' : before.sitesUnavailable !== undefined ? 'the first snapshot' : 'the second snapshot';
+  return { sitesUnavailable: `${which} ${which === 'both snapshots' ? 'have' : 'has'} no sites: ${reasons.join('; ')}` };
 }
 
 /** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
@@ -69,13 +78,13 @@ function indexById(sites: Site[]): Map<string, Site> {
 
 function diffTotals(before: Record<string, number>, after: Record<string, number>): SnapshotDiff['totals'] {
   const types = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const totals: SnapshotDiff['totals'] = {};
+  const totals: SnapshotDiff['totals'] = Object.create(null);
   for (const type of types) {
-    const b = before[type] ?? 0;
-    const a = after[type] ?? 0;
+    const b = countOf(before, type);
+    const a = countOf(after, type);
     totals[type] = { before: b, after: a, delta: a - b };
   }
-  return totals;
+  return plainCounts(totals);
 }
 
 function pickLabel(snapshot: Snapshot): { takenAt: string; label?: string } {

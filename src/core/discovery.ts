@@ -2,6 +2,7 @@
 import * as http from 'node:http';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { LensError } from './errors';
+import { explainSilence, isStopped, stoppedMessage } from './process-tree';
 import { assertAllowedHost, type TargetAddress } from './target-address';
 
 export interface DiscoveryOptions {
@@ -107,7 +108,7 @@ function getJson(host: string, port: number, path: string, timeoutMs: number): P
         }
       });
     });
-    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. Is it an inspector port?`)));
+    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. ${explainSilence(host, port)}`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof LensError) return reject(error);
       if (error.code === 'ECONNREFUSED') {
@@ -129,6 +130,7 @@ function processExists(pid: number): boolean {
 
 async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promise<string> {
   if (!processExists(pid)) throw new LensError('bad-target', `No process with pid ${pid} is running.`);
+  if (isStopped(pid)) throw new LensError('timeout', stoppedMessage(pid));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const open = await tryListeningPorts(pid, timeoutMs);
   if (open) return open;

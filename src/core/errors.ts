@@ -7,7 +7,8 @@ export type LensErrorCode =
   | 'target-gone' // the process exited or the socket dropped
   | 'timeout'
   | 'cancelled' // the user cancelled a wait
-  | 'agent'; // the agent answered with an error
+  | 'agent' // the agent answered with an error
+  | 'tampered'; // what answers as the agent is not one (replaced, imitated, another version)
 
 export class LensError extends Error {
   constructor(

@@ -2,14 +2,21 @@
 import { EventEmitter } from 'node:events';
 import CDP from 'chrome-remote-interface';
 import { LensError, describeError } from './errors';
+import { explainSilence } from './process-tree';
 
 export interface CdpChannel {
   /** Thread id of the JS context behind this channel: 0 for the main thread. */
   readonly label: string;
   send<T = unknown>(method: string, params?: object, timeoutMs?: number): Promise<T>;
+  /** Listens to this channel's CDP events (e.g. heap snapshot chunks); returns the unsubscribe. */
+  subscribe?(listener: CdpEventListener): () => void;
 }
 
+export type CdpEventListener = (method: string, params: Record<string, unknown>) => void;
+
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+/** How long a close waits for the target's side of the closing handshake. */
+const CLOSE_WAIT_MS = 2000;
 
 type Client = CDP.Client & { on(event: 'event', listener: (message: CDP.EventMessage) => void): Client };
 
@@ -37,7 +44,14 @@ export class InspectorConnection extends EventEmitter {
     readonly url: string,
   ) {
     super();
-    this.main = { label: 'main', send: (method, params, timeoutMs) => this.call(method, params, timeoutMs) };
+    this.main = {
+      label: 'main',
+      send: (method, params, timeoutMs) => this.call(method, params, timeoutMs),
+      subscribe: (listener) => {
+        this.on('event', listener);
+        return () => this.off('event', listener);
+      },
+    };
     client.on('disconnect', () => this.markClosed('the inspector connection closed (the process exited or closed its inspector)', 'lost'));
     client.on('event', (message) => this.onEvent(message));
     // A process that ends (done, process.exit, or a crash) while an inspector client is connected
@@ -49,7 +63,7 @@ export class InspectorConnection extends EventEmitter {
   static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<InspectorConnection> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s.`)), timeoutMs);
+      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`)), timeoutMs);
     });
     const connecting = CDP({ target: url, local: true }) as Promise<Client>;
     try {
@@ -81,10 +95,18 @@ export class InspectorConnection extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.markClosed('detached', 'detached');
+    // A closing handshake waits for the other side: a stopped or hung target would hold it for
+    // the WebSocket's own 30 s. Give it a moment, then drop the socket.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS)));
     try {
-      await this.client.close();
+      if ((await Promise.race([this.client.close().then(() => 'closed' as const), late])) === 'late') {
+        (this.client as unknown as { _ws?: { terminate?(): void } })._ws?.terminate?.();
+      }
     } catch {
       // Already gone.
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -126,6 +148,7 @@ export class InspectorConnection extends EventEmitter {
 class WorkerCallTable {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly listeners = new Set<CdpEventListener>();
   readonly channel: CdpChannel;
 
   constructor(
@@ -140,17 +163,24 @@ class WorkerCallTable {
         this.post(JSON.stringify({ id, method, params: params ?? {} })).catch((error: Error) => this.settle(id, error));
         return withTimeout(answer, timeoutMs, method).finally(() => this.pending.delete(id));
       },
+      subscribe: (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
     };
   }
 
   receive(text: string): void {
-    let message: { id?: number; result?: unknown; error?: { message: string } };
+    let message: { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown> };
     try {
       message = JSON.parse(text);
     } catch {
       return;
     }
-    if (typeof message.id !== 'number') return;
+    if (typeof message.id !== 'number') {
+      if (typeof message.method === 'string') for (const listener of this.listeners) listener(message.method, message.params ?? {});
+      return;
+    }
     this.settle(message.id, message.error ? new LensError('agent', message.error.message) : undefined, message.result);
   }
 
@@ -173,4 +203,14 @@ export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: str
     timer = setTimeout(() => reject(new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** explainSilence for the host and port of a WebSocket URL. */
+function silenceAt(url: string): string {
+  try {
+    const { hostname, port } = new URL(url);
+    return explainSilence(hostname.replace(/^\[|\]$/g, ''), Number(port));
+  } catch {
+    return '';
+  }
 }

@@ -238,7 +238,9 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
     }
   }
 
-  private apply(snapshot: Snapshot, collected: boolean): void {
+  private apply(snapshot: Snapshot, asked: boolean): void {
+    // Only a snapshot after a GC that really ran confirms a suspect (a blocked loop skips it).
+    const collected = asked && snapshot.gc?.status !== 'skipped';
     this.previous = this.latest;
     this.latest = snapshot;
     this.first ??= snapshot;

@@ -45,6 +45,10 @@ export interface Site {
   /** One example creation stack, site frame included, outermost last. */
   stack: Frame[];
   examples: ExampleResource[];
+  /** 'census' when the census found resources of this site pending before the agent arrived. */
+  origin?: 'census';
+  /** Of `count`, how many the census found that are still pending (estimated like `count`). */
+  census?: number;
 }
 
 export interface TargetInfo {
@@ -72,10 +76,22 @@ export interface AgentStats {
   samplingRate: Record<string, number>;
 }
 
+/**
+ * The full GC before a snapshot: done, skipped because the target did not answer in time (its
+ * event loop blocked or busy; finished tasks not yet collected may then be counted), or not asked.
+ */
+export interface SnapshotGc {
+  status: 'collected' | 'skipped' | 'off';
+  /** Why it was skipped, for people. */
+  reason?: string;
+}
+
 export interface Snapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   takenAt: string;
   label?: string;
+  /** Absent in snapshots written before it was recorded. */
+  gc?: SnapshotGc;
   target: TargetInfo;
   threads: ThreadInfo[];
   /** Live count per resource type (all threads). */
@@ -84,6 +100,27 @@ export interface Snapshot {
   baseline: Record<string, number>;
   sites: Site[];
   stats: AgentStats;
+  /**
+   * Set when the target cannot give stacks (e.g. --frozen-intrinsics): why. Totals still count
+   * everything, but no site is known, so no check by site can pass on this snapshot.
+   */
+  sitesUnavailable?: string;
+  /** Present when a census ran in this session (see census.ts). */
+  census?: CensusInfo;
+}
+
+/** What the census found and what it cost. */
+export interface CensusInfo {
+  takenAt: string;
+  heapBytes: number;
+  durationMs: number;
+  /** Time spent writing heap snapshots (the target is paused meanwhile). */
+  snapshotMs: number;
+  tasks: number;
+  timers: number;
+  /** Found in Node's own code or dependencies: counted here, not listed as sites. */
+  elsewhere: number;
+  resolved: number;
 }
 
 /** One poll: counts only, cost independent of how many resources are alive. */
@@ -106,4 +143,6 @@ export interface SnapshotDiff {
   after: { takenAt: string; label?: string };
   totals: Record<string, { before: number; after: number; delta: number }>;
   sites: DiffSite[];
+  /** Set when either snapshot had no sites: why (see Snapshot.sitesUnavailable). */
+  sitesUnavailable?: string;
 }

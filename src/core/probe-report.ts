@@ -1,12 +1,14 @@
 // The probe's verdict for people: the words both reports share, and the Markdown report (editor).
 // The terminal report is the CLI's (src/cli/probe-report-text.ts). Everything that came from the
 // target (paths, function names) is escaped in the Markdown.
+import { escapeControl } from './terminal-text';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Frame, Site } from './model';
 import { formatCount, formatDuration } from './number-format';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
 import { functionName, kindWords, locationText, relativeTo, sameFrame } from './site-presentation';
+import { sitesUnavailableText } from './sites-unavailable';
 
 export interface ProbeReportOptions {
   color?: boolean;
@@ -20,7 +22,7 @@ export interface ProbeReportOptions {
 
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : 'no leak'}`, '', escape(headline(result)), ''];
+  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`, '', escape(headline(result)), ''];
   if (result.verdict === 'leak') {
     const n = result.leaks.length;
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
@@ -31,6 +33,8 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
     out.push('', `## Example stack: ${kindWords(top.site.kind)} ${escape(locationText(top.site.frame, relativeTo(cwd)))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
+  } else if (result.verdict === 'cannot-tell') {
+    out.push(`**Cannot tell:** ${escape(sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites'))}`);
   } else {
     out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
   }
@@ -71,9 +75,9 @@ function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
 }
 
-/** A table cell: escaped, one line. */
+/** A table cell: escaped, one line (control characters shown as escapes). */
 function cell(text: string): string {
-  return escape(text.replace(/[\r\n]+/g, ' '));
+  return escape(escapeControl(text));
 }
 
 /** A link to a local source line (file:// URL built here), or plain text when there is no file. */

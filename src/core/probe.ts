@@ -8,6 +8,7 @@ import { compareDiffSites } from './diff';
 import { LensError } from './errors';
 import type { Site, Snapshot, TargetInfo } from './model';
 import { parseProbeMethod, parseProbeUrl, ProbeCancelled, sendLoad, type LoadResult, type ProbeMethod } from './probe-load';
+import { countOf } from './count-map';
 
 export { ProbeCancelled, parseProbeUrl, parseProbeMethod, PROBE_METHODS } from './probe-load';
 export type { LoadResult, ProbeMethod } from './probe-load';
@@ -86,7 +87,10 @@ export interface ProbeResult {
   rounds: ProbeRound[];
   /** Pending count per resource type in each snapshot (baseline first). */
   totals: Record<string, number[]>;
-  verdict: 'leak' | 'no-leak';
+  /** `cannot-tell`: no leak found, but the target gave no sites to look at (see sitesUnavailable). */
+  verdict: 'leak' | 'no-leak' | 'cannot-tell';
+  /** Set when a snapshot had no sites (stacks unavailable in the target): why. */
+  sitesUnavailable?: string;
   /** Sites whose growth scales with requests, the one to look at first. */
   leaks: LeakingSite[];
   /** Requests aborted after timeoutMs, over all rounds. */
@@ -195,6 +199,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
   const requestsPerRound = rounds.slice(1).map((r) => r.load!.sent);
   const leaks = findLeaks(snapshots, requestsPerRound, o.minPerRequest);
   const hung = sum(rounds.map((r) => r.load?.hung ?? 0));
+  const sitesUnavailable = snapshots.find((s) => s.sitesUnavailable !== undefined)?.sitesUnavailable;
   return {
     schema: PROBE_SCHEMA,
     target: { pid: target.info.pid, nodeVersion: target.info.nodeVersion, title: target.info.title },
@@ -203,7 +208,9 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
     durationMs: Date.now() - started,
     rounds,
     totals: totalsOf(snapshots),
-    verdict: leaks.length > 0 ? 'leak' : 'no-leak',
+    // A probe that cannot see sites must not say "no leak".
+    verdict: leaks.length > 0 ? 'leak' : sitesUnavailable !== undefined ? 'cannot-tell' : 'no-leak',
+    ...(sitesUnavailable !== undefined ? { sitesUnavailable } : {}),
     leaks,
     hung,
     notes: notesOf(rounds, o.rounds, o.timeoutMs),
@@ -266,7 +273,7 @@ function asDiff(leak: LeakingSite) {
 
 function totalsOf(snapshots: Snapshot[]): Record<string, number[]> {
   const types = [...new Set(snapshots.flatMap((s) => Object.keys(s.totals)))].sort();
-  return Object.fromEntries(types.map((type) => [type, snapshots.map((s) => s.totals[type] ?? 0)]));
+  return Object.fromEntries(types.map((type) => [type, snapshots.map((s) => countOf(s.totals, type))]));
 }
 
 function notesOf(rounds: ProbeRound[], roundCount: number, timeoutMs: number): string[] {

@@ -1,6 +1,7 @@
 // How a site or a frame is shown and ordered, wherever it is shown: the CLI's tables, the leak
 // check's report, the tree, hovers, the comparison report. One place, so "blocked at x.js:3:7"
 // reads the same everywhere and the same site comes first everywhere.
+import { escapeControl } from './terminal-text';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Frame, Site, SiteKind } from './model';
 
@@ -13,7 +14,8 @@ export function kindWords(kind: SiteKind): 'blocked at' | 'created at' {
 }
 
 export function functionName(frame: Frame): string {
-  return frame.function || '<anonymous>';
+  // Names are data from the target: control characters shown as escapes.
+  return frame.function ? escapeControl(frame.function) : '<anonymous>';
 }
 
 /** Paths under `cwd` shown relative to it; other paths as they are. */
@@ -29,7 +31,7 @@ export function relativeTo(cwd: string): PathDisplay {
 /** "path:line:column" (or less when unknown); `node:` internals are never rewritten. */
 export function locationText(frame: Frame, displayPath: PathDisplay = (file) => file): string {
   if (!frame.file) return '<unknown>';
-  const path = frame.file.startsWith('node:') ? frame.file : displayPath(frame.file);
+  const path = escapeControl(frame.file.startsWith('node:') ? frame.file : displayPath(frame.file));
   if (!(frame.line > 0)) return path;
   return frame.column > 0 ? `${path}:${frame.line}:${frame.column}` : `${path}:${frame.line}`;
 }

@@ -2,6 +2,7 @@
 // reconciled by reading: "PROMISE 234" = 46 + 4 in sites + 184 with no site, and the rest is
 // named with why it has no site. Every front end (tree, comparison report, CLI snapshot and diff
 // text) splits totals through this one function.
+import { countOf } from './count-map';
 import { formatCount, formatDelta } from './number-format';
 
 export interface TypeSplit {
@@ -19,7 +20,7 @@ export function splitTotals(totals: Readonly<Record<string, number>>, sites: rea
   const byType = new Map<string, TypeSplit>();
   const entry = (type: string) => {
     let split = byType.get(type);
-    if (!split) byType.set(type, (split = { type, total: totals[type] ?? 0, inSites: 0, sites: 0, withoutSite: 0 }));
+    if (!split) byType.set(type, (split = { type, total: countOf(totals, type), inSites: 0, sites: 0, withoutSite: 0 }));
     return split;
   };
   for (const type of Object.keys(totals)) entry(type);
@@ -80,7 +81,7 @@ export function splitTotalChanges(diff: { totals: Record<string, { before: numbe
   return side('after').map((after) => {
     const was = splitOf(before, after.type);
     const withoutSiteDelta = after.withoutSite - was.withoutSite;
-    const delta = diff.totals[after.type]?.delta ?? 0;
+    const delta = Object.prototype.hasOwnProperty.call(diff.totals, after.type) ? diff.totals[after.type].delta : 0;
     return { type: after.type, delta, inSitesDelta: delta - withoutSiteDelta, withoutSiteDelta };
   });
 }

@@ -6,6 +6,7 @@ import { siteId } from './site-id';
 import { compareSitesByCount } from './site-presentation';
 import type { SourceMapResolver } from './source-maps';
 import { toFilePath } from './source-maps';
+import { addCount, countMap, plainCounts } from './count-map';
 
 export interface ThreadAnswer {
   thread: ThreadInfo;
@@ -13,20 +14,22 @@ export interface ThreadAnswer {
 }
 
 export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswer[], resolver: SourceMapResolver, label?: string): Snapshot {
-  const totals: Record<string, number> = {};
-  const baseline: Record<string, number> = {};
-  const created: Record<string, number> = {};
-  const dropped: Record<string, number> = {};
-  const samplingRate: Record<string, number> = {};
+  const totals = countMap();
+  const baseline = countMap();
+  const created = countMap();
+  const dropped = countMap();
+  const samplingRate = countMap();
   let droppedStacks = 0;
   const sites: Site[] = [];
+  const stackProblems: string[] = [];
   for (const { thread, snapshot } of answers) {
+    if (snapshot.stackProblem !== undefined) stackProblems.push(answers.length > 1 ? `${thread.title}: ${snapshot.stackProblem}` : snapshot.stackProblem);
     addInto(totals, snapshot.counts);
     addInto(baseline, snapshot.baseline);
     addInto(created, snapshot.created);
     addInto(dropped, snapshot.dropped);
     droppedStacks += snapshot.droppedSites;
-    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(samplingRate[type] ?? 1, rate);
+    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(type in samplingRate ? samplingRate[type] : 1, rate);
     for (const site of foldTaskChains(snapshot.sites)) sites.push(toSite(site, thread.thread, resolver));
   }
   sites.sort(compareSitesByCount);
@@ -36,10 +39,11 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
     ...(label ? { label } : {}),
     target: { pid: main.pid, nodeVersion: main.nodeVersion, title: main.title, url, argv: main.argv },
     threads: answers.map((a) => a.thread),
-    totals,
-    baseline,
+    totals: plainCounts(totals),
+    baseline: plainCounts(baseline),
     sites,
-    stats: { created, dropped, droppedStacks, samplingRate },
+    stats: { created: plainCounts(created), dropped: plainCounts(dropped), droppedStacks, samplingRate: plainCounts(samplingRate) },
+    ...(stackProblems.length ? { sitesUnavailable: `stacks cannot be captured in the target: ${stackProblems.join('; ')}` } : {}),
   };
 }
 
@@ -72,6 +76,7 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
     ...(generatedFrame ? { generatedFrame } : {}),
     stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
     examples: raw.examples,
+    ...(raw.origin === 'census' ? { origin: 'census' as const, census: raw.census ?? 0 } : {}),
   };
 }
 
@@ -80,5 +85,5 @@ function normalize(frame: RawFrame): Frame {
 }
 
 function addInto(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
+  for (const [key, value] of Object.entries(from)) addCount(into, key, value);
 }

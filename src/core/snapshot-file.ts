@@ -160,7 +160,7 @@ function describeForeignArray(array: unknown[]): string | undefined {
   return undefined;
 }
 
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array (of ${value.length} item${value.length === 1 ? '' : 's'})`;
@@ -178,7 +178,7 @@ function describeValue(value: unknown): string {
   }
 }
 
-type Report = (path: string, rule: string, got: unknown) => never;
+export type Report = (path: string, rule: string, got: unknown) => never;
 
 /** Checks every field of the model; `report` throws on the first bad one. */
 function validateSnapshot(value: unknown, report: Report): void {
@@ -186,6 +186,11 @@ function validateSnapshot(value: unknown, report: Report): void {
   requireString(snapshot.schema, 'schema', report);
   requireTimestamp(snapshot.takenAt, 'takenAt', report);
   optional(snapshot.label, 'label', report, requireString);
+  optional(snapshot.gc, 'gc', report, (value, path) => {
+    const gc = requireObject(value, path, report);
+    if (gc.status !== 'collected' && gc.status !== 'skipped' && gc.status !== 'off') report(`${path}.status`, 'must be "collected", "skipped" or "off"', gc.status);
+    optional(gc.reason, `${path}.reason`, report, requireString);
+  });
 
   const target = requireObject(snapshot.target, 'target', report);
   requireInteger(target.pid, 'target.pid', report, 0);
@@ -222,8 +227,16 @@ function validateSnapshot(value: unknown, report: Report): void {
       requireNumber(resource.ageMs, `${examplePath}.ageMs`, report, 0);
       requireNumber(resource.triggerId, `${examplePath}.triggerId`, report, -Infinity);
     });
+    if (site.origin !== undefined && site.origin !== 'census') report(`${path}.origin`, 'must be "census" when present', site.origin);
+    optional(site.census, `${path}.census`, report, (n, p) => requireNumber(n, p, report, 0));
+  });
+  optional(snapshot.census, 'census', report, (value, path) => {
+    const census = requireObject(value, path, report);
+    requireTimestamp(census.takenAt, `${path}.takenAt`, report);
+    for (const field of ['heapBytes', 'durationMs', 'snapshotMs', 'tasks', 'timers', 'elsewhere', 'resolved']) requireNumber(census[field], `${path}.${field}`, report, 0);
   });
 
+  optional(snapshot.sitesUnavailable, 'sitesUnavailable', report, requireString);
   const stats = requireObject(snapshot.stats, 'stats', report);
   requireCounts(stats.created, 'stats.created', report);
   requireCounts(stats.dropped, 'stats.dropped', report);
@@ -235,12 +248,12 @@ function validateSnapshot(value: unknown, report: Report): void {
   }
 }
 
-function requireObject(value: unknown, path: string, report: Report): Record<string, unknown> {
+export function requireObject(value: unknown, path: string, report: Report): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) report(path || 'the snapshot', 'must be an object', value);
   return value as Record<string, unknown>;
 }
 
-function requireString(value: unknown, path: string, report: Report, nonEmpty = false): void {
+export function requireString(value: unknown, path: string, report: Report, nonEmpty = false): void {
   if (typeof value !== 'string') report(path, 'must be a string', value);
   if (nonEmpty && value === '') report(path, 'must not be empty', value);
 }
@@ -253,17 +266,17 @@ function requireTimestamp(value: unknown, path: string, report: Report): void {
   if (!ISO_TIMESTAMP.test(value as string) || Number.isNaN(Date.parse(value as string))) report(path, 'must be a date and time (ISO 8601, e.g. "2025-01-31T12:00:00.000Z")', value);
 }
 
-function requireNumber(value: unknown, path: string, report: Report, min: number): void {
+export function requireNumber(value: unknown, path: string, report: Report, min: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) report(path, 'must be a number', value);
   if ((value as number) < min) report(path, `must be >= ${min}`, value);
 }
 
-function requireInteger(value: unknown, path: string, report: Report, min: number): void {
+export function requireInteger(value: unknown, path: string, report: Report, min: number): void {
   if (!Number.isInteger(value)) report(path, 'must be a whole number', value);
   if ((value as number) < min) report(path, `must be >= ${min}`, value);
 }
 
-function requireFrame(value: unknown, path: string, report: Report): void {
+export function requireFrame(value: unknown, path: string, report: Report): void {
   const frame = requireObject(value, path, report);
   requireString(frame.file, `${path}.file`, report);
   // 0 stands for "unknown" (e.g. native frames); real positions are 1-based.
@@ -272,17 +285,17 @@ function requireFrame(value: unknown, path: string, report: Report): void {
   requireString(frame.function, `${path}.function`, report);
 }
 
-function requireArray(value: unknown, path: string, report: Report, checkItem: (item: unknown, itemPath: string) => void): void {
+export function requireArray(value: unknown, path: string, report: Report, checkItem: (item: unknown, itemPath: string) => void): void {
   if (!Array.isArray(value)) report(path, 'must be an array', value);
   (value as unknown[]).forEach((item, index) => checkItem(item, `${path}[${index}]`));
 }
 
-function requireCounts(value: unknown, path: string, report: Report): void {
+export function requireCounts(value: unknown, path: string, report: Report): void {
   const counts = requireObject(value, path, report);
   for (const [type, count] of Object.entries(counts)) requireNumber(count, `${path}${keyPath(type)}`, report, 0);
 }
 
-function optional(value: unknown, path: string, report: Report, check: (value: unknown, path: string, report: Report) => void): void {
+export function optional(value: unknown, path: string, report: Report, check: (value: unknown, path: string, report: Report) => void): void {
   if (value !== undefined) check(value, path, report);
 }
 
@@ -293,6 +306,8 @@ function keyPath(key: string): string {
 export interface ReadSnapshotOptions {
   /** Larger files are refused before reading (default 512 MiB). */
   maxBytes?: number;
+  /** How the caller lets people raise maxBytes (e.g. a CLI option), given the file's size. */
+  raiseLimitHint?: (sizeBytes: number) => string;
 }
 
 /** Reads and checks a snapshot file; every error is a SnapshotFileError naming the file. */
@@ -308,7 +323,8 @@ export async function readSnapshotFile(path: string, options: ReadSnapshotOption
         throw new SnapshotFileError(
           path,
           'too-large',
-          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read. If it really is a snapshot, raise the limit.`,
+          `the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for snapshot files, so it was not read.` +
+            (options.raiseLimitHint ? ` If it really is a snapshot, ${options.raiseLimitHint(info.size)}.` : ''),
         );
       }
       bytes = await handle.readFile();

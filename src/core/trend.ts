@@ -1,5 +1,6 @@
 // The one trend rule every view uses (status bar, tree root, types, sites, the CLI's live
 // counts): the latest count against the oldest one inside a window, with jitter ignored.
+import { countOf, toCountMap } from './count-map';
 import type { CountSample } from './model';
 
 export type Trend = 'up' | 'down' | 'flat';
@@ -25,7 +26,7 @@ export function trendOf(samples: readonly CountSample[], count: (sample: CountSa
 
 /** The count of one type in a sample (0 when absent). */
 export function typeCount(type: string): (sample: CountSample) => number {
-  return (sample) => sample.counts[type] ?? 0;
+  return (sample) => countOf(sample.counts, type);
 }
 
 const ARROWS: Record<Trend, string> = { up: '↑', down: '↓', flat: '→' };
@@ -46,11 +47,11 @@ export function trendWords(trend: Trend): string {
  */
 export function shownCounts(samples: readonly CountSample[], latestSites: { totals: Record<string, number> } | undefined): { total: number; counts: Record<string, number> } | undefined {
   if (latestSites) {
-    const counts = { ...latestSites.totals };
+    const counts = toCountMap(latestSites.totals);
     return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
   }
   const latest = samples.at(-1);
-  return latest && { counts: { ...latest.counts }, total: latest.total };
+  return latest && { counts: toCountMap(latest.counts), total: latest.total };
 }
 
 /**

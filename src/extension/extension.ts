@@ -15,6 +15,7 @@ import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
 import { registerProbe } from './probe/register-probe';
+import { registerCensus, type CensusCommands } from './census/register-census';
 import { registerReattach, type ReattachOffers } from './attach/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
 
@@ -32,6 +33,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   remoteWarnings: RemoteInspectorWarnings;
   /** Targets lost without a detach, offered to attach again. */
   reattach: ReattachOffers;
+  /** The census of what was pending before attach. */
+  census: CensusCommands;
 };
 
 export function activate(context: vscode.ExtensionContext): LensApi {
@@ -53,8 +56,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const growthNotices = registerGrowthNotifications(lens);
   registerProbe(lens);
   const reattach = registerReattach(lens);
+  const census = registerCensus(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, census };
 }
 
 export function deactivate(): void {}

@@ -14,6 +14,7 @@ export const SETTING_DEFAULTS = {
   maxTrackedResources: DEFAULT_AGENT_CONFIG.maxTrackedResources,
   maxSites: DEFAULT_AGENT_CONFIG.maxSites,
   autoAttach: 'ask',
+  census: 'ask',
   reattach: 'ask',
   reattachTimeoutSeconds: 60,
   'decorations.enabled': true,

@@ -2,6 +2,7 @@
 // detach, and the user's own stack-trace settings untouched.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { agentPresentExpression } from '../../src/core/agent-expressions';
 import { InspectorConnection } from '../../src/core/inspector-connection';
 import { Session } from '../../src/core/session';
 import { driveLoad, startFixture, type RunningFixture } from '../support/fixtures';
@@ -13,7 +14,7 @@ async function evaluate(connection: InspectorConnection, expression: string): Pr
 
 /** Five frames deep, so a stackTraceLimit of 3 shows. */
 const DEEP_STACK = `(function a() { return (function b() { return (function c() { return (function d() { return new Error('x').stack; })(); })(); })(); })()`;
-const AGENT_PRESENT = `globalThis[Symbol.for('async-leak-lens.agent')] !== undefined`;
+const AGENT_PRESENT = agentPresentExpression;
 
 describe('agent lifecycle in a real target', () => {
   let target: RunningFixture;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { join } from 'node:path';
+import { agentPresentExpression } from '../../src/core/agent-expressions';
 import { diffSnapshots } from '../../src/core/diff';
 import { InspectorConnection } from '../../src/core/inspector-connection';
 import { Session } from '../../src/core/session';
@@ -232,8 +233,8 @@ describe('faults', () => {
     await again.detach();
     const probe = await InspectorConnection.open(target.inspectorUrl);
     cleanups.push(() => probe.close());
-    const answer = (await probe.main.send('Runtime.evaluate', { expression: `globalThis[Symbol.for('async-leak-lens.agent')] === undefined`, returnByValue: true })) as { result: { value: boolean } };
-    assert.equal(answer.result.value, true, 'detach removed the agent');
+    const answer = (await probe.main.send('Runtime.evaluate', { expression: agentPresentExpression, returnByValue: true })) as { result: { value: boolean } };
+    assert.equal(answer.result.value, false, 'detach removed the agent');
   });
 
   test('attach and detach twenty times: one hook, no growth in the target', async () => {

@@ -256,3 +256,23 @@ test('file errors name the file and say what is wrong', async (t) => {
   await expectFileError(writeSnapshotFile(dir, sampleSnapshot()), 'unwritable', /directory/, dir);
   assert.deepEqual(readdirSync(dir).sort(), ['big.json', 'corrupt.json', 'snap.json.gz']);
 });
+
+test('census sites and the census summary round-trip and are checked', () => {
+  const withCensus = sampleSnapshot();
+  withCensus.sites[0].origin = 'census';
+  withCensus.sites[0].census = 100;
+  withCensus.census = { takenAt: '2026-12-03T10:00:00.000Z', heapBytes: 5_000_000, durationMs: 900, snapshotMs: 400, tasks: 100, timers: 2, elsewhere: 1, resolved: 16 };
+  assert.deepEqual(parseSnapshot(serializeSnapshot(withCensus), 'x.json'), withCensus);
+  expectFormatError(
+    withField((json) => (json.sites[0].origin = 'guess')),
+    (error) => assert.equal(error.jsonPath, 'sites[0].origin'),
+  );
+  expectFormatError(
+    withField((json) => (json.sites[0].census = -1)),
+    (error) => assert.equal(error.jsonPath, 'sites[0].census'),
+  );
+  expectFormatError(
+    withField((json) => (json.census = { takenAt: '2026-12-03T10:00:00.000Z', heapBytes: 'big' })),
+    (error) => assert.equal(error.jsonPath, 'census.heapBytes'),
+  );
+});

@@ -238,3 +238,29 @@ test('site trend arrows follow the same rule as the types, over the site reads o
   const [steadyNode] = steady.children({ kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' });
   assert.equal(steady.present(steadyNode).label, '11 → · workers.ts:41 blocked', '+1 is jitter, as for types');
 });
+
+test('resource types named like Object.prototype members are listed with their own counts', () => {
+  const hostile = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
+  // As parsed from JSON (a file or the agent): own keys, "__proto__" included.
+  const counts = JSON.parse(`{${hostile.map((type, i) => `"${type}": ${i + 1}`).join(', ')}}`) as Record<string, number>;
+  // A site of a type the totals do not list (gone since): it reads 0, not Object.prototype.valueOf.
+  const sites = [...hostile, 'valueOf'].map((type) => site({ type, at: frame('src/jobs.ts', 3, 5, 'job'), count: 1 }));
+  const latest = { ...snapshot(sites), totals: counts };
+  const model = new TreeModel(data([target({ samples: [sample(1, counts), sample(2, counts)], latestSites: latest })]), { sitesPerType: 50 });
+  const types = model.children({ kind: 'target', targetId: 'target-1' });
+  assert.deepEqual(labels(model, types), ['hasOwnProperty', '__proto__', 'constructor', 'toString']);
+  assert.deepEqual(types.map((t) => model.present(t).description), ['4 →', '3 →', '2 →', '1 →']);
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: 'hostile', origin: 'pid 4242', snapshot: latest };
+  const fromFile = new TreeModel(data([], [stored]), { sitesPerType: 50 });
+  const listed = fromFile.children({ kind: 'snapshot', snapshotId: 'snapshot-1' });
+  assert.deepEqual(labels(fromFile, listed), ['hasOwnProperty', '__proto__', 'constructor', 'toString', 'valueOf']);
+  assert.deepEqual(listed.map((t) => fromFile.present(t).description), ['4', '3', '2', '1', '0']);
+});
+
+test('a snapshot without sites says so first, with the reason', () => {
+  const blind: Snapshot = { ...snapshot([]), totals: { Timeout: 15 }, sitesUnavailable: 'stacks cannot be captured in the target: the Error constructor is frozen' };
+  const model = new TreeModel(data([], [{ id: 'snapshot-1', name: 'blind', origin: 'pid 4242', snapshot: blind }]), { sitesPerType: 50 });
+  const children = model.children({ kind: 'snapshot', snapshotId: 'snapshot-1' });
+  assert.match(model.present(children[0]).label, /^⚠ Sites unavailable: stacks cannot be captured in the target: the Error constructor is frozen/);
+  assert.deepEqual(labels(model, children.slice(1)), ['Timeout']);
+});

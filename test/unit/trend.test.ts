@@ -22,8 +22,9 @@ test('the rule: a change of 2 and 2 % counts, over the oldest sample of the last
 
 test('one clock: the counts shown are the latest site read\'s, the poll\'s only before the first read', () => {
   const samples = [sample(0, { PROMISE: 300 })];
-  assert.deepEqual(shownCounts(samples, { totals: { PROMISE: 234, Timeout: 1 } }), { counts: { PROMISE: 234, Timeout: 1 }, total: 235 });
-  assert.deepEqual(shownCounts(samples, undefined), { counts: { PROMISE: 300 }, total: 300 });
+  const plain = (shown: ReturnType<typeof shownCounts>) => shown && { counts: { ...shown.counts }, total: shown.total };
+  assert.deepEqual(plain(shownCounts(samples, { totals: { PROMISE: 234, Timeout: 1 } })), { counts: { PROMISE: 234, Timeout: 1 }, total: 235 });
+  assert.deepEqual(plain(shownCounts(samples, undefined)), { counts: { PROMISE: 300 }, total: 300 });
   assert.equal(shownCounts([], undefined), undefined);
 });
 

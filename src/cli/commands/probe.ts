@@ -3,6 +3,7 @@ import { LensError } from '../../core/errors';
 import { checkProbeOptions, ProbeCancelled, runProbe } from '../../core/probe';
 import { formatProbeReport } from '../probe-report-text';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
+import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, letGo } from '../connect';
 import type { Output } from '../output';
 import { positiveInt } from './diff';
@@ -17,6 +18,7 @@ the sites whose growth scales with the requests, with the rate per request and a
 stack. Requests slower than the timeout are aborted and counted as hung.
 
 ${attachHelp}
+${censusHelp}
   --url <url>             where to send the load: http:// to 127.0.0.1, localhost or [::1] only
   -n, --requests <n>      requests per round
   -c, --concurrency <n>   requests in flight at once
@@ -27,13 +29,15 @@ ${attachHelp}
   --settle-max <ms>       longest wait for the target to settle after each round (default 15000)
   --json                  print the whole result as JSON (schema async-leak-lens/probe@1)
 
-Exit codes: 0 no leak, 1 a leak was found, 2 bad usage, cannot connect, or cancelled.`;
+Exit codes: 0 no leak, 1 a leak was found, 2 bad usage, cannot connect, cancelled, or cannot tell
+(the target gives no stacks, so no site can be checked).`;
 
 export async function probeCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       ...attachOptions,
+      ...censusOptions,
       url: { type: 'string' },
       requests: { type: 'string', short: 'n' },
       concurrency: { type: 'string', short: 'c' },
@@ -69,7 +73,8 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     throw error;
   }
 
-  const session = await attachFromOptions(values, 'probe');
+  const session = await attachFromOptions(values, 'probe', io);
+  await censusStep(session, values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -83,7 +88,8 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     });
     if (values.json) io.out(JSON.stringify(result, null, 2));
     else io.out(formatProbeReport(result, { color: io.color, cwd: process.cwd() }));
-    return result.verdict === 'leak' ? EXIT_LEAK : EXIT_OK;
+    if (result.verdict === 'cannot-tell') io.err(`Cannot tell whether requests leak: ${result.sitesUnavailable ?? 'no sites'}.`);
+    return result.verdict === 'leak' ? EXIT_LEAK : result.verdict === 'cannot-tell' ? EXIT_USAGE : EXIT_OK;
   } catch (error) {
     if (error instanceof ProbeCancelled) {
       io.err('Probe cancelled; the target is left as it was.');

@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { EXIT_LEAK, EXIT_OK, EXIT_USAGE, UsageError } from '../cli-error';
 import type { Session } from '../../core/session';
 import { waitForInspector } from '../../core/discovery';
+import { censusHelp, censusOptions, censusStep } from '../census-step';
 import { attachFromOptions, attachHelp, attachOptions, attachTo, letGo, type AttachValues } from '../connect';
 import { GrowthLog } from '../growth-log';
+import { setLeftover } from '../interrupt';
 import { checkFailOnGrowth, failOnGrowthOption, liveHelp, liveOptions, liveViewOptions } from '../live-options';
 import { runLiveView } from '../live-view';
 import type { Output } from '../output';
@@ -23,6 +25,7 @@ the verdict: the sites judged growing, with rate and example stack. Ctrl-C detac
 agent leaves the target; one that was there before watch, the editor's say, stays for its owner).
 
 ${attachHelp}
+${censusHelp}
 ${liveHelp}
   --fail-on-growth        with --duration: exit 1 when a site was judged growing, 0 otherwise (for CI)
   --json                  print only the verdict, as JSON (schema async-leak-lens/watch@1); notices go
@@ -39,6 +42,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     args,
     options: {
       ...attachOptions,
+      ...censusOptions,
       ...liveOptions,
       ...failOnGrowthOption,
       json: { type: 'boolean', default: false },
@@ -57,10 +61,15 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
   if (values['fail-on-growth']) checkFailOnGrowth(options);
 
   const log = new GrowthLog();
-  let session = await attachFromOptions(values, 'watch');
+  let session = await attachFromOptions(values, 'watch', io);
+  // A target without stacks gives no sites: a growth check on it cannot pass (see the end).
+  let sitesUnavailable: string | undefined;
+  const noteBlindness = (s: Session) => s.on('snapshot', (snapshot) => void (sitesUnavailable ??= snapshot.sitesUnavailable));
+  noteBlindness(session);
+  await censusStep(session, values, io);
   const startedAt = Date.now();
-  const verdict = () => {
-    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log };
+  const verdict = (endedEarly?: string) => {
+    const run = { target: session.info, startedAt, endedAt: Date.now(), options, log, endedEarly };
     if (values.json) io.out(JSON.stringify(watchResult(run), null, 2));
     else io.out(`\n${formatWatchVerdict(run, { color: io.color, cwd: process.cwd() })}`);
   };
@@ -68,30 +77,37 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     const result = await runLiveView(session, io, options, log);
     if (!result.targetEnded) break;
     io.err(result.reason);
+    setLeftover(undefined); // the agent went with the process
+    // The verdict so far, with the reason, also in JSON: CI parses stdout whatever happened.
     if (!values.reconnect) {
-      if (log.list().length) verdict();
+      verdict(result.reason);
       return EXIT_USAGE;
     }
     const { hostname, port } = new URL(session.connection.url);
     io.err(`Waiting up to ${reconnectMs / 1000} s for a Node program on ${hostname}:${port} ...`);
-    const next = await reattach(hostname, Number(port), values, reconnectMs);
+    const next = await reattach(hostname, Number(port), values, reconnectMs, io);
     if (!next) {
       io.err('No target came back: giving up.');
-      if (log.list().length) verdict();
+      verdict(`${result.reason}; no target came back within ${reconnectMs / 1000} s`);
       return EXIT_USAGE;
     }
     session = next;
+    noteBlindness(session);
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
   verdict();
   await letGo(session, io, values.target!);
+  if (values['fail-on-growth'] && log.list().length === 0 && sitesUnavailable !== undefined) {
+    io.err(`Cannot check for growth: ${sitesUnavailable}.`);
+    return EXIT_USAGE;
+  }
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
 }
 
 /** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */
-async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number): Promise<Session | undefined> {
+async function reattach(host: string, port: number, values: AttachValues, timeoutMs: number, io: Output): Promise<Session | undefined> {
   try {
-    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values);
+    return await attachTo(await waitForInspector(host, port, { timeoutMs }), values, io);
   } catch {
     return undefined;
   }

@@ -36,6 +36,9 @@ export async function takeSnapshot(lens: LensContext, targetArg?: unknown, label
     const stored = lens.snapshots.add(snapshot, target.label);
     const total = Object.values(snapshot.totals).reduce((sum, n) => sum + n, 0);
     lens.output.info(`Snapshot ${stored.name} of ${target.label}: ${total} pending async resources in ${snapshot.sites.length} sites`);
+    if (snapshot.sitesUnavailable !== undefined) {
+      void vscode.window.showWarningMessage(`Async Leak Lens: ${target.label} gives no sites (${snapshot.sitesUnavailable}). Counts are complete, but no line can be shown and no growth check can pass.`);
+    }
     return stored.id;
   } catch (error) {
     void vscode.window.showErrorMessage(`Async Leak Lens: could not take a snapshot of ${target.label}: ${describeError(error)}`);

@@ -11,6 +11,7 @@ import { formatCount, formatDelta, formatDuration } from '../../core/number-form
 import { compareSitesByCount, compareText, functionName, isLibraryFrame, isOpenableFrame, kindWords, libraryFramesLabel, locationText, shortLocation, splitLibraryFrames } from '../../core/site-presentation';
 import { splitOf, splitTotals, withoutSiteLabel, withoutSiteReason, type TypeSplit } from '../../core/site-totals';
 import { shownCounts, siteTrend, trendArrow, trendOf, trendWords, typeCount } from '../../core/trend';
+import { countOf, toCountMap } from '../../core/count-map';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
 export interface TreeTarget {
@@ -270,13 +271,13 @@ export class TreeModel {
     if (!target) return [];
     const source: SiteSource = { from: 'target', targetId };
     const counts = liveCounts(target);
-    const types = Object.keys(counts).filter((type) => counts[type] > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
+    const types = Object.keys(counts).filter((type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
     if (types.length === 0) {
       const waiting = target.samples.length === 0 && !target.latestSites;
       return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }];
     }
-    types.sort((a, b) => counts[b] - counts[a] || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    types.sort((a, b) => countOf(counts, b) - countOf(counts, a) || compareText(a, b));
+    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
   }
 
   private snapshotChildren(snapshotId: string): LensNode[] {
@@ -285,10 +286,10 @@ export class TreeModel {
     const source: SiteSource = { from: 'snapshot', snapshotId };
     const index = this.indexOf(stored.snapshot);
     const totals = stored.snapshot.totals;
-    const types = [...new Set([...Object.keys(totals).filter((t) => totals[t] > 0), ...index.types()])];
+    const types = [...new Set([...Object.keys(totals).filter((t) => countOf(totals, t) > 0), ...index.types()])];
     if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }];
-    types.sort((a, b) => (totals[b] ?? 0) - (totals[a] ?? 0) || compareText(a, b));
-    return types.map((type) => ({ kind: 'type', source, type }));
+    types.sort((a, b) => countOf(totals, b) - countOf(totals, a) || compareText(a, b));
+    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
   }
 
   private typeChildren(source: SiteSource, type: string): LensNode[] {
@@ -298,7 +299,7 @@ export class TreeModel {
     const sites = this.indexOf(snapshot).sitesOf(type);
     const split = splitOf(this.splitsOf(snapshot), type);
     if (sites.length === 0) {
-      const baseline = snapshot.baseline[type] ?? 0;
+      const baseline = countOf(snapshot.baseline, type);
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
       return [{ kind: 'note', parentId: id, text }];
     }
@@ -362,17 +363,17 @@ export class TreeModel {
     const split = snapshot ? splitOf(this.splitsOf(snapshot), type) : undefined;
     const splitLine = split && split.sites > 0 ? [`${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'}${split.withoutSite > 0 ? `, ${withoutSiteLabel(split.withoutSite)}` : ''}`] : [];
     if (source.from === 'snapshot') {
-      const count = snapshot?.totals[type] ?? 0;
+      const count = countOf(snapshot?.totals, type);
       return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot`, ...splitLine] };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
-    const now = liveCounts(target)[type] ?? 0;
+    const now = countOf(liveCounts(target), type);
     const trend = trendOf(target.samples, typeCount(type));
     const tooltip = [`${formatCount(now)} pending ${type} (latest site read), ${trendWords(trend)} over the last 30 s`, ...splitLine];
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
-    const rate = target.latestSites?.stats.samplingRate[type];
+    const rate = target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type) ? target.latestSites.stats.samplingRate[type] : undefined;
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
     const description = [`${formatCount(now)} ${trendArrow(trend)}`, ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
     // The type of the leak opens by itself: its line is one click away.
@@ -389,6 +390,7 @@ export class TreeModel {
     const parts = [`${kindWords(site.kind)} ${this.where(site.frame)}`, functionName(site.frame)];
     if (estimate) parts.push('estimate');
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
+    if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
     const tooltip = [
       `${capitalise(kindWords(site.kind))} ${this.where(site.frame)}`,
@@ -397,6 +399,7 @@ export class TreeModel {
     ];
     if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
@@ -517,7 +520,13 @@ export class SiteIndex {
 
 /** The counts of the latest site read (the poll's before the first one): one clock for the root, types and sites. */
 function liveCounts(target: TreeTarget): Record<string, number> {
-  return shownCounts(target.samples, target.latestSites)?.counts ?? {};
+  return toCountMap(shownCounts(target.samples, target.latestSites)?.counts ?? {});
+}
+
+/** A snapshot without sites says so first, loudly: its counts cannot be placed on any line. */
+function sitesUnavailableNote(snapshot: Snapshot | undefined, parentId: string): LensNode[] {
+  if (snapshot?.sitesUnavailable === undefined) return [];
+  return [{ kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` }];
 }
 
 function presentUnsited(node: Extract<LensNode, { kind: 'unsited' }>): NodePresentation {

@@ -206,7 +206,7 @@ suite('debug session', function () {
     await eventually(() => target.samples.length >= pausedSamples + 2, 15_000, 'samples to resume after continue');
 
     // The agent is in the debuggee, seen by the debugger's own evaluate.
-    const seen = await debuggee.customRequest('evaluate', { expression: "typeof globalThis[Symbol.for('async-leak-lens.agent')]", context: 'repl' });
+    const seen = await debuggee.customRequest('evaluate', { expression: 'typeof __asyncLeakLensAgents.current()', context: 'repl' });
     assert.equal(seen.result, "'object'");
 
     lap('continue and samples again');

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import CDP from 'chrome-remote-interface';
 import * as vscode from 'vscode';
+import { agentPresentExpression } from '../../../src/core/agent-expressions';
 import type { LensApi } from '../../../src/extension/extension';
 import { repoRoot, startScript, type RunningFixture, type StartOptions } from '../../support/fixtures';
 
@@ -36,7 +37,7 @@ export function sleep(ms: number): Promise<void> {
 export async function agentInstalled(inspectorUrl: string): Promise<boolean> {
   const client = await CDP({ target: inspectorUrl, local: true });
   try {
-    const answer = await client.Runtime.evaluate({ expression: "globalThis[Symbol.for('async-leak-lens.agent')] !== undefined", returnByValue: true });
+    const answer = await client.Runtime.evaluate({ expression: agentPresentExpression, returnByValue: true });
     if (answer.exceptionDetails) throw new Error(`evaluate failed in the target: ${answer.exceptionDetails.text}`);
     return answer.result.value === true;
   } finally {
