@@ -336,8 +336,19 @@ function treeReadingSteps(): Step[] {
       const { workbench } = story;
       const { line, kind } = story.marker!;
       const pane = workbench.viewPane(VIEW);
-      // Polls and site reads go on every second; the load is over, so no number moves.
+      // Polls and site reads go on every second. Once the load's trend has left the 30 s window
+      // (every arrow →) and the rows read the same twice, no number moves.
       const rows = pane.locator('.monaco-list-rows').first();
+      await waitUntil(
+        async () => {
+          const before = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+          await workbench.page.waitForTimeout(2000);
+          const after = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+          return before === after && !/[↑↓]/.test(after);
+        },
+        2 * UI_TIMEOUT_MS,
+        'the tree to settle after the load',
+      );
       await rows.evaluate((el) => {
         const w = window as unknown as { treeMutations: number };
         w.treeMutations = 0;
