@@ -6,6 +6,7 @@
 // (Subtracting the weight of collected samples instead piled up the sampling error of every
 // garbage promise since attach: a busy healthy server's total drifted up by hundreds.)
 // A sample leaves the live weight when it settles, or when it is collected (at the next GC).
+import { noteCollected } from './abandoned';
 import type { Recorder } from './recorder';
 import { Sampler } from './sampler';
 import type { Site, TrackedResource } from './sites';
@@ -175,6 +176,8 @@ export class PromiseTracker {
     if (!this.recorder.remove(record)) return;
     // Back to exactly 0 when none is left, so float error cannot build up over a long run.
     this.liveWeight = --this.liveRecords === 0 ? 0 : this.liveWeight - record.weight;
-    if (collected) this.collectedWeight += record.weight;
+    if (!collected) return;
+    this.collectedWeight += record.weight;
+    noteCollected(record);
   }
 }

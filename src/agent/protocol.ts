@@ -68,6 +68,8 @@ export interface AgentSite {
   sampled: number;
   oldestAgeMs: number;
   examples: { id: number; ageMs: number; triggerId: number }[];
+  /** Tasks collected while suspended at this await, since attach (blocked sites only). */
+  abandoned?: AgentAbandoned;
   /** Present when the census found resources of this site pending before the agent arrived. */
   origin?: 'census';
   /** Of `count`, the estimated number found by the census and still pending. */
@@ -97,6 +99,15 @@ export interface AgentRefusal {
   refused: string;
   /** True when what stands in the way looks tampered with or foreign, not merely old. */
   tampered?: boolean;
+}
+
+export interface AgentAbandoned {
+  /** Estimated count (exact when `sampled === count`). */
+  count: number;
+  sampled: number;
+  /** ms since epoch of the first and the latest one seen. */
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface AgentSnapshot {

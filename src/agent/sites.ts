@@ -1,5 +1,6 @@
 // Sites group tracked resources by (kind, type, site frame). Each keeps one example stack and the
 // live records that point to it, in creation order (so the first record is the oldest).
+import { reportAbandoned, type AbandonedTally } from './abandoned';
 import type { AgentConfig, AgentSite, RawFrame } from './protocol';
 
 export interface TrackedResource {
@@ -25,6 +26,8 @@ export interface Site {
   live: Set<TrackedResource>;
   /** Resources with no JavaScript stack (made from a native callback) or past the site cap: counted, not reported. */
   unsited?: true;
+  /** Tasks collected while suspended here (abandoned.ts). */
+  abandoned?: AbandonedTally;
   /** The census found resources of this site. */
   census?: true;
 }
@@ -96,11 +99,11 @@ export class SiteTable {
     return site;
   }
 
-  /** Live sites as JSON-ready data. Sites with nothing alive are left out (but kept for reuse). */
+  /** Live sites as JSON-ready data. Sites with nothing alive nor abandoned are left out (but kept for reuse). */
   report(now: number): AgentSite[] {
     const out: AgentSite[] = [];
     for (const site of this.sites.values()) {
-      if (site.live.size === 0 || site.unsited) continue;
+      if ((site.live.size === 0 && site.abandoned === undefined) || site.unsited) continue;
       let count = 0;
       let census = 0;
       let oldest = now;
@@ -125,6 +128,8 @@ export class SiteTable {
         examples,
         ...(site.census ? { origin: 'census' as const, census: Math.round(census) } : {}),
       });
+      const abandoned = reportAbandoned(site);
+      if (abandoned) out[out.length - 1].abandoned = abandoned;
     }
     return out;
   }

@@ -1,5 +1,6 @@
 // Terminal rendering of diffs, snapshots and live counts for the CLI. Color only when asked:
 // the caller decides (TTY, NO_COLOR).
+import { formatAbandonedDiff, formatAbandonedSection } from './abandoned-text';
 import { topGrowing } from '../core/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
@@ -83,6 +84,8 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
     lines.push('', ...describeTopSite(top, cwd, stackDepth, color));
   }
 
+  lines.push(...formatAbandonedDiff(diff, { color, cwd, stackDepth: stacks ? Math.min(stackDepth, 10) : 0 }));
+
   const totals = Object.entries(diff.totals).sort(([a, x], [b, y]) => compareTypeChanges({ type: a, ...x }, { type: b, ...y }));
   if (totals.length) {
     lines.push('', paint('Totals by type:', 'bold'));
@@ -145,7 +148,9 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { color = false, cwd = process.cwd(), limit = 10 } = options;
   const paint = painter(color);
   const { target } = snapshot;
-  const splits = splitTotals(snapshot.totals, snapshot.sites);
+  // Sites with nothing pending are listed for their abandoned tasks only.
+  const pendingSites = snapshot.sites.filter((site) => site.count > 0);
+  const splits = splitTotals(snapshot.totals, pendingSites);
   const lines = [
     paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
     describeSplit(splits) +
@@ -176,7 +181,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
   }
 
-  const sites = [...snapshot.sites].sort(compareSitesByCount);
+  const sites = pendingSites.sort(compareSitesByCount);
   const shown = sites.slice(0, Math.max(0, limit));
   if (shown.length) {
     const withThreads = shown.some((site) => site.thread !== 0);
@@ -202,6 +207,7 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
     lines.push(...renderTable([header, ...rows], color, '  '));
     if (sites.length > shown.length) lines.push(paint(`  … ${sites.length - shown.length} more site${plural(sites.length - shown.length)} not shown (limit ${limit}).`, 'dim'));
   }
+  lines.push(...formatAbandonedSection(snapshot, { color, cwd }));
 
   const dropped = Object.entries(snapshot.stats.dropped).filter(([, count]) => count > 0);
   if (dropped.length || snapshot.stats.droppedStacks > 0) {

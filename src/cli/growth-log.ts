@@ -3,10 +3,13 @@
 // the live screen and the final verdict.
 import type { Site } from '../core/model';
 import type { GrowingSite } from '../core/target-growth';
+import { AbandonedLog } from './abandoned-log';
 
 export class GrowthLog {
   private readonly sites = new Map<string, GrowingSite>();
   private judging = false;
+  /** Tasks abandoned during the watch (collected while suspended), kept alongside the growth verdicts. */
+  readonly abandoned = new AbandonedLog();
 
   /** Takes the sites growing now; returns those judged growing for the first time. */
   record(growing: readonly GrowingSite[]): GrowingSite[] {

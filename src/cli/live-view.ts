@@ -11,6 +11,7 @@ import type { GrowthOptions } from '../core/growth';
 import { LiveTarget } from '../core/live-target';
 import type { CountSample } from '../core/model';
 import type { Session } from '../core/session';
+import { formatAbandonedNotice, formatAbandonedWatchSection } from './abandoned-log';
 import { escapeControl } from '../core/terminal-text';
 import type { GrowthLog } from './growth-log';
 import { formatGrowthNotice, formatGrowthSection } from './growth-text';
@@ -54,6 +55,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       lastScreenAt = sample.t;
       const lines = [`Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
       lines.push(...formatGrowthSection(log, live.verdictPhase, { color: io.color, cwd, growth: options.growth, limit: options.top }));
+      lines.push(...formatAbandonedWatchSection(log.abandoned, { color: io.color, cwd, limit: options.top }));
       const first = live.firstSites;
       const latest = live.latestSites;
       if (first && latest) {
@@ -70,13 +72,14 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       else io.out(`\n${lines.join('\n')}`);
     };
 
+    // On a terminal the next screen would wipe a notice; the screen's tables list the site instead.
+    const notice = (text: string) => {
+      if (options.quiet) io.err(text);
+      else if (!io.isTty) io.out(text);
+    };
+
     const announce = () => {
-      for (const judged of log.record(live.growingSites)) {
-        const notice = formatGrowthNotice(judged, cwd);
-        // On a terminal the next screen would wipe it; the screen's table lists the site instead.
-        if (options.quiet) io.err(notice);
-        else if (!io.isTty) io.out(notice);
-      }
+      for (const judged of log.record(live.growingSites)) notice(formatGrowthNotice(judged, cwd));
     };
 
     live.on('sample', (sample) => {
@@ -87,6 +90,7 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       if (live.verdictPhase.phase === 'judging') log.markJudging();
       log.refresh(snapshot.sites);
       announce();
+      for (const entry of log.abandoned.observe(snapshot)) notice(formatAbandonedNotice(entry, cwd));
     });
     live.on('sitesFailed', (message) => io.err(`Could not read sites: ${escapeControl(message)}`));
     live.on('error', (error) => io.err(`Poll failed: ${escapeControl(describeError(error))}`));

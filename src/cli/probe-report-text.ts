@@ -1,4 +1,5 @@
 // The probe's verdict on a terminal: the rounds, then the leaking sites and an example stack.
+import { ABANDONED_HEADING } from '../core/abandoned';
 import { formatRate } from '../core/growth';
 import { formatCount } from '../core/number-format';
 import type { ProbeResult } from '../core/probe';
@@ -55,9 +56,42 @@ export function formatProbeReport(result: ProbeResult, options: ProbeReportOptio
     lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
   } else if (result.verdict === 'cannot-tell') {
     lines.push(paint(`CANNOT TELL: ${sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites')}`, 'red', 'bold'));
-  } else {
+  } else if (result.verdict === 'no-leak') {
     lines.push(paint(`No leak: no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`, 'green', 'bold'));
   }
+  lines.push(...abandonedLines(result, options));
   if (result.notes.length) lines.push('', ...result.notes.map((note) => `Note: ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** The ABANDONED verdict: awaits in your code that abandon more tasks with every round. */
+function abandonedLines(result: ProbeResult, options: ProbeReportOptions): string[] {
+  const abandoned = result.abandoned ?? [];
+  if (abandoned.length === 0) return [];
+  const { color = false, cwd = process.cwd(), limit = 10, stackDepth = 12 } = options;
+  const paint = painter(color);
+  const n = abandoned.length;
+  const lines = result.verdict === 'leak' ? [''] : [];
+  lines.push(paint(`ABANDONED: tasks collected while suspended at ${n} await${n === 1 ? '' : 's'}, more with every round of requests.`, 'red', 'bold'));
+  lines.push(paint(`  ${ABANDONED_HEADING}.`, 'dim'));
+  lines.push(
+    ...renderTable(
+      [
+        ['PER REQUEST', 'LOCATION', 'FUNCTION', 'ABANDONED BY ROUND'].map((text, i): Cell => ({ text, align: i === 0 ? 'right' : 'left', styles: ['bold'] })),
+        ...abandoned.slice(0, limit).map((leak): Cell[] => [
+          { text: perRequestText(leak), align: 'right', styles: ['red'] },
+          { text: location(leak.site.frame, cwd), styles: ['cyan'] },
+          { text: truncate(functionName(leak.site.frame), 40) },
+          { text: leak.counts.map(formatCount).join(' → ') },
+        ]),
+      ],
+      color,
+      '  ',
+    ),
+  );
+  if (n > limit) lines.push(paint(`  … ${n - limit} more`, 'dim'));
+  const top = abandoned[0];
+  lines.push('', paint(`Example stack, blocked at ${location(top.site.frame, cwd)} (${formatRate(top.perRequest, 'request')} abandoned):`, 'bold'));
+  lines.push(...stackLines(top.site, cwd, stackDepth).map((l) => `  ${l}`));
+  return lines;
 }

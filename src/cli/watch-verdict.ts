@@ -6,6 +6,7 @@ import type { Site, TargetInfo } from '../core/model';
 import { formatDuration } from '../core/number-format';
 import { escapeControl } from '../core/terminal-text';
 import { painter } from './text-table';
+import { abandonedRateText, formatAbandonedWatchSection } from './abandoned-log';
 import type { GrowthLog } from './growth-log';
 import { describeJudging, formatGrowthTable } from './growth-text';
 import type { LiveViewOptions } from './live-view';
@@ -36,6 +37,8 @@ export interface WatchResult {
   verdict: 'growing' | 'not-growing' | 'no-verdict';
   /** Sites judged growing at any time, growing now first, then fastest first. */
   growing: { site: Site; ratePerMinute: number; rateText: string; reason: string; since: string; growingNow: boolean }[];
+  /** Awaits where tasks were collected while suspended during the watch, most first. */
+  abandoned: { site: Site; count: number; ratePerMinute: number; rateText: string; since: string }[];
   /** How the watch ended: as asked (duration, Ctrl-C), or early because the target went away. */
   end: { by: 'asked' } | { by: 'target-gone'; reason: string };
 }
@@ -50,11 +53,17 @@ export function watchResult(run: WatchRun): WatchResult {
     growth: { ...run.options.growth, sitesEveryMs: run.options.sitesEveryMs, intervalMs: run.options.intervalMs },
     verdict: growing.length ? 'growing' : run.log.canJudge ? 'not-growing' : 'no-verdict',
     growing,
+    abandoned: run.log.abandoned.list().map((e) => ({ site: e.site, count: e.count, ratePerMinute: e.ratePerMinute, rateText: abandonedRateText(e), since: new Date(e.since).toISOString() })),
     end: run.endedEarly === undefined ? { by: 'asked' } : { by: 'target-gone', reason: run.endedEarly },
   };
 }
 
 export function formatWatchVerdict(run: WatchRun, options: { color: boolean; cwd: string }): string {
+  const abandoned = formatAbandonedWatchSection(run.log.abandoned, { ...options, limit: run.options.top });
+  return `${growthVerdict(run, options)}${abandoned.length ? `${abandoned.slice(1).join('\n')}\n` : ''}`;
+}
+
+function growthVerdict(run: WatchRun, options: { color: boolean; cwd: string }): string {
   const paint = painter(options.color);
   const judged = run.log.list();
   const after = `after ${formatDuration(run.endedAt - run.startedAt)} (${describeJudging(run.options.growth)})`;

@@ -26,6 +26,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     totals: diffTotals(before.totals, after.totals),
     sites,
     ...sitesUnavailable(before, after),
+    abandoned: diffAbandoned(beforeSites, afterSites),
   };
 }
 
@@ -34,6 +35,21 @@ function sitesUnavailable(before: Snapshot, after: Snapshot): { sitesUnavailable
   if (reasons.length === 0) return {};
   const which = before.sitesUnavailable !== undefined && after.sitesUnavailable !== undefined ? 'both snapshots' : before.sitesUnavailable !== undefined ? 'the first snapshot' : 'the second snapshot';
   return { sitesUnavailable: `${which} ${which === 'both snapshots' ? 'have' : 'has'} no sites: ${reasons.join('; ')}` };
+}
+
+/** Sites with abandoned tasks in either snapshot; before/after/delta count abandoned tasks. */
+function diffAbandoned(beforeSites: Map<string, Site>, afterSites: Map<string, Site>): DiffSite[] {
+  const out: DiffSite[] = [];
+  for (const id of new Set([...beforeSites.keys(), ...afterSites.keys()])) {
+    const old = beforeSites.get(id);
+    const current = afterSites.get(id);
+    const beforeCount = old?.abandoned ?? 0;
+    const afterCount = current?.abandoned ?? 0;
+    if (beforeCount === 0 && afterCount === 0) continue;
+    const site = (current ?? old) as Site;
+    out.push({ ...site, before: beforeCount, after: afterCount, delta: afterCount - beforeCount });
+  }
+  return out.sort(compareDiffSites);
 }
 
 /** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
@@ -71,6 +87,7 @@ function indexById(sites: Site[]): Map<string, Site> {
       sampled: seen.sampled + site.sampled,
       oldestAgeMs: Math.max(seen.oldestAgeMs, site.oldestAgeMs),
       examples: [...seen.examples, ...site.examples],
+      ...(seen.abandoned !== undefined || site.abandoned !== undefined ? { abandoned: (seen.abandoned ?? 0) + (site.abandoned ?? 0) } : {}),
     });
   }
   return byId;

@@ -45,6 +45,13 @@ export interface Site {
   /** One example creation stack, site frame included, outermost last. */
   stack: Frame[];
   examples: ExampleResource[];
+  /**
+   * Tasks collected by the GC while suspended at this await since the agent arrived (blocked sites;
+   * estimated when sampled): they can never resume. Absent in files written before it existed.
+   */
+  abandoned?: number;
+  /** When the first and the latest abandoned task here were seen (ISO 8601), when any was. */
+  abandonedSeen?: { first: string; last: string };
   /** 'census' when the census found resources of this site pending before the agent arrived. */
   origin?: 'census';
   /** Of `count`, how many the census found that are still pending (estimated like `count`). */
@@ -145,4 +152,6 @@ export interface SnapshotDiff {
   sites: DiffSite[];
   /** Set when either snapshot had no sites: why (see Snapshot.sitesUnavailable). */
   sitesUnavailable?: string;
+  /** Sites whose abandoned count changed (or is non-zero): before/after/delta are abandoned counts. */
+  abandoned: DiffSite[];
 }

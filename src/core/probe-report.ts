@@ -4,6 +4,7 @@
 import { escapeControl } from './terminal-text';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ABANDONED_HEADING } from './abandoned';
 import type { Frame, Site } from './model';
 import { formatCount, formatDuration } from './number-format';
 import type { LeakingSite, ProbeResult, ProbeRound } from './probe';
@@ -22,7 +23,7 @@ export interface ProbeReportOptions {
 
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`, '', escape(headline(result)), ''];
+  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'abandoned' ? 'abandoned tasks found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`, '', escape(headline(result)), ''];
   if (result.verdict === 'leak') {
     const n = result.leaks.length;
     out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
@@ -35,8 +36,17 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
     out.push('', `## Example stack: ${kindWords(top.site.kind)} ${escape(locationText(top.site.frame, relativeTo(cwd)))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
   } else if (result.verdict === 'cannot-tell') {
     out.push(`**Cannot tell:** ${escape(sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites'))}`);
-  } else {
+  } else if (result.verdict === 'no-leak') {
     out.push(`**No leak:** no site grew with the number of requests${result.rounds.length > 2 ? ' after the first round' : ''}.`);
+  }
+  const abandoned = result.abandoned ?? [];
+  if (abandoned.length) {
+    out.push('', `## Abandoned tasks`, '', `**Tasks collected while suspended at ${abandoned.length} await${abandoned.length === 1 ? '' : 's'} grow with every round of requests.** ${escape(ABANDONED_HEADING)}.`, '');
+    out.push('| per request | location | function | abandoned by round |', '|---:|---|---|---|');
+    for (const leak of abandoned.slice(0, limit)) {
+      out.push(`| ${perRequestText(leak)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`);
+    }
+    out.push('', '```text', ...stackLines(abandoned[0].site, cwd, stackDepth).map(noFence), '```');
   }
   out.push('', '## Rounds', '', '| round | requests | ok | HTTP errors | failed | hung | settled in | pending |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of result.rounds) {

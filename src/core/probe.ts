@@ -87,12 +87,17 @@ export interface ProbeResult {
   rounds: ProbeRound[];
   /** Pending count per resource type in each snapshot (baseline first). */
   totals: Record<string, number[]>;
-  /** `cannot-tell`: no leak found, but the target gave no sites to look at (see sitesUnavailable). */
-  verdict: 'leak' | 'no-leak' | 'cannot-tell';
+  /**
+   * 'abandoned': no pending growth, but tasks collected while suspended grow with requests;
+   * 'cannot-tell': no leak found, but the target gave no sites to look at (see sitesUnavailable).
+   */
+  verdict: 'leak' | 'abandoned' | 'no-leak' | 'cannot-tell';
   /** Set when a snapshot had no sites (stacks unavailable in the target): why. */
   sitesUnavailable?: string;
   /** Sites whose growth scales with requests, the one to look at first. */
   leaks: LeakingSite[];
+  /** User-code awaits whose abandoned count (tasks collected while suspended) scales with requests; counts are abandoned counts. */
+  abandoned: LeakingSite[];
   /** Requests aborted after timeoutMs, over all rounds. */
   hung: number;
   /** Things a reader should know (one round only, settling gave up, every answer was a 404, ...). */
@@ -198,6 +203,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
 
   const requestsPerRound = rounds.slice(1).map((r) => r.load!.sent);
   const leaks = findLeaks(snapshots, requestsPerRound, o.minPerRequest);
+  const abandoned = findAbandoned(snapshots, requestsPerRound, o.minPerRequest);
   const hung = sum(rounds.map((r) => r.load?.hung ?? 0));
   const sitesUnavailable = snapshots.find((s) => s.sitesUnavailable !== undefined)?.sitesUnavailable;
   return {
@@ -209,9 +215,10 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
     rounds,
     totals: totalsOf(snapshots),
     // A probe that cannot see sites must not say "no leak".
-    verdict: leaks.length > 0 ? 'leak' : sitesUnavailable !== undefined ? 'cannot-tell' : 'no-leak',
+    verdict: leaks.length > 0 ? 'leak' : abandoned.length > 0 ? 'abandoned' : sitesUnavailable !== undefined ? 'cannot-tell' : 'no-leak',
     ...(sitesUnavailable !== undefined ? { sitesUnavailable } : {}),
     leaks,
+    abandoned,
     hung,
     notes: notesOf(rounds, o.rounds, o.timeoutMs),
   };
@@ -223,12 +230,12 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
  * and its rate is its growth after round 1 per request sent after round 1. With one round there
  * is nothing to tell warm-up from a leak, so round 1 is judged alone.
  */
-export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], minPerRequest: number): LeakingSite[] {
+export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], minPerRequest: number, countOf: (site: Site) => number = (site) => site.count): LeakingSite[] {
   const ids = new Map<string, Site>();
   for (const snapshot of snapshots) for (const site of snapshot.sites) ids.set(site.id, site); // the newest data wins
   const perSnapshot = snapshots.map((s) => {
     const counts = new Map<string, number>();
-    for (const site of s.sites) counts.set(site.id, (counts.get(site.id) ?? 0) + site.count);
+    for (const site of s.sites) counts.set(site.id, (counts.get(site.id) ?? 0) + countOf(site));
     return counts;
   });
   const countsOf = (id: string) => perSnapshot.map((counts) => counts.get(id) ?? 0);
@@ -256,6 +263,14 @@ export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], min
       (a.site.kind === 'blocked' ? innerFirst(a.site, b.site) : 0) ||
       compareDiffSites(asDiff(a), asDiff(b)),
   );
+}
+
+/**
+ * User-code awaits where tasks are abandoned (collected while suspended) in proportion to requests:
+ * the same rounds rule as findLeaks, on abandoned counts (counted since attach, so they only grow).
+ */
+export function findAbandoned(snapshots: Snapshot[], requestsPerRound: number[], minPerRequest: number): LeakingSite[] {
+  return findLeaks(snapshots, requestsPerRound, minPerRequest, (site) => site.abandoned ?? 0).filter((leak) => leak.site.userCode && leak.site.kind === 'blocked');
 }
 
 /** -1 when a is awaited inside b's call (b's line is further down a's stack), 1 the other way round. */

@@ -56,7 +56,7 @@ export function foldTaskChains(sites: AgentSite[]): AgentSite[] {
   // Line, not column: after a callee's first await, its promises see the caller as an async
   // frame whose column differs from the await's.
   const at = (s: AgentSite) => `${s.frame.file}\u0000${s.frame.line}`;
-  const blocked = new Set(sites.filter((s) => s.kind === 'blocked').map(at));
+  const blocked = new Set(sites.filter((s) => s.kind === 'blocked' && s.count > 0).map(at));
   return sites.filter((s) => !(s.kind === 'created' && s.type === 'PROMISE' && blocked.has(at(s))));
 }
 
@@ -76,8 +76,15 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
     ...(generatedFrame ? { generatedFrame } : {}),
     stack: raw.stack.map((f) => resolver.resolve(normalize(f)).frame),
     examples: raw.examples,
+    ...abandonedOf(raw),
     ...(raw.origin === 'census' ? { origin: 'census' as const, census: raw.census ?? 0 } : {}),
   };
+}
+
+function abandonedOf(raw: AgentSite): Pick<Site, 'abandoned' | 'abandonedSeen'> {
+  const tally = raw.abandoned;
+  if (!tally) return { abandoned: 0 };
+  return { abandoned: tally.count, abandonedSeen: { first: new Date(tally.firstAt).toISOString(), last: new Date(tally.lastAt).toISOString() } };
 }
 
 function normalize(frame: RawFrame): Frame {

@@ -227,6 +227,12 @@ function validateSnapshot(value: unknown, report: Report): void {
       requireNumber(resource.ageMs, `${examplePath}.ageMs`, report, 0);
       requireNumber(resource.triggerId, `${examplePath}.triggerId`, report, -Infinity);
     });
+    optional(site.abandoned, `${path}.abandoned`, report, (value, fieldPath) => requireNumber(value, fieldPath, report, 0));
+    optional(site.abandonedSeen, `${path}.abandonedSeen`, report, (value, fieldPath) => {
+      const seen = requireObject(value, fieldPath, report);
+      requireTimestamp(seen.first, `${fieldPath}.first`, report);
+      requireTimestamp(seen.last, `${fieldPath}.last`, report);
+    });
     if (site.origin !== undefined && site.origin !== 'census') report(`${path}.origin`, 'must be "census" when present', site.origin);
     optional(site.census, `${path}.census`, report, (n, p) => requireNumber(n, p, report, 0));
   });

@@ -16,6 +16,11 @@ export interface ScopeHandlers {
 
 export interface RoutedScope {
   readonly handlers: ScopeHandlers;
+  /**
+   * After the test: only awaits (promises with a parent) still reach the scope, so that a leftover
+   * task that blocks later can still be seen abandoned.
+   */
+  readonly awaitsOnly?: boolean;
 }
 
 export interface Dispatcher {
@@ -25,6 +30,7 @@ export interface Dispatcher {
 }
 
 interface AsyncHooksLike {
+  executionAsyncId(): number;
   createHook(callbacks: { init?: (...args: never[]) => void; trackPromises?: boolean }): { enable(): unknown; disable(): unknown };
 }
 
@@ -43,13 +49,15 @@ export function createDispatcher(asyncHooks: AsyncHooksLike, promiseHooks: Promi
     if (scope === undefined) return;
     const handlers = scope.handlers.init;
     if (handlers.length === 0) return;
+    // A promise whose trigger is the running context has no parent: not an await.
+    if (scope.awaitsOnly && (type !== 'PROMISE' || triggerAsyncId === asyncHooks.executionAsyncId())) return;
     if (type === 'PROMISE') promiseOwner.set(resource, scope);
     for (let i = 0; i < handlers.length; i++) handlers[i](asyncId, type, triggerAsyncId, resource);
   }
 
   function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
     const scope = currentScope();
-    if (scope === undefined) return;
+    if (scope === undefined || (scope.awaitsOnly && parent === undefined)) return;
     promiseOwner.set(promise, scope);
     const handlers = scope.handlers.promiseInit;
     for (let i = 0; i < handlers.length; i++) handlers[i](promise, parent);

@@ -7,13 +7,13 @@
 //   await checkLeaks(async () => { ... });                            // any code
 //   const leaks = startLeakCheck(); ...; await leaks.verify();        // baseline now, check later
 import { resolveOptions, type LeakCheckOptions } from './options';
-import { LeakError, type LeakReport } from './report';
+import { isLeak, LeakError, type LeakReport } from './report';
 import { Scope, outsideScopes } from './scopes';
 import { settleScope } from './settle';
 import { currentTestName } from './test-names';
 
 export { configureLeakCheck, type IgnoreRules, type LeakCheckOptions } from './options';
-export { formatLeakReport, LeakError, type LeakedSite, type LeakReport } from './report';
+export { formatLeakReport, LeakError, type AbandonedSite, type LeakedSite, type LeakReport } from './report';
 
 /**
  * Runs fn, then waits (up to timeoutMs) for everything fn created to finish; rejects with a
@@ -22,7 +22,8 @@ export { formatLeakReport, LeakError, type LeakedSite, type LeakReport } from '.
  */
 export async function checkLeaks<T>(fn: () => T | PromiseLike<T>, options: LeakCheckOptions = {}): Promise<T> {
   const report = await runAndReport(fn, options);
-  if (report.report.sites.length > 0) throw new LeakError(report.report, resolveOptions(options));
+  const o = resolveOptions(options);
+  if (isLeak(report.report, o)) throw new LeakError(report.report, o);
   return report.result;
 }
 
@@ -33,7 +34,7 @@ export async function runAndReport<T>(fn: () => T | PromiseLike<T>, options: Lea
   scope.start(o);
   try {
     const result = await scope.run(fn);
-    scope.seal();
+    scope.sealExceptAwaits();
     const report = await outsideScopes(() => settleScope(scope, o));
     return { result, report };
   } finally {
@@ -134,7 +135,7 @@ export function startLeakCheck(options: LeakCheckOptions = {}): LeakCheck {
     check,
     async verify() {
       const result = await check();
-      if (result.sites.length > 0) throw new LeakError(result, o);
+      if (isLeak(result, o)) throw new LeakError(result, o);
     },
     stop: () => scope.close(),
   };

@@ -23,6 +23,11 @@ export interface LeakCheckOptions {
   nodeModulesAsSites?: boolean;
   /** Sites listed in the report before "… and N more" (default 10). */
   maxSites?: number;
+  /**
+   * Let the test pass when it abandons tasks (async functions the GC collected while suspended at an
+   * await: the code after it and its finally blocks never ran). Default false: the test fails.
+   */
+  allowAbandoned?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<LeakCheckOptions, 'name' | 'ignore'>> & { name?: string; ignore: IgnoreRules };
@@ -46,6 +51,7 @@ export function resolveOptions(options: LeakCheckOptions = {}): ResolvedOptions 
     stackDepth: merged.stackDepth ?? 10,
     nodeModulesAsSites: merged.nodeModulesAsSites ?? false,
     maxSites: merged.maxSites ?? 10,
+    allowAbandoned: merged.allowAbandoned ?? false,
     ignore,
     ...(merged.name !== undefined ? { name: merged.name } : {}),
   };

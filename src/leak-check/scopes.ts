@@ -24,6 +24,7 @@ export class Scope implements RoutedScope {
   readonly handlers: ScopeHandlers = { init: [], promiseInit: [], promiseSettled: [] };
   private tracker: Tracker | undefined;
   private closed = false;
+  awaitsOnly = false;
 
   constructor(readonly name: string | undefined) {}
 
@@ -54,6 +55,15 @@ export class Scope implements RoutedScope {
   seal(): void {
     this.handlers.init.length = 0;
     this.handlers.promiseInit.length = 0;
+  }
+
+  /**
+   * Like seal(), except that awaits of the test's leftover tasks are still followed: a task that
+   * blocks after the test ended and is then collected is abandoned all the same. Only for checks
+   * whose own awaits run outside the scope (checkLeaks, leakFree).
+   */
+  sealExceptAwaits(): void {
+    this.awaitsOnly = true;
   }
 
   /** Stops tracking altogether. */

@@ -8,7 +8,7 @@ import { foldTaskChains } from '../core/snapshot-builder';
 import { compareSitesToFix } from '../core/site-presentation';
 import { SourceMapResolver, toFilePath } from '../core/source-maps';
 import { isIgnored, type ResolvedOptions } from './options';
-import type { LeakedSite, LeakReport } from './report';
+import type { AbandonedSite, LeakedSite, LeakReport } from './report';
 import { runtimePosition } from './runtime-positions';
 import type { Scope } from './scopes';
 
@@ -38,8 +38,15 @@ export async function settleScope(scope: Scope, options: ResolvedOptions): Promi
 function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
   const snapshot = scope.snapshot();
   const sites: LeakedSite[] = [];
+  const abandoned: AbandonedSite[] = [];
   let ignored = 0;
-  for (const raw of foldTaskChains(snapshot.sites)) {
+  for (const raw of snapshot.sites) {
+    if (!raw.abandoned || raw.abandoned.count === 0) continue;
+    const site = toLeakedSite(raw);
+    if (!isIgnored(options.ignore, site.type, site.stack.length ? site.stack : [site.frame])) abandoned.push({ count: raw.abandoned.count, frame: site.frame, stack: site.stack, userCode: site.userCode });
+  }
+  abandoned.sort((a, b) => Number(b.userCode) - Number(a.userCode) || b.count - a.count);
+  for (const raw of foldTaskChains(snapshot.sites.filter((s) => s.count > 0))) {
     // Made by the test runner itself, in the test's context (no frame of yours, a runner's frame):
     // e.g. mocha's timeout timer when startLeakCheck() entered the scope inside its call.
     if (!raw.userCode && raw.stack.some((f) => RUNNER_FILE.test(f.file))) continue;
@@ -49,7 +56,7 @@ function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
   }
   // Your code first, blocked-at lines (the await to fix) before what they wait on, then by count.
   sites.sort(compareSitesToFix);
-  return { ...(scope.name !== undefined ? { test: scope.name } : {}), pending: sites.reduce((n, s) => n + s.count, 0), sites, ignored, waitedMs: 0 };
+  return { ...(scope.name !== undefined ? { test: scope.name } : {}), pending: sites.reduce((n, s) => n + s.count, 0), sites, abandoned, ignored, waitedMs: 0 };
 }
 
 function toLeakedSite(raw: AgentSite): LeakedSite {

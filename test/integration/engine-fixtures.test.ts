@@ -36,7 +36,7 @@ describe('engine finds the leaking line of every fixture', () => {
     await Promise.all(running.map((f) => f.stop()));
   });
 
-  for (const fixture of listFixtures().filter((f) => f.expected !== 'none')) {
+  for (const fixture of listFixtures().filter((f) => (f.expected === 'blocked' || f.expected === 'created'))) {
     test(fixture.name, async () => {
       const marker = findMarker(fixture.name);
       const target = await startFixture(fixture.name);

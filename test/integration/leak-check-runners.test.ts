@@ -20,7 +20,25 @@ function assertExpressReport(output: string, testFile: string, name: string): vo
   assert.doesNotMatch(output, /leak-check\.js:\d+:\d+\)/, 'no frames of the checker in the report');
 }
 
+/** The report of the quotes example: the two losing mirrors abandoned at their send. */
+function assertAbandonedReport(output: string, name: string): void {
+  assert.match(output, new RegExp(`LeakError: test "${name}" abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${markedLine('quotes.js')}:\\d+ {2}askMirror`));
+}
+
 describe('leak check under jest and vitest', () => {
+  test('jest and vitest: a test that abandons tasks fails with the await line; allowAbandoned lets one pass', async () => {
+    const jestRun = await run([jest, 'quotes.jest.test.js']);
+    assert.equal(jestRun.code, 1, jestRun.output);
+    assert.match(jestRun.output, /✓ a quote from one mirror[\s\S]*✕ the fastest of three mirrors \(/);
+    assert.match(jestRun.output, /✓ the fastest of three mirrors, the others abandoned on purpose/);
+    assertAbandonedReport(jestRun.output, 'the fastest of three mirrors');
+
+    const vitestRun = await run([vitest, 'run', 'quotes.vitest.test.mjs']);
+    assert.equal(vitestRun.code, 1, vitestRun.output);
+    assert.match(vitestRun.output, /1 failed \| 2 passed/);
+    assertAbandonedReport(vitestRun.output, 'the fastest of three mirrors');
+  });
+
   test('jest: the leaking test fails with the report, the clean one passes', async () => {
     const result = await run([jest, 'orders.jest.test.js']);
     assert.equal(result.code, 1, result.output);

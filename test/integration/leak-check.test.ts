@@ -44,6 +44,44 @@ describe('leak check in test suites', () => {
     assert.match(clean.output, /1 passing/);
   });
 
+  test('abandoned tasks fail a test by default with the await line (node:test and mocha); allowAbandoned lets one pass', async () => {
+    const line = markedLine('quotes.js');
+    const report = new RegExp(`abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${line}:\\d+ {2}askMirror`);
+    const node = await run(['--test-reporter=spec', 'quotes.node.test.js']);
+    assert.equal(node.code, 1, node.output);
+    assert.match(node.output, /✔ a quote from one mirror/);
+    assert.match(node.output, /✖ the fastest of three mirrors \(/);
+    assert.match(node.output, /✔ the fastest of three mirrors, the others abandoned on purpose/);
+    assert.match(node.output, new RegExp(`test "the fastest of three mirrors" ${report.source}`));
+    assert.match(node.output, /pass \{ allowAbandoned: true \}/);
+
+    const mochaRun = await run([mocha, 'quotes.mocha.test.js']);
+    assert.equal(mochaRun.code, 1, mochaRun.output);
+    assert.match(mochaRun.output, /2 passing[\s\S]*1 failing/);
+    assert.match(mochaRun.output, new RegExp(`LeakError: test "quotes the fastest of three mirrors" ${report.source}`));
+  });
+
+  test('checkLeaks: abandoned tasks are in the report, and allowAbandoned resolves', async () => {
+    const channel = () => {
+      const receivers: ((v: unknown) => void)[] = [];
+      return { send: () => (receivers.length ? (receivers.shift()!(1), Promise.resolve()) : new Promise(() => undefined)), receive: () => new Promise((r) => receivers.push(r)) };
+    };
+    const worker = async (c: ReturnType<typeof channel>) => {
+      await sleep(1);
+      await c.send(); // the losers block here for good
+    };
+    const race = async () => {
+      const c = channel();
+      for (let i = 0; i < 3; i++) void worker(c);
+      return c.receive();
+    };
+    const { report } = await leakCheck.runAndReport(race);
+    assert.deepEqual(report.sites, []);
+    assert.deepEqual(report.abandoned.map((s) => [s.count, s.frame.function]), [[2, 'worker']]);
+    await assert.rejects(leakCheck.checkLeaks(race), (e: Error) => e.name === 'LeakError' && /abandoned 2 tasks/.test(e.message));
+    assert.equal(await leakCheck.checkLeaks(race, { allowAbandoned: true }), 1);
+  });
+
   test('concurrent tests: each leak is blamed on the test that created it', async () => {
     const result = await run(['--test-reporter=spec', 'concurrent.node.test.js']);
     assert.equal(result.code, 1, result.output);

@@ -53,7 +53,7 @@ describe('leak probe', () => {
     }
   });
 
-  for (const { name } of listFixtures().filter((f) => f.expected !== 'none' && f.name !== 'queue-workers')) {
+  for (const { name } of listFixtures().filter((f) => (f.expected === 'blocked' || f.expected === 'created') && f.name !== 'queue-workers')) {
     test(`${name}: a leak at its marked line, growing with the requests`, async () => {
       const fixture = await start(name);
       const marker = findMarker(name);
@@ -122,6 +122,28 @@ describe('leak probe', () => {
     } finally {
       await session.detach();
     }
+  });
+
+  test('CLI: ABANDONED (exit 1) for the fan-out at its send; the healthy race server has no abandoned tasks (exit 0)', async () => {
+    const fanout = await start('abandoned-fanout');
+    const marker = findMarker('abandoned-fanout');
+    const found = await runCli(['probe', '--target', String(fanout.inspectorPort), '--url', `http://127.0.0.1:${fanout.port}/`, '--requests', '30', '--concurrency', '5', '--json']);
+    assert.equal(found.code, 1, found.stderr);
+    const result = JSON.parse(found.stdout);
+    assert.equal(result.verdict, 'abandoned');
+    assert.deepEqual(result.leaks, [], 'nothing stays pending');
+    assert.equal(`${result.abandoned[0].site.frame.file}:${result.abandoned[0].site.frame.line}`, `${marker.file}:${marker.line}`);
+    assert.ok(result.abandoned[0].perRequest >= 1, `about two per request: ${result.abandoned[0].perRequest}`);
+
+    const text = await runCli(['probe', '-t', String(fanout.inspectorPort), '--url', `http://127.0.0.1:${fanout.port}/`, '-n', '20', '-c', '4', '--rounds', '2']);
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, new RegExp(`ABANDONED: tasks collected while suspended at 1 await[\\s\\S]*server\\.js:${marker.line}:\\d+ +queryMirror`));
+
+    const healthy = await start('healthy-race');
+    const clean = await runCli(['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--requests', '30', '--concurrency', '5', '--json']);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.equal(JSON.parse(clean.stdout).verdict, 'no-leak');
+    assert.deepEqual(JSON.parse(clean.stdout).abandoned, []);
   });
 
   test('CLI: exit 1 on a leak (with --json), 0 without, 2 on bad usage', async () => {

@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
 
 
 const base = snapshot([
-  site({ kind: 'blocked', at: frame('server.js', 41, 20, 'runWorker'), count: 100 }),
+  { ...site({ kind: 'blocked', at: frame('server.js', 41, 20, 'runWorker'), count: 100 }), abandoned: 12, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } },
   site({ at: frame('queue.js', 30, 16, 'next'), count: 100, type: 'PROMISE' }),
   site({ at: frame('server.js', 20, 3, '<anonymous>'), count: 3, type: 'Timeout' }),
 ]);

@@ -7,7 +7,8 @@ import * as http from 'node:http';
 import { basename, dirname, join } from 'node:path';
 
 /** What a correct snapshot reports for a fixture: `blocked` (an await), `created`, or `none` (healthy). */
-export type ExpectedKind = 'blocked' | 'created' | 'none';
+/** `abandoned`: tasks blocked at the marked await are collected by the GC (nothing stays pending there). */
+export type ExpectedKind = 'blocked' | 'created' | 'abandoned' | 'none';
 
 export interface FixtureInfo {
   name: string;
@@ -76,7 +77,7 @@ export interface Marker {
   file: string;
   /** 1-based. */
   line: number;
-  kind: 'blocked' | 'created';
+  kind: 'blocked' | 'created' | 'abandoned';
 }
 
 interface FixtureSpec {
@@ -138,6 +139,21 @@ const FIXTURES: Record<string, FixtureSpec> = {
   'stuck-reports': {
     expected: 'blocked',
     description: 'report jobs awaiting a renderer that answers under another key; GET / answers 202, GET /sync hangs',
+    entry: 'server.js',
+  },
+  'abandoned-fanout': {
+    expected: 'abandoned',
+    description: 'fans out to three workers over a per-request channel and takes the first result; the two others are collected at their send',
+    entry: 'server.js',
+  },
+  'abandoned-holder': {
+    expected: 'abandoned',
+    description: "a refresh holding a pool slot is collected at an await whose waiter was forgotten; its finally never releases, later refreshes queue",
+    entry: 'server.js',
+  },
+  'healthy-race': {
+    expected: 'none',
+    description: 'races with cleared timers, aborted waits, early break out of for await, Promise.any: 0 abandoned tasks',
     entry: 'server.js',
   },
   'healthy-server': {
@@ -414,7 +430,7 @@ export async function driveLoad(port: number, opts: LoadOptions): Promise<LoadRe
 }
 
 const SOURCE_FILE = /\.(?:[cm]?js|[cm]?ts)$/;
-const MARKER = /\/\/\s*@leak\s+(blocked|created)(?:[ \t]+([\w-]+))?[ \t]*$/;
+const MARKER = /\/\/\s*@leak\s+(blocked|created|abandoned)(?:[ \t]+([\w-]+))?[ \t]*$/;
 
 function listSourceFiles(dir: string): string[] {
   const files: string[] = [];

@@ -27,7 +27,7 @@ export function runExample(args: string[]): Promise<Run> {
 /** The line of an example that carries `// @leak <kind>[ label]`. */
 export function markedLine(file: string, label = ''): number {
   const lines = readFileSync(join(examples, file), 'utf8').split('\n');
-  const at = lines.findIndex((l) => new RegExp(`// @leak (blocked|created)${label ? ` ${label}` : ''}\\s*$`).test(l));
+  const at = lines.findIndex((l) => new RegExp(`// @leak (blocked|created|abandoned)${label ? ` ${label}` : ''}\\s*$`).test(l));
   assert.ok(at >= 0, `no marker in ${file}`);
   return at + 1;
 }

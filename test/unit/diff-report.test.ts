@@ -133,3 +133,19 @@ test('the report\'s example stack lists your frames, the library frames folded i
   const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
   assert.match(html, /<details class="library"><summary>3 library frames<\/summary>/);
 });
+
+test('abandoned tasks: their own section with the awaits whose count changed, escaped, and openable by site id', () => {
+  const at = frame('src/fan<out>.ts', 41, 19, 'queryMirror');
+  const gone = (n: number) => ({ ...site({ kind: 'blocked', at, count: 0 }), abandoned: n });
+  const [before, after] = pair(snapshot([gone(10), queue(3)]), snapshot([gone(50), queue(3)]));
+  const report = buildDiffReport(before, after, { canOpen: () => true });
+  assert.deepEqual(report.abandoned.map((r) => [r.functionName, r.before, r.after, r.delta]), [['queryMirror', 10, 50, 40]]);
+  assert.deepEqual(report.rows, [], 'nothing pending changed');
+  const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'y', nonce: 'n' });
+  assert.match(html, /<h2>Abandoned tasks<\/h2><p class="warning">Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\.<\/p>/);
+  assert.match(html, /<td class="num delta">\+40<\/td><td class="num">10 → 50<\/td>/);
+  assert.doesNotMatch(html, /fan<out>/, 'escaped');
+  assert.deepEqual(frameForRequest(report, report.abandoned[0].siteId, undefined), at);
+  const none = buildDiffReport(...pair(snapshot([queue(3)]), snapshot([queue(5)])));
+  assert.doesNotMatch(renderReportHtml(none, { cspSource: 'x', styleUri: 'y', nonce: 'n' }), /Abandoned tasks/);
+});

@@ -98,3 +98,24 @@ test('topGrowing returns only sites that grew, at most n', () => {
   assert.deepEqual(topGrowing(diff, 10).map((s) => s.delta), [8, 5, 1]);
   assert.deepEqual(topGrowing(diffSnapshots(snapshot([]), snapshot([])), 3), []);
 });
+
+test('abandoned: sites with abandoned tasks on either side, by growth, blocked user code first on ties', () => {
+  const fanout = { ...site({ kind: 'blocked', at: frame('server.js', 41, 11, 'queryMirror'), count: 0 }), abandoned: 60 };
+  const holder = { ...site({ kind: 'blocked', at: frame('pool.js', 57, 19, 'refreshCache'), count: 2 }), abandoned: 4 };
+  const lib = { ...site({ kind: 'blocked', at: frame('/srv/app/node_modules/q/index.js', 9, 3, 'take'), count: 0 }), abandoned: 60 };
+  const pending = site({ at: frame('queue.js', 30, 16, 'next'), count: 9 });
+  const before = snapshot([{ ...fanout, abandoned: 10 }, { ...holder }, { ...lib, abandoned: 10 }, pending]);
+  const after = snapshot([fanout, holder, lib, { ...pending, count: 20 }]);
+  const diff = diffSnapshots(before, after);
+  assert.deepEqual(
+    diff.abandoned.map((s) => [s.frame.function, s.before, s.after, s.delta]),
+    [
+      ['queryMirror', 10, 60, 50],
+      ['take', 10, 60, 50],
+      ['refreshCache', 4, 4, 0],
+    ],
+  );
+  // Pending counts are untouched by abandoned ones.
+  assert.deepEqual(diff.sites.find((s) => s.frame.function === 'next')?.delta, 11);
+  assert.equal(diff.sites.find((s) => s.frame.function === 'queryMirror')?.delta, 0);
+});

@@ -68,6 +68,9 @@ if (process.env[EXIT_PROBE_ENV] === '1') {
       'dep-leak': 'blocked',
       'worker-leak': 'blocked',
       'stuck-reports': 'blocked',
+      'abandoned-fanout': 'abandoned',
+      'abandoned-holder': 'abandoned',
+      'healthy-race': 'none',
       'healthy-server': 'none',
     };
     assert.deepEqual(Object.fromEntries(fixtures.map((f) => [f.name, f.expected])), expected);
@@ -88,7 +91,7 @@ if (process.env[EXIT_PROBE_ENV] === '1') {
       assert.ok(!marker.file.includes('node_modules'), `${f.name}: the expected site is user code`);
       const text = readFileSync(marker.file, 'utf8').split(/\r?\n/)[marker.line - 1];
       assert.match(text, new RegExp(`// @leak ${marker.kind}\\s*$`), `${f.name}: line ${marker.line} holds the marker`);
-      if (f.expected === 'blocked') assert.match(text, /\bawait\b/, `${f.name}: a blocked site is an await`);
+      if (f.expected === 'blocked' || f.expected === 'abandoned') assert.match(text, /\bawait\b/, `${f.name}: a blocked site is an await`);
     }
     assert.match(findMarker('ts-app').file, /[\\/]test[\\/]fixtures[\\/]ts-app[\\/]orders\.ts$/);
     assert.match(findMarker('worker-leak').file, /render-worker\.js$/);

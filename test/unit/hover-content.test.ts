@@ -70,3 +70,12 @@ test('the hover lists your frames and folds node: and node_modules frames into o
   assert.match(md, /11 library frames/);
   assert.doesNotMatch(md, /initAsyncResource/);
 });
+
+test('the hover of an await with abandoned tasks says what that means, and when the last was seen', () => {
+  const at = frame('server.js', 41, 19, 'queryMirror');
+  const gone = { ...site({ kind: 'blocked', at, count: 0 }), abandoned: 60, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } };
+  const md = hoverMarkdown(markOf([gone]), OPTIONS);
+  assert.match(md, /\*\*Abandoned\*\* · \*\*60\*\* tasks collected by the GC while suspended here since attach: the code after this await and its finally blocks never ran · last seen 2026\\-11\\-26T14\\:00\\:00\\\.000Z/);
+  assert.doesNotMatch(md, /0\*\* pending/, 'no "0 pending" line for a site whose tasks were all abandoned');
+  assert.match(md, /Example stack \(where the task waits\)/);
+});

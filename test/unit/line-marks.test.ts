@@ -124,3 +124,17 @@ test("a site the growth detector flags makes its line high severity and says its
   assert.equal(calm.growingRate, undefined);
   assert.equal(calm.severity, severityOf(0, 2));
 });
+
+test('abandoned tasks: a line where every task was abandoned gets its own mark kind and hint; a pending line says so too', () => {
+  const gone = { ...site({ kind: 'blocked', at: frame('server.js', 41, 19, 'queryMirror'), count: 0 }), abandoned: 60 };
+  const both = { ...site({ kind: 'blocked', at: frame('server.js', 57, 19, 'refreshCache'), count: 3 }), abandoned: 4 };
+  const plain = site({ kind: 'blocked', at: frame('server.js', 70, 3, 'other'), count: 2 });
+  const index = new SiteIndex();
+  index.setSource({ id: 'target:1', label: 'pid 1', snapshot: snapshot([gone, both, plain]) });
+  const [line41, line57, line70] = index.marksForFile(SERVER);
+  assert.deepEqual([line41.kind, line41.count, line41.abandonedCount, line41.severity], ['abandoned', 0, 60, 'high']);
+  assert.equal(hintText(line41), '~60 tasks abandoned here (never finished)');
+  assert.deepEqual([line57.kind, line57.abandonedCount], ['blocked', 4]);
+  assert.equal(hintText(line57), '3 tasks blocked here · ~4 tasks abandoned here (never finished)');
+  assert.deepEqual([line70.kind, line70.abandonedCount, hintText(line70)], ['blocked', 0, '2 tasks blocked here']);
+});

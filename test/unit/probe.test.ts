@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LensError } from '../../src/core/errors';
-import { checkProbeOptions, findLeaks, parseProbeUrl, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe';
+import { checkProbeOptions, findAbandoned, findLeaks, parseProbeUrl, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe';
 import { formatProbeReport } from '../../src/cli/probe-report-text';
 import { formatProbeMarkdown } from '../../src/core/probe-report';
 import { frame, site, snapshot } from './core-test-data';
@@ -100,6 +100,34 @@ describe('probe options', () => {
   });
 });
 
+/** Snapshots whose sites carry these abandoned counts (nothing pending there). */
+function abandonedRounds(columns: { at: typeof sendAt; userCode?: boolean; kind?: 'blocked' | 'created'; counts: number[] }[]) {
+  return columns[0].counts.map((_, i) =>
+    snapshot(columns.map((c) => ({ ...site({ at: c.at, kind: c.kind ?? 'blocked', count: 0, userCode: c.userCode ?? true }), abandoned: c.counts[i] }))),
+  );
+}
+
+describe('probe verdict: abandoned tasks', () => {
+  test('abandoned counts that grow every round after the first by >= 0.05 per request are flagged', () => {
+    const found = findAbandoned(abandonedRounds([{ at: sendAt, counts: [0, 100, 200, 300] }]), [50, 50, 50], 0.05);
+    assert.deepEqual(found.map((f) => [f.site.frame.function, f.counts, f.perRequest]), [['send', [0, 100, 200, 300], 2]]);
+  });
+
+  test('a pool filled once (4 abandoned, then none), library code, slow growth: not flagged', () => {
+    const snapshots = abandonedRounds([
+      { at: cacheAt, counts: [0, 4, 4, 4] },
+      { at: frame('/srv/app/node_modules/q/index.js', 9, 3, 'take'), userCode: false, counts: [0, 50, 100, 150] },
+      { at: frame('src/slow.ts', 3, 3, 'slow'), counts: [0, 2, 4, 6] },
+    ]);
+    assert.deepEqual(findAbandoned(snapshots, [50, 50, 50], 0.05), []);
+  });
+
+  test('pending leaks ignore abandoned counts and the other way round', () => {
+    const snapshots = abandonedRounds([{ at: sendAt, counts: [0, 100, 200, 300] }]);
+    assert.deepEqual(findLeaks(snapshots, [50, 50, 50], 0.05), []);
+  });
+});
+
 describe('probe reports', () => {
   const evil = frame('src/`x`|<img src=x onerror=alert(1)>.ts', 7, 1, '**bold**[link](http://evil)');
   const leakSnapshots = rounds({ evil: { at: evil, kind: 'blocked', counts: [0, 20, 40, 60] } });
@@ -119,6 +147,7 @@ describe('probe reports', () => {
     totals: { PROMISE: [0, 20, 40, 60] },
     verdict: 'leak',
     leaks: findLeaks(leakSnapshots, [20, 20, 20], 0.05),
+    abandoned: [],
     hung: 60,
     notes: ['60 requests hung and were aborted after 300 ms: requests that never finish are a common symptom of an async leak.'],
   };
@@ -132,6 +161,17 @@ describe('probe reports', () => {
     assert.match(text, /Note: 60 requests hung/);
     const clean = formatProbeReport({ ...result, verdict: 'no-leak', leaks: [], notes: [] });
     assert.match(clean, /No leak: no site grew with the number of requests after the first round\./);
+  });
+
+  test('the ABANDONED verdict: its own section with the await, the rate and the counts by round', () => {
+    const found = findAbandoned(abandonedRounds([{ at: sendAt, counts: [0, 40, 80, 120] }]), [20, 20, 20], 0.05);
+    const abandoned = { ...result, verdict: 'abandoned' as const, leaks: [], abandoned: found, notes: [] };
+    const text = formatProbeReport(abandoned, { cwd: '/srv/app' });
+    assert.doesNotMatch(text, /No leak/);
+    assert.match(text, /ABANDONED: tasks collected while suspended at 1 await, more with every round of requests\./);
+    assert.match(text, /the code after this await and its finally blocks never ran/);
+    assert.match(text, /\+2\.00 {2}src\/sender\.ts:39:11 {2}send +0 → 40 → 80 → 120/);
+    assert.match(formatProbeMarkdown(abandoned, { cwd: '/srv/app' }), /^# Leak probe: abandoned tasks found[\s\S]*## Abandoned tasks/);
   });
 
   test('the Markdown report escapes everything that came from the target', () => {

@@ -20,6 +20,8 @@ import { frame, site, snapshot } from './core-test-data';
 function sampleSnapshot(): Snapshot {
   const blocked = site({ kind: 'blocked', at: frame('src/sender.ts', 39, 11, 'send'), count: 120, stack: [frame('src/sender.ts', 39, 11, 'send'), frame('src/main.ts', 12, 3, 'main')] });
   blocked.generatedFrame = frame('dist/sender.js', 31, 9, 'send');
+  blocked.abandoned = 3;
+  blocked.abandonedSeen = { first: '2026-11-26T13:58:00.000Z', last: '2026-11-26T13:59:30.000Z' };
   const timer = site({ type: 'Timeout', at: frame('src/poll.js', 3, 5, 'startPolling'), count: 2, oldestAgeMs: 60_000 });
   const worker = site({ thread: 1, at: frame('src/worker.js', 8, 20, ''), count: 7 });
   return snapshot([blocked, timer, worker], {
@@ -65,6 +67,17 @@ test('serialize then parse is lossless, including optional and unknown extra fie
   // Repeated ids are readable (the diff merges them) rather than making the file useless.
   const repeated = { ...original, sites: [original.sites[0], { ...original.sites[0], count: 1 }] };
   assert.deepEqual(parseSnapshot(JSON.stringify(repeated), 'x.json'), repeated);
+});
+
+test('a snapshot written before abandoned counts existed is still read', () => {
+  const json = JSON.parse(serializeSnapshot(sampleSnapshot()));
+  for (const s of json.sites) {
+    delete s.abandoned;
+    delete s.abandonedSeen;
+  }
+  const parsed = parseSnapshot(JSON.stringify(json), 'old.json');
+  assert.equal(parsed.sites[0].abandoned, undefined);
+  assert.deepEqual(diffSnapshots(parsed, parsed).abandoned, []);
 });
 
 test('text that is not JSON names the position of the problem', () => {
@@ -173,6 +186,10 @@ test('each wrong or missing field is named by its JSON path', () => {
     [(json) => (json.stats.samplingRate.PROMISE = 4), 'stats.samplingRate.PROMISE', /probability between 0 and 1/],
     [(json) => delete json.baseline, 'baseline', /must be an object/],
     [(json) => (json.threads[1] = { thread: 1 }), 'threads[1].title', /must be a string/],
+    [(json) => (json.sites[0].abandoned = -2), 'sites[0].abandoned', /must be >= 0, got -2/],
+    [(json) => (json.sites[0].abandoned = '3'), 'sites[0].abandoned', /must be a number/],
+    [(json) => (json.sites[0].abandonedSeen.last = 'soon'), 'sites[0].abandonedSeen.last', /must be a date and time/],
+    [(json) => (json.sites[0].abandonedSeen = []), 'sites[0].abandonedSeen', /must be an object/],
   ];
   for (const [edit, path, rule] of cases) {
     expectFormatError(withField(edit), (error) => {

@@ -264,3 +264,25 @@ test('a snapshot without sites says so first, with the reason', () => {
   assert.match(model.present(children[0]).label, /^⚠ Sites unavailable: stacks cannot be captured in the target: the Error constructor is frozen/);
   assert.deepEqual(labels(model, children.slice(1)), ['Timeout']);
 });
+
+test('abandoned tasks: a group under the target and the snapshot, its sites with their own ids, alarming', () => {
+  const gone = { ...site({ kind: 'blocked', at: frame('src/fanout.ts', 41, 19, 'queryMirror'), count: 0 }), abandoned: 60 };
+  const holder = { ...blocked(3), abandoned: 4 };
+  const latest = snapshot([gone, holder, timer(1)]);
+  const stored: TreeSnapshot = { id: 'snapshot-1', name: '14:00:00 after', origin: 'pid 4242', snapshot: latest };
+  const model = new TreeModel(data([target({ samples: [sample(1, { PROMISE: 3, Timeout: 1 })], latestSites: latest })], [stored]), { sitesPerType: 50 });
+  const children = model.children({ kind: 'target', targetId: 'target-1' });
+  assert.deepEqual(labels(model, children), ['PROMISE', 'Timeout', 'Abandoned tasks']);
+  const group = model.present(children[2]);
+  assert.deepEqual([group.description, group.icon, group.alarming], ['64 at 2 awaits', 'abandoned', true]);
+  const sites = model.children(children[2]).map((n) => model.present(n));
+  assert.deepEqual(sites.map((p) => [p.label, p.description, p.icon]), [
+    // Count (or, with nothing pending, the abandoned count) and line first.
+    ['✖ 60 · fanout.ts:41 blocked', 'blocked at /srv/app/src/fanout.ts:41:19 · queryMirror · ✖ 60 abandoned', 'abandoned'],
+    ['3 · workers.ts:41 blocked', 'blocked at /srv/app/src/workers.ts:41:20 · runWorker · ✖ 4 abandoned', 'blocked'],
+  ]);
+  const underType = model.children({ kind: 'type', source: { from: 'target', targetId: 'target-1' }, type: 'PROMISE' }).map((n) => model.present(n).id);
+  for (const p of sites) assert.ok(!underType.includes(p.id), `${p.id} is not also the id of a node under its type`);
+  assert.match(sites[0].tooltip!.join('\n'), /60 tasks abandoned here since attach/);
+  assert.deepEqual(labels(model, model.children({ kind: 'snapshot', snapshotId: 'snapshot-1' })).slice(-1), ['Abandoned tasks']);
+});

@@ -15,7 +15,10 @@ Finds out whether a request leaks: snapshot, send N requests (C at a time) to a 
 machine, wait until the target settles, snapshot again; R rounds. A leak grows by about the same
 amount every round (3 -> 53 -> 104); a one-off warm-up cost only in the first. The verdict lists
 the sites whose growth scales with the requests, with the rate per request and an example
-stack. Requests slower than the timeout are aborted and counted as hung.
+stack. Requests slower than the timeout are aborted and counted as hung. A second verdict,
+ABANDONED, names the awaits in your code where tasks are collected by the GC while suspended (they
+never finish: the code after the await and its finally blocks never run) at a rate that grows with
+the requests, even when nothing stays pending.
 
 ${attachHelp}
 ${censusHelp}
@@ -29,8 +32,8 @@ ${censusHelp}
   --settle-max <ms>       longest wait for the target to settle after each round (default 15000)
   --json                  print the whole result as JSON (schema async-leak-lens/probe@1)
 
-Exit codes: 0 no leak, 1 a leak was found, 2 bad usage, cannot connect, cancelled, or cannot tell
-(the target gives no stacks, so no site can be checked).`;
+Exit codes: 0 no leak, 1 a leak or abandoned tasks were found, 2 bad usage, cannot connect, cancelled,
+or cannot tell (the target gives no stacks, so no site can be checked).`;
 
 export async function probeCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
@@ -89,7 +92,7 @@ export async function probeCommand(args: string[], io: Output): Promise<number> 
     if (values.json) io.out(JSON.stringify(result, null, 2));
     else io.out(formatProbeReport(result, { color: io.color, cwd: process.cwd() }));
     if (result.verdict === 'cannot-tell') io.err(`Cannot tell whether requests leak: ${result.sitesUnavailable ?? 'no sites'}.`);
-    return result.verdict === 'leak' ? EXIT_LEAK : result.verdict === 'cannot-tell' ? EXIT_USAGE : EXIT_OK;
+    return result.verdict === 'no-leak' ? EXIT_OK : result.verdict === 'cannot-tell' ? EXIT_USAGE : EXIT_LEAK;
   } catch (error) {
     if (error instanceof ProbeCancelled) {
       io.err('Probe cancelled; the target is left as it was.');

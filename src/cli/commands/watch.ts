@@ -17,7 +17,8 @@ export const watchHelp = `Usage: async-leak-lens watch --target <addr> [--interv
 
 Attaches and shows live counts of pending async resources by type, refreshed every second, the
 sites judged growing with their rate ("+2.0 pending per minute") and line, and the other sites
-that grew since the start. A site is judged growing when the floor its count falls back to
+that grew since the start, and the awaits where tasks were abandoned (collected by the GC while
+suspended: they never finish), with a rate per minute. A site is judged growing when the floor its count falls back to
 between bursts keeps rising over the window, after the warm-up, and a snapshot after a full GC
 still shows it (the same test as the editor's). Each site judged growing gets a one-line notice
 (without a terminal, a screen every 5 s or --sites-every, not every poll). At the end,
@@ -95,6 +96,7 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     noteBlindness(session);
     io.err(`Reconnected to pid ${session.info.pid}.`);
   }
+  await readAbandonedAfterGc(session, log);
   verdict();
   await letGo(session, io, values.target!);
   if (values['fail-on-growth'] && log.list().length === 0 && sitesUnavailable !== undefined) {
@@ -102,6 +104,18 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     return EXIT_USAGE;
   }
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
+}
+
+/**
+ * Tasks abandoned during the watch are counted when the GC collects them; a light site read does
+ * not collect. One full GC at the end makes the verdict's counts current.
+ */
+async function readAbandonedAfterGc(session: Session, log: GrowthLog): Promise<void> {
+  try {
+    log.abandoned.observe(await session.snapshot({ collectGarbage: true }));
+  } catch {
+    // The verdict stands on the reads already made.
+  }
 }
 
 /** The program restarted on the same inspector port (nodemon style), attached; undefined if none came. */

@@ -62,13 +62,28 @@ function siteLine(entry: SiteOnLine): string {
   );
 }
 
+/** The abandoned tasks of a site, when it has any. */
+function abandonedLine(entry: SiteOnLine): string | undefined {
+  const n = entry.site.abandoned ?? 0;
+  if (n <= 0) return undefined;
+  const seen = entry.site.abandonedSeen ? ` · last seen ${escapeMarkdown(entry.site.abandonedSeen.last)}` : '';
+  return (
+    `**Abandoned** · **${count(n)}** task${Math.round(n) === 1 ? '' : 's'} collected by the GC while suspended here since attach: ` +
+    `the code after this await and its finally blocks never ran${seen} · ${escapeMarkdown(entry.sourceLabel)}`
+  );
+}
+
 /** The hover's markdown for one marked line. */
 export function hoverMarkdown(mark: LineMark, options: HoverOptions): string {
   const maxSites = options.maxSites ?? 5;
   const maxFrames = options.maxFrames ?? 12;
   const lines: string[] = [`**Async Leak Lens** · line ${mark.line}`, ''];
   const shown = mark.sites.slice(0, maxSites);
-  for (const entry of shown) lines.push(`- ${siteLine(entry)}`);
+  for (const entry of shown) {
+    if (entry.site.count > 0 || !entry.site.abandoned) lines.push(`- ${siteLine(entry)}`);
+    const abandoned = abandonedLine(entry);
+    if (abandoned) lines.push(`- ${abandoned}`);
+  }
   const hidden = mark.sites.length - shown.length;
   if (hidden > 0) lines.push(`- ${hidden} more site${hidden === 1 ? '' : 's'} on this line`);
   const example = shown[0];

@@ -1,21 +1,20 @@
 // Gutter icon, end-of-line hint and overview-ruler mark on every site line of the visible
 // editors. One decoration type per (kind, severity); the hint text is per line.
 import * as vscode from 'vscode';
-import type { SiteKind } from '../../core/model';
-import { fileKey, hintText, type LineMark, type Severity } from './line-marks';
+import { fileKey, hintText, type LineMark, type MarkKind, type Severity } from './line-marks';
 
 /** What was last drawn on one line (for the extension-host tests and for people debugging). */
 export interface AppliedMark {
   /** 1-based. */
   line: number;
-  kind: SiteKind;
+  kind: MarkKind;
   severity: Severity;
   count: number;
   hint: string;
 }
 
 const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
-const KINDS: readonly SiteKind[] = ['blocked', 'created'];
+const KINDS: readonly MarkKind[] = ['blocked', 'created', 'abandoned'];
 
 /** charts.* theme colours by severity, and the same colours as fixed values for the gutter SVGs. */
 const SEVERITY_COLORS: Record<Severity, { token: string; dark: string; light: string }> = {
@@ -24,17 +23,19 @@ const SEVERITY_COLORS: Record<Severity, { token: string; dark: string; light: st
   high: { token: 'charts.red', dark: '#f14c4c', light: '#e51400' },
 };
 
-/** Blocked: a filled square with pause bars (a suspended task). Created: a ring. */
-function gutterIcon(kind: SiteKind, color: string): vscode.Uri {
+/** Blocked: a filled square with pause bars (a suspended task). Created: a ring. Abandoned: a dashed square with a cross (a task that will never resume). */
+function gutterIcon(kind: MarkKind, color: string): vscode.Uri {
   const shape =
     kind === 'blocked'
       ? `<rect x="3" y="3" width="10" height="10" rx="2" fill="${color}"/><rect x="6" y="5.5" width="1.5" height="5" fill="#fff"/><rect x="8.5" y="5.5" width="1.5" height="5" fill="#fff"/>`
-      : `<circle cx="8" cy="8" r="4" fill="none" stroke="${color}" stroke-width="2"/>`;
+      : kind === 'abandoned'
+        ? `<rect x="3" y="3" width="10" height="10" rx="2" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="2 1.5"/><path d="M5.5 5.5l5 5M10.5 5.5l-5 5" stroke="${color}" stroke-width="1.5"/>`
+        : `<circle cx="8" cy="8" r="4" fill="none" stroke="${color}" stroke-width="2"/>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">${shape}</svg>`;
   return vscode.Uri.parse(`data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`);
 }
 
-function createType(kind: SiteKind, severity: Severity): vscode.TextEditorDecorationType {
+function createType(kind: MarkKind, severity: Severity): vscode.TextEditorDecorationType {
   const colors = SEVERITY_COLORS[severity];
   const color = new vscode.ThemeColor(colors.token);
   return vscode.window.createTextEditorDecorationType({

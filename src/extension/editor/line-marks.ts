@@ -9,6 +9,9 @@ import { isOpenableFrame } from '../../core/site-presentation';
 
 export type Severity = 'low' | 'medium' | 'high';
 
+/** What a line's mark shows: pending blocked tasks, created resources, or only abandoned tasks. */
+export type MarkKind = SiteKind | 'abandoned';
+
 /** A snapshot shown in the editor, with the one before it for growth. */
 export interface MarkSource {
   /** Stable per source, e.g. "target:target-1" or "snapshot". */
@@ -36,9 +39,11 @@ export interface SiteOnLine {
 export interface LineMark {
   /** 1-based. */
   line: number;
-  /** 'blocked' when any site on the line is a blocked-at site. */
-  kind: SiteKind;
+  /** 'blocked' when any site on the line has pending blocked tasks; 'abandoned' when its only tasks were abandoned. */
+  kind: MarkKind;
   count: number;
+  /** Tasks collected by the GC while suspended on this line (never finished). */
+  abandonedCount: number;
   blockedCount: number;
   createdCount: number;
   oldestAgeMs: number;
@@ -130,8 +135,10 @@ export function lineMark(line: number, sites: SiteOnLine[]): LineMark {
   let growth: number | undefined;
   let estimated = false;
   let growingRate: string | undefined;
+  let abandonedCount = 0;
   for (const { site, growth: g, growingRate: rate } of sites) {
     growingRate ??= rate;
+    abandonedCount += site.abandoned ?? 0;
     if (site.kind === 'blocked') blockedCount += site.count;
     else createdCount += site.count;
     oldestAgeMs = Math.max(oldestAgeMs, site.oldestAgeMs);
@@ -139,16 +146,19 @@ export function lineMark(line: number, sites: SiteOnLine[]): LineMark {
     if (site.sampled < site.count) estimated = true;
   }
   const sorted = [...sites].sort((a, b) => (a.site.kind === b.site.kind ? b.site.count - a.site.count : a.site.kind === 'blocked' ? -1 : 1));
+  const onlyAbandoned = blockedCount + createdCount === 0 && abandonedCount > 0;
   return {
     line,
-    kind: blockedCount > 0 ? 'blocked' : 'created',
+    kind: blockedCount > 0 ? 'blocked' : onlyAbandoned ? 'abandoned' : 'created',
     count: blockedCount + createdCount,
+    abandonedCount,
     blockedCount,
     createdCount,
     oldestAgeMs,
     growth,
     // A line the detector flags is high severity whatever its count: it will only get worse.
-    severity: growingRate ? 'high' : severityOf(blockedCount, createdCount),
+    // An abandoned task is proof, not suspicion: it weighs like a blocked one.
+    severity: growingRate ? 'high' : severityOf(blockedCount + abandonedCount, createdCount),
     estimated,
     ...(growingRate ? { growingRate } : {}),
     sites: sorted,
@@ -171,7 +181,9 @@ export function hintText(mark: LineMark): string {
   }
   const growth = mark.growth ? ` (${mark.growth > 0 ? '+' : ''}${formatCount(mark.growth)})` : '';
   const growing = mark.growingRate ? ` · growing ${mark.growingRate}` : '';
-  return `${parts.join(', ')} here${growth}${growing}`;
+  const abandoned = mark.abandonedCount > 0 ? `~${formatCount(mark.abandonedCount)} task${plural(mark.abandonedCount)} abandoned here (never finished)` : '';
+  if (parts.length === 0) return abandoned;
+  return `${parts.join(', ')} here${growth}${growing}${abandoned ? ` · ${abandoned}` : ''}`;
 }
 
 function plural(n: number): string {

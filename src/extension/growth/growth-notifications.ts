@@ -2,7 +2,8 @@
 // Async Resources view and open the site's line) and "Ignore" (no more notifications for that
 // site in this window).
 import * as vscode from 'vscode';
-import type { Frame } from '../../core/model';
+import { ABANDONED_HEADING, abandonedSites } from '../../core/abandoned';
+import type { Frame, Site } from '../../core/model';
 import type { LensContext } from '../lens-context';
 import { kindWords } from '../../core/site-presentation';
 import { openFrame } from '../source/open-frame';
@@ -37,20 +38,40 @@ export function registerGrowthNotifications(lens: LensContext): GrowthNotices {
     });
   };
 
+  /** Once per await where a target's tasks start being abandoned (collected while suspended). */
+  const announceAbandoned = (target: AttachedTarget, site: Site) => {
+    const where = `${vscode.workspace.asRelativePath(site.frame.file, false)}:${site.frame.line}`;
+    const n = site.abandoned ?? 0;
+    const message = `${n} task${n === 1 ? '' : 's'} abandoned at ${where} in ${target.label} (${ABANDONED_HEADING.replace(/^Abandoned: /, '')}).`;
+    announced.push({ targetId: target.id, siteId: site.id, message });
+    lens.output.info(message);
+    if (!readGrowthSettings().notify) return;
+    void vscode.window.showWarningMessage(message, 'Show', 'Ignore').then(async (choice) => {
+      if (choice === 'Ignore') ignored.add(site.id);
+      if (choice === 'Show') await show(site.frame);
+    });
+  };
+
   const watch = (target: AttachedTarget) => {
     if (watching.has(target.id)) return;
     const done = new Set<string>();
+    const abandonedDone = new Set<string>();
     seen.set(target.id, done);
-    watching.set(
-      target.id,
-      target.onDidChangeGrowth(() => {
-        for (const growing of target.growingSites) {
-          if (done.has(growing.siteId) || ignored.has(growing.siteId)) continue;
-          done.add(growing.siteId);
-          announce(target, growing);
-        }
-      }),
-    );
+    const growth = target.onDidChangeGrowth(() => {
+      for (const growing of target.growingSites) {
+        if (done.has(growing.siteId) || ignored.has(growing.siteId)) continue;
+        done.add(growing.siteId);
+        announce(target, growing);
+      }
+    });
+    const sites = target.onDidUpdateSites(() => {
+      for (const site of abandonedSites(target.latestSites)) {
+        if (!site.userCode || abandonedDone.has(site.id) || ignored.has(site.id)) continue;
+        abandonedDone.add(site.id);
+        announceAbandoned(target, site);
+      }
+    });
+    watching.set(target.id, vscode.Disposable.from(growth, sites));
   };
 
   const sync = () => {

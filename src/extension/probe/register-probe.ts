@@ -67,7 +67,7 @@ async function runProbeCommand(lens: LensContext, documents: ProbeReportDocument
       },
     );
     if (args) await rememberInputs(state, { url: options.url, method: options.method ?? 'GET', requests: options.requests, concurrency: options.concurrency });
-    lens.output.info(`Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : result.verdict === 'cannot-tell' ? `cannot tell (${result.sitesUnavailable ?? 'no sites'})` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`);
+    lens.output.info(`Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : result.verdict === 'abandoned' ? `abandoned tasks, ${result.abandoned.length} site(s) grow with requests` : result.verdict === 'cannot-tell' ? `cannot tell (${result.sitesUnavailable ?? 'no sites'})` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`);
     if ((args?.report ?? 'preview') === 'preview') {
       const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const uri = documents.add(formatProbeMarkdown(result, cwd ? { cwd } : {}), `leak-probe-${target.label}`);

@@ -1,5 +1,6 @@
 // The comparison report page. Everything that came from a snapshot is escaped; the page's only
 // script (by nonce) turns clicks on site links into "open" messages. No `vscode` import.
+import { ABANDONED_HEADING } from '../../core/abandoned';
 import { formatCount, formatDelta } from '../../core/number-format';
 import type { DiffReportModel, ReportFrame, ReportRow } from './report-model';
 import { escapeHtml } from '../escape-html';
@@ -65,6 +66,18 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
     if (model.hiddenChanged) notes.push(`${formatCount(model.hiddenChanged)} more changed sites not listed (export the snapshots and run \`async-leak-lens diff --all\` for all of them)`);
     if (model.unchanged) notes.push(`${formatCount(model.unchanged)} unchanged site${model.unchanged === 1 ? '' : 's'} hidden`);
     if (notes.length) body.push(`<p class="quiet">${e(notes.join('; '))}.</p>`);
+  }
+
+  if (model.abandoned.length) {
+    body.push(`<h2>Abandoned tasks</h2><p class="warning">${e(ABANDONED_HEADING)}.</p>`);
+    body.push(`<table class="sites abandoned"><thead><tr>${['Δ', 'Before → after', 'Location', 'Function'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+    for (const row of model.abandoned) {
+      body.push(
+        `<tr class="${row.delta > 0 ? 'grew' : 'shrank'}"><td class="num delta">${e(formatDelta(row.delta))}</td>` +
+          `<td class="num">${e(formatCount(row.before))} → ${e(formatCount(row.after))}</td><td class="loc">${siteLink(row)}</td><td class="fn">${e(row.functionName)}</td></tr>`,
+      );
+    }
+    body.push(`</tbody></table>`);
   }
 
   if (model.totals.length) {

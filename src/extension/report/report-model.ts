@@ -56,6 +56,8 @@ export interface DiffReportModel {
   top: { row: ReportRow; stack: ReportFrame[]; library: ReportFrame[] } | undefined;
   /** Per type, the change split into its sites' and the rest with no site (`withoutSiteWhy` says why). */
   totals: { type: string; before: number; after: number; delta: number; inSitesDelta: number; withoutSiteDelta: number; withoutSiteWhy?: string }[];
+  /** Awaits whose abandoned count changed: before/after/delta count tasks collected while suspended there. */
+  abandoned: ReportRow[];
   warnings: string[];
 }
 
@@ -121,13 +123,14 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
         return { type, ...t, inSitesDelta: t.delta - withoutSiteDelta, withoutSiteDelta, ...(Math.round(withoutSiteDelta) !== 0 ? { withoutSiteWhy: withoutSiteReason(type) } : {}) };
       })
       .sort(compareTypeChanges),
+    abandoned: (diff.abandoned ?? []).filter((site) => site.delta !== 0).map(toRow),
     warnings,
   };
 }
 
 /** The frame a page request stands for: a site of this diff (by id), its site frame or one of its stack. */
 export function frameForRequest(model: DiffReportModel, siteId: string, frameIndex: number | undefined): Frame | undefined {
-  const site = model.diff.sites.find((s) => s.id === siteId);
+  const site = model.diff.sites.find((s) => s.id === siteId) ?? (model.diff.abandoned ?? []).find((s) => s.id === siteId);
   if (!site) return undefined;
   if (frameIndex === undefined) return site.frame;
   return site.stack[frameIndex];

@@ -20,6 +20,7 @@ const ICONS: Record<NodeIcon, string> = {
   snapshot: 'device-camera',
   type: 'symbol-class',
   blocked: 'debug-pause',
+  abandoned: 'debug-disconnect',
   created: 'symbol-constructor',
   example: 'circle-outline',
   stack: 'list-tree',

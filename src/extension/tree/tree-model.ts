@@ -5,6 +5,7 @@
 // Levels: target -> resource type -> site -> (example resources, example stack -> frames), and a
 // "Snapshots" section: snapshot -> resource type -> site -> ... Children are built only when a
 // node is expanded, and a type lists its top `sitesPerType` sites plus a "Show more" node.
+import { abandonedSites } from '../../core/abandoned';
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/model';
 import type { GrowingSite, GrowingType } from '../../core/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
@@ -43,13 +44,15 @@ export interface TreeData {
 }
 
 /** Where a node's sites come from. */
-export type SiteSource = { from: 'target'; targetId: string } | { from: 'snapshot'; snapshotId: string };
+/** `abandoned`: the node sits under the source's "Abandoned tasks" group (its ids differ from the same site's under its type). */
+export type SiteSource = ({ from: 'target'; targetId: string } | { from: 'snapshot'; snapshotId: string }) & { abandoned?: true };
 
 export type LensNode =
   | { kind: 'target'; targetId: string }
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; snapshotId: string }
   | { kind: 'type'; source: SiteSource; type: string }
+  | { kind: 'abandoned'; source: SiteSource }
   | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
   | { kind: 'more'; source: SiteSource; type: string; hidden: number; hiddenCount?: number }
   | { kind: 'unsited'; source: SiteSource; type: string; split: TypeSplit }
@@ -65,6 +68,7 @@ export type NodeIcon =
   | 'snapshot'
   | 'type'
   | 'blocked'
+  | 'abandoned'
   | 'created'
   | 'example'
   | 'stack'
@@ -149,6 +153,11 @@ export class TreeModel {
         return this.snapshotChildren(node.snapshotId);
       case 'type':
         return this.typeChildren(node.source, node.type);
+      case 'abandoned': {
+        const snapshot = this.sitesOf(node.source);
+        const source: SiteSource = { ...node.source, abandoned: true };
+        return abandonedSitesOf(snapshot).map((site) => ({ kind: 'site', source, site, growth: undefined, previousCount: undefined }));
+      }
       case 'site': {
         const examples: LensNode[] = node.site.examples.slice(0, EXAMPLES_SHOWN).map((example) => ({ kind: 'example', source: node.source, site: node.site, example }));
         if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
@@ -201,6 +210,8 @@ export class TreeModel {
         return this.presentSnapshot(node.snapshotId);
       case 'type':
         return this.presentType(node.source, node.type);
+      case 'abandoned':
+        return this.presentAbandoned(node.source);
       case 'site':
         return this.presentSite(node);
       case 'more': {
@@ -274,10 +285,34 @@ export class TreeModel {
     const types = Object.keys(counts).filter((type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
     if (types.length === 0) {
       const waiting = target.samples.length === 0 && !target.latestSites;
-      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }];
+      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }, ...this.abandonedGroup(source)];
     }
     types.sort((a, b) => countOf(counts, b) - countOf(counts, a) || compareText(a, b));
-    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
+    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...this.abandonedGroup(source)];
+  }
+
+  /** The "Abandoned tasks" node of a source, when it has any. */
+  private abandonedGroup(source: SiteSource): LensNode[] {
+    return abandonedSitesOf(this.sitesOf(source)).length > 0 ? [{ kind: 'abandoned', source }] : [];
+  }
+
+  private presentAbandoned(source: SiteSource): NodePresentation {
+    const sites = abandonedSitesOf(this.sitesOf(source));
+    const total = sites.reduce((n, s) => n + (s.abandoned ?? 0), 0);
+    const parent = source.from === 'target' ? `target:${source.targetId}` : `snapshot:${source.snapshotId}`;
+    return {
+      id: `${parent}/abandoned`,
+      label: 'Abandoned tasks',
+      description: `${formatCount(total)} at ${sites.length} await${sites.length === 1 ? '' : 's'}`,
+      tooltip: [
+        'Tasks collected by the GC while suspended at an await, since the agent arrived: the code after the await and its finally blocks never ran.',
+        'Nothing can ever resume them, so they do not count as pending. A snapshot (full GC) makes the count current.',
+      ],
+      icon: 'abandoned',
+      alarming: true,
+      collapsible: 'collapsed',
+      contextValue: 'abandoned',
+    };
   }
 
   private snapshotChildren(snapshotId: string): LensNode[] {
@@ -287,9 +322,10 @@ export class TreeModel {
     const index = this.indexOf(stored.snapshot);
     const totals = stored.snapshot.totals;
     const types = [...new Set([...Object.keys(totals).filter((t) => countOf(totals, t) > 0), ...index.types()])];
-    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }];
+    const abandoned = this.abandonedGroup(source);
+    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }, ...abandoned];
     types.sort((a, b) => countOf(totals, b) - countOf(totals, a) || compareText(a, b));
-    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type }))];
+    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...abandoned];
   }
 
   private typeChildren(source: SiteSource, type: string): LensNode[] {
@@ -387,8 +423,10 @@ export class TreeModel {
     const count = `${estimate ? '~' : ''}${formatCount(site.count)}`;
     const target = node.source.from === 'target' ? this.target(node.source.targetId) : undefined;
     const trend = target && (target.recentSites?.length ?? 0) >= 2 ? siteTrend(site.id, target.recentSites!) : undefined;
+    const abandoned = site.abandoned ?? 0;
     const parts = [`${kindWords(site.kind)} ${this.where(site.frame)}`, functionName(site.frame)];
     if (estimate) parts.push('estimate');
+    if (abandoned > 0) parts.push(`✖ ${formatCount(abandoned)} abandoned`);
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
     if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
@@ -399,6 +437,7 @@ export class TreeModel {
     ];
     if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
+    if (abandoned > 0) tooltip.push(`${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`);
     if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
     if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
@@ -407,11 +446,11 @@ export class TreeModel {
     return {
       id: siteNodeId(node.source, site),
       // Count and line first: at the default sidebar width the rest may be cut.
-      label: `${count}${trend ? ` ${trendArrow(trend)}` : ''} · ${shortLocation(site.frame)} ${site.kind}`,
+      label: `${site.count > 0 || abandoned === 0 ? count : `✖ ${formatCount(abandoned)}`}${trend ? ` ${trendArrow(trend)}` : ''} · ${shortLocation(site.frame)} ${site.kind}`,
       description: parts.join(' · '),
       tooltip,
-      icon: site.kind,
-      alarming: node.growth !== undefined,
+      icon: site.count === 0 && abandoned > 0 ? 'abandoned' : site.kind,
+      alarming: node.growth !== undefined || abandoned > 0,
       collapsible: site.examples.length > 0 || site.stack.length > 0 ? 'collapsed' : 'none',
       contextValue: site.kind === 'blocked' ? 'site-blocked' : 'site-created',
       open: isOpenableFrame(site.frame) ? site.frame : undefined,
@@ -518,6 +557,11 @@ export class SiteIndex {
   }
 }
 
+/** Sites of a snapshot where tasks were abandoned, most first. */
+export function abandonedSitesOf(snapshot: Snapshot | undefined): Site[] {
+  return abandonedSites(snapshot);
+}
+
 /** The counts of the latest site read (the poll's before the first one): one clock for the root, types and sites. */
 function liveCounts(target: TreeTarget): Record<string, number> {
   return toCountMap(shownCounts(target.samples, target.latestSites)?.counts ?? {});
@@ -579,7 +623,7 @@ function typeId(source: SiteSource, type: string): string {
 }
 
 function siteNodeId(source: SiteSource, site: Site): string {
-  return `${typeId(source, site.type)}/site:${site.id}`;
+  return `${typeId(source, site.type)}${source.abandoned ? '/abandoned' : ''}/site:${site.id}`;
 }
 
 /** Unique in the view and stable across refreshes. */
@@ -607,6 +651,8 @@ function nodeId(node: LensNode): string {
       return `${siteNodeId(node.source, node.site)}/stack/library`;
     case 'frame':
       return `${siteNodeId(node.source, node.site)}/frame:${node.index}`;
+    case 'abandoned':
+      return `${node.source.from === 'target' ? `target:${node.source.targetId}` : `snapshot:${node.source.snapshotId}`}/abandoned`;
     case 'note':
       return `${node.parentId}/note`;
   }

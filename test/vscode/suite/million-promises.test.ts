@@ -12,7 +12,7 @@ import { getJson, type RunningFixture } from '../../support/fixtures';
 
 const MILLION = 1_000_000;
 const MB = 1024 * 1024;
-/** README, "Guarantees": what the agent may hold in the target, and the extension per snapshot. */
+/** docs/guarantees.md: what the agent may hold in the target, and the extension per snapshot. */
 const TARGET_AGENT_CAP_MB = 64;
 const EXTENSION_CAP_MB = 64;
 /** The extension host's event loop must never stall this long (a frozen window, not a slow one). */
@@ -78,7 +78,7 @@ suite('a million pending promises', function () {
     const snapshot = api.snapshots.get(after)!.snapshot;
     assert.equal(snapshot.totals.PROMISE, MILLION + 2000, 'the total is exact');
     // Per site, a burst this large is sampled within the CPU share (~150 stacks for the million):
-    // weighted estimates, so the sites add up only roughly (README, "How it works").
+    // weighted estimates, so the sites add up only roughly (docs/how-it-works.md).
     const siteSum = snapshot.sites.filter((s) => s.type === 'PROMISE').reduce((sum, s) => sum + s.count, 0);
     assert.ok(siteSum > MILLION / 2 && siteSum < 2 * MILLION, `sites add up to ${siteSum} promises`);
     console.log(`snapshot: ${siteSum} promises estimated over ${snapshot.sites.length} sites`);

@@ -50,6 +50,38 @@ suite('leak verdicts', function () {
     assert.match(text, /## Example stack: blocked at /);
   });
 
+  test('abandoned tasks: the probe says ABANDONED, a notification names the await, the sites of the target count them', async () => {
+    const config = vscode.workspace.getConfiguration('asyncLeakLens');
+    await config.update('growth.notify', false, vscode.ConfigurationTarget.Global);
+    try {
+      const { fixture, target } = await attach('abandoned-fanout');
+      const marker = findMarker('abandoned-fanout');
+      const result = await vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, {
+        url: `http://127.0.0.1:${fixture.port}/`,
+        requests: 20,
+        concurrency: 4,
+        report: 'none',
+      });
+      assert.ok(result);
+      assert.equal(result.verdict, 'abandoned');
+      assert.equal(`${result.abandoned[0].site.frame.file}:${result.abandoned[0].site.frame.line}`, `${marker.file}:${marker.line}`);
+      const announced = await eventually(
+        () => api.growthNotices.announced.find((a) => a.targetId === target.id && a.message.includes(`server.js:${marker.line} `)),
+        30_000,
+        () => `a notice for the marked await (now: ${JSON.stringify(api.growthNotices.announced)})`,
+      );
+      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
+      // The site reads after the probe's last round see all 3 rounds × 20 requests × 2 losers.
+      await eventually(
+        () => (target.latestSites?.sites.find((s) => s.frame.line === marker.line)?.abandoned ?? 0) >= 120,
+        30_000,
+        () => `120 abandoned at the marker (now: ${target.latestSites?.sites.find((s) => s.frame.line === marker.line)?.abandoned})`,
+      );
+    } finally {
+      await config.update('growth.notify', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('Run Leak Probe on the busy healthy server: no leak', async () => {
     const { fixture, target } = await attach('healthy-server');
     const result = await vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, {
