@@ -5,7 +5,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
 import { CHART_WINDOWS, type ChartMarker, type ChartTarget, type ChartWindow, type CountSample, type HostMessage, type WebviewMessage } from '../../src/shared/chart-protocol';
-import { labelRows } from './label-rows';
+import { countRange, countTicks } from './axis';
+import { readableColor } from './contrast';
+import { placeMarkerLabels } from './marker-labels';
 import { appendSamples, toColumns, typeOrder } from './series';
 import { seriesColor, themeColor } from './theme';
 
@@ -131,18 +133,24 @@ function formatCount(value: number | null | undefined): string {
 function buildPlot(types: string[]): uPlot {
   const axisColor = themeColor('--vscode-descriptionForeground', '#888');
   const gridColor = themeColor('--vscode-charts-lines', 'rgba(128,128,128,0.25)');
+  const background = themeColor('--vscode-editor-background', '#1e1e1e');
+  const foreground = themeColor('--vscode-foreground', '#cccccc');
   const axis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+  // Whole counts only, about one tick per 30 px.
+  const countSplits = (u: uPlot, _axis: number, min: number, max: number) => countTicks(min, max, Math.max(2, Math.floor(u.bbox.height / (window.devicePixelRatio || 1) / 30)));
   const options: uPlot.Options = {
     ...plotSize(),
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? Math.ceil(max * 1.1) : 1] } },
-    axes: [axis, { ...axis, size: 60, values: (_u, ticks) => ticks.map((v) => formatCount(v)) }],
+    scales: { x: { time: true }, y: { range: (_u, _min, max) => countRange(max) } },
+    axes: [axis, { ...axis, size: 60, splits: countSplits, values: (_u, ticks) => ticks.map((v) => formatCount(v)) }],
     series: [
       { label: 'Time', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
       ...types.map((type, i): uPlot.Series => {
         const { color, dash } = seriesColor(i);
-        return { label: type, stroke: color, width: 1.5, dash, points: { show: false }, value: (_u, v) => formatCount(v) };
+        return { label: type, stroke: readableColor(color, background, foreground), width: 1.5, dash, points: { show: false }, value: (_u, v) => formatCount(v) };
       }),
     ],
+    // No dimming of the other series when one is pointed at: a dimmed line is unreadable on dark themes.
+    focus: { alpha: 1 },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     legend: { live: true },
     // The legend's height changes as its values wrap: refit after the frame is drawn.
@@ -162,32 +170,40 @@ function drawMarkers(u: uPlot): void {
   const { left, top, width, height } = u.bbox;
   const ratio = window.devicePixelRatio || 1;
   ctx.save();
-  ctx.strokeStyle = themeColor('--vscode-charts-purple', '#b180d7');
-  ctx.fillStyle = ctx.strokeStyle;
+  const color = readableColor(themeColor('--vscode-charts-purple', '#b180d7'), themeColor('--vscode-editor-background', '#1e1e1e'), themeColor('--vscode-foreground', '#cccccc'));
+  ctx.strokeStyle = color;
   ctx.lineWidth = ratio;
   ctx.setLineDash([4 * ratio, 4 * ratio]);
   ctx.font = `${11 * ratio}px ${themeColor('--vscode-font-family', 'sans-serif')}`;
   const maxWidth = 160 * ratio;
   const pad = 3 * ratio;
+  const rowHeight = 15 * ratio;
   const shown = page.markers
-    .map((marker) => {
-      const x = u.valToPos(marker.t / 1000, 'x', true);
-      const textWidth = Math.min(ctx.measureText(marker.label).width, maxWidth);
-      // Label on the side with room: left of the line near the right edge.
-      const onLeft = x + pad + textWidth > left + width;
-      return { marker, x, onLeft, start: onLeft ? x - pad - textWidth : x, end: onLeft ? x : x + pad + textWidth };
-    })
+    .map((marker) => ({ marker, x: u.valToPos(marker.t / 1000, 'x', true), width: Math.min(ctx.measureText(marker.label).width, maxWidth) }))
     .filter(({ x }) => x >= left && x <= left + width);
-  const rows = labelRows(shown, 3);
-  shown.forEach(({ marker, x, onLeft }, i) => {
+  const placed = placeMarkerLabels(shown, left, left + width, pad, 3);
+  // Lines first, then the labels on a background of their own: no line strikes through a label.
+  for (const { x } of shown) {
     ctx.beginPath();
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
-    ctx.textAlign = onLeft ? 'right' : 'left';
-    ctx.fillText(marker.label, onLeft ? x - pad : x + pad, top + (12 + 13 * rows[i]) * ratio, maxWidth);
     markersDrawn++;
+  }
+  const boxes: { start: number; end: number; top: number; bottom: number }[] = [];
+  shown.forEach(({ marker, x }, i) => {
+    const { onLeft, start, end, row } = placed[i];
+    const boxTop = top + (2 + rowHeight / ratio * row) * ratio;
+    ctx.fillStyle = themeColor('--vscode-editor-background', '#1e1e1e');
+    ctx.fillRect(onLeft ? start : start + ratio, boxTop, end - start - ratio, rowHeight - ratio);
+    ctx.fillStyle = color;
+    ctx.textAlign = onLeft ? 'right' : 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(marker.label, onLeft ? x - pad : x + pad, boxTop + rowHeight / 2, maxWidth);
+    boxes.push({ start: start / ratio, end: end / ratio, top: boxTop / ratio, bottom: (boxTop + rowHeight) / ratio });
   });
+  // Where the labels went, in CSS pixels (read by the browser-level checks).
+  plotHost.dataset.markerLabels = JSON.stringify({ boxes, lines: shown.map(({ x }) => x / ratio) });
   ctx.restore();
 }
 

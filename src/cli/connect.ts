@@ -1,6 +1,6 @@
 // Options every attaching command shares, and the attach itself.
 import type { ParseArgsConfig } from 'node:util';
-import { resolveInspectorUrl } from '../core/discovery';
+import { resolveInspectorUrl, wasOpenedBySignal } from '../core/discovery';
 import { Session } from '../core/session';
 import { parseTargetAddress } from '../core/target-address';
 import { describeError } from '../core/errors';
@@ -8,20 +8,30 @@ import { UsageError } from './cli-error';
 import { EXIT_INTERRUPTED, Interrupted, setLeftover } from './interrupt';
 import type { Output } from './output';
 
-export const attachOptions = {
+/** How to reach the target: every attaching command (detach included). */
+export const targetOptions = {
   target: { type: 'string', short: 't' },
   'allow-remote': { type: 'boolean', default: false },
-  'stack-depth': { type: 'string' },
-  'node-modules-sites': { type: 'boolean', default: false },
   'no-open-inspector': { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
-export const attachHelp = `  -t, --target <addr>     ws://URL, host:port, port, or pid:<n> (a bare number is tried as a port,
+export const targetHelp = `  -t, --target <addr>     ws://URL, host:port, port, or pid:<n> (a bare number is tried as a port,
                           then as a pid; a pid with a closed inspector gets SIGUSR1 to open it)
   --allow-remote          allow a non-loopback inspector address (an inspector is full control)
-  --stack-depth <n>       frames kept per example stack (default 12)
-  --node-modules-sites    let frames under node_modules be sites (default: the first frame of your code)
   --no-open-inspector     never send SIGUSR1 to open a closed inspector`;
+
+/** How the agent records sites: the commands that read them (not detach). */
+export const agentOptions = {
+  'stack-depth': { type: 'string' },
+  'node-modules-sites': { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+export const agentHelp = `  --stack-depth <n>       frames kept per example stack (default 12)
+  --node-modules-sites    let frames under node_modules be sites (default: the first frame of your code)`;
+
+export const attachOptions = { ...targetOptions, ...agentOptions } satisfies ParseArgsConfig['options'];
+
+export const attachHelp = `${targetHelp}\n${agentHelp}`;
 
 export interface AttachValues {
   target?: string;
@@ -72,6 +82,7 @@ export async function attachTo(target: string, values: AttachValues, io: Output)
       const url = await inspectorUrlOf(target, values);
       if (interrupts) throw new Interrupted('Interrupted before attaching: nothing was changed in the target.');
       session = await Session.attach(url, {
+        allowRemote: values['allow-remote'],
         agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
       });
     } catch (error) {
@@ -106,4 +117,16 @@ export async function letGo(session: Session, io: Output, target: string): Promi
     await session.detach();
     io.err('Detached: the agent was removed from the target.');
   }
+  const note = inspectorLeftOpenNote(session);
+  if (note) io.err(note);
+}
+
+/**
+ * Node cannot close by a signal the inspector SIGUSR1 opened: it listens (on loopback) until the
+ * process ends. Says so, and how to close it, when this command opened it.
+ */
+export function inspectorLeftOpenNote(session: Session): string | undefined {
+  if (!wasOpenedBySignal(session.connection.url)) return undefined;
+  const { host } = new URL(session.connection.url);
+  return `The inspector that SIGUSR1 opened in pid ${session.info.pid} stays listening on ${host} until the process ends (a signal cannot close it). Close it with: async-leak-lens detach --target ${host} --close-inspector (or require('inspector').close() inside the program).`;
 }

@@ -1,30 +1,34 @@
 // async-leak-lens: the terminal front end over core.
+import type { ParseArgsConfig } from 'node:util';
 import { LensError, describeError } from '../core/errors';
 import { SnapshotFileError } from '../core/snapshot-file';
 import { escapeControl } from '../core/terminal-text';
 import { EXIT_USAGE, UsageError } from './cli-error';
-import { detachCommand, detachHelp } from './commands/detach';
-import { diffCommand, diffHelp } from './commands/diff';
-import { probeCommand, probeHelp } from './commands/probe';
-import { runCommand, runHelp } from './commands/run';
-import { snapshotCommand, snapshotHelp } from './commands/snapshot';
-import { watchCommand, watchHelp } from './commands/watch';
+import { detachCommand, detachHelp, detachOptions } from './commands/detach';
+import { diffCommand, diffHelp, diffOptions } from './commands/diff';
+import { probeCommand, probeHelp, probeOptions } from './commands/probe';
+import { runCommand, runHelp, runOptions } from './commands/run';
+import { snapshotCommand, snapshotHelp, snapshotOptions } from './commands/snapshot';
+import { watchCommand, watchHelp, watchOptions } from './commands/watch';
 import { EXIT_INTERRUPTED, guardInterrupts, Interrupted } from './interrupt';
 import { terminalOutput, type Output } from './output';
 
-interface Command {
+export interface Command {
   summary: string;
+  /** What `<command> --help` prints: its own options only. */
   help: string;
+  /** The options the command parses (its help lists exactly these). */
+  options: NonNullable<ParseArgsConfig['options']>;
   run(args: string[], io: Output): Promise<number>;
 }
 
-const commands: Record<string, Command> = {
-  snapshot: { summary: 'take a snapshot of live async resources by site', help: snapshotHelp, run: snapshotCommand },
-  diff: { summary: 'compare two snapshots: which sites grew', help: diffHelp, run: diffCommand },
-  watch: { summary: 'live counts by type and growing sites', help: watchHelp, run: watchCommand },
-  run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, run: runCommand },
-  detach: { summary: 'remove the agent from a target', help: detachHelp, run: detachCommand },
-  probe: { summary: 'send load to a loopback URL in rounds: does a request leak?', help: probeHelp, run: probeCommand },
+export const commands: Record<string, Command> = {
+  snapshot: { summary: 'take a snapshot of live async resources by site', help: snapshotHelp, options: snapshotOptions, run: snapshotCommand },
+  diff: { summary: 'compare two snapshots: which sites grew', help: diffHelp, options: diffOptions, run: diffCommand },
+  watch: { summary: 'live counts by type and growing sites', help: watchHelp, options: watchOptions, run: watchCommand },
+  run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, options: runOptions, run: runCommand },
+  detach: { summary: 'remove the agent from a target', help: detachHelp, options: detachOptions, run: detachCommand },
+  probe: { summary: 'send load to a loopback URL in rounds: does a request leak?', help: probeHelp, options: probeOptions, run: probeCommand },
 };
 
 function mainHelp(): string {

@@ -82,7 +82,13 @@ export async function startProgram(command: string[], io: Output, options: { tim
       }
       if (next < urls.length) {
         const url = urls[next++];
-        const found = await describeInspector(url);
+        let found: Awaited<ReturnType<typeof describeInspector>>;
+        try {
+          found = await describeInspector(url);
+        } catch (error) {
+          await stop();
+          throw error;
+        }
         if (!found) continue; // Ended meanwhile (a short-lived helper).
         if (isLauncher(found.argv)) {
           io.err(`${escapeControl(basename(found.argv[1] ?? 'node'))} (pid ${found.pid}) is a launcher: waiting for the Node program it starts.`);
@@ -111,7 +117,7 @@ export async function startProgram(command: string[], io: Output, options: { tim
   }
 }
 
-/** pid and argv of the process behind an inspector URL; undefined if it is gone. */
+/** pid and argv of the process behind an inspector URL; undefined if it is gone. Throws for a non-loopback URL. */
 async function describeInspector(url: string): Promise<{ pid: number; argv: string[] } | undefined> {
   let connection: InspectorConnection | undefined;
   try {
@@ -120,7 +126,9 @@ async function describeInspector(url: string): Promise<{ pid: number; argv: stri
     const value = answer.result?.value as { pid?: unknown; argv?: unknown } | undefined;
     if (typeof value?.pid !== 'number' || !Array.isArray(value.argv)) return undefined;
     return { pid: value.pid, argv: value.argv.filter((a): a is string => typeof a === 'string').slice(0, 64) };
-  } catch {
+  } catch (error) {
+    // The program's output named another host: refused like a typed address, never skipped.
+    if (error instanceof LensError && error.code === 'not-loopback') throw error;
     return undefined;
   } finally {
     await connection?.close();

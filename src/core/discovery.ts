@@ -2,6 +2,8 @@
 import * as http from 'node:http';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { LensError } from './errors';
+import { checkNodeExecutable, reportedInspectorPort } from './node-process';
+import { assertTargetablePid } from './pid-guard';
 import { explainSilence, isStopped, stoppedMessage } from './process-tree';
 import { assertAllowedHost, type TargetAddress } from './target-address';
 
@@ -129,52 +131,54 @@ function processExists(pid: number): boolean {
 }
 
 async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promise<string> {
+  assertTargetablePid(pid);
   if (!processExists(pid)) throw new LensError('bad-target', `No process with pid ${pid} is running.`);
   if (isStopped(pid)) throw new LensError('timeout', stoppedMessage(pid));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const open = await tryListeningPorts(pid, timeoutMs);
+  // The port Node reports comes first: probing the others sends requests to the program's own servers.
+  const reported = reportedInspectorPort(pid);
+  const isReported = (port: number) => port === reported;
+  const before = listeningLoopbackPorts(pid);
+  const open = await tryPorts(before.filter(isReported), timeoutMs);
   if (open) return open;
   if (!options.openInspector) {
+    const other = await tryPorts(before.filter((port) => !isReported(port)), timeoutMs);
+    if (other) return other;
     throw new LensError('cannot-connect', `Process ${pid} has no open inspector. Allow opening it (the process gets SIGUSR1, like \`node inspect -p ${pid}\`), or start it with --inspect.`);
   }
   if (process.platform === 'win32') throw new LensError('cannot-connect', `Opening the inspector of a running process needs SIGUSR1, which Windows lacks. Start process ${pid} with --inspect.`);
   // SIGUSR1 terminates most programs that are not Node: never send it on a guess.
-  const command = commandOf(pid);
-  if (command !== undefined && !looksLikeNode(command)) {
-    throw new LensError('bad-target', `Process ${pid} (${command}) does not look like Node.js, so it was not sent SIGUSR1 (that would stop most other programs).`);
+  const check = checkNodeExecutable(pid);
+  if (!check.node) {
+    throw new LensError('bad-target', `Process ${pid} was not sent SIGUSR1 (that would stop most programs other than Node.js): ${check.reason}.`);
   }
   process.kill(pid, 'SIGUSR1');
+  // The inspector is the port that was reported, or the one that appears after the signal.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
-    const url = await tryListeningPorts(pid, timeoutMs);
-    if (url) return url;
+    const now = listeningLoopbackPorts(pid);
+    const url = await tryPorts([...now.filter(isReported), ...now.filter((port) => !isReported(port) && !before.includes(port))], timeoutMs);
+    if (url) {
+      openedBySignal.add(url);
+      return url;
+    }
   }
+  // Already open on a port nobody reported (e.g. inspector.open(0)): only now ask the others.
+  const other = await tryPorts(before.filter((port) => !isReported(port)), timeoutMs);
+  if (other) return other;
   throw new LensError('timeout', `Sent SIGUSR1 to process ${pid}, but no inspector opened within ${timeoutMs / 1000} s. Is it a Node.js process?`);
 }
 
-/** The executable and first argument of a process (Linux /proc), or undefined where unknown. */
-export function commandOf(pid: number): string | undefined {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    let exe = '';
-    try {
-      exe = readlinkSync(`/proc/${pid}/exe`);
-    } catch {
-      // Another user's process: the command line is enough.
-    }
-    return [exe, ...argv.slice(0, 2)].filter(Boolean).join(' ');
-  } catch {
-    return undefined;
-  }
+/** WebSocket URLs of inspectors that this process opened with SIGUSR1 (they stay open after detach). */
+const openedBySignal = new Set<string>();
+
+export function wasOpenedBySignal(url: string): boolean {
+  return openedBySignal.has(url);
 }
 
-export function looksLikeNode(command: string): boolean {
-  return /(^|[\/\s])(node|nodejs|node\d+)(\.exe)?(\s|$)/.test(command);
-}
-
-async function tryListeningPorts(pid: number, timeoutMs: number): Promise<string | undefined> {
-  for (const port of listeningLoopbackPorts(pid)) {
+async function tryPorts(ports: number[], timeoutMs: number): Promise<string | undefined> {
+  for (const port of ports) {
     try {
       return await findNodeTarget('127.0.0.1', port, timeoutMs);
     } catch {

@@ -1,8 +1,15 @@
 // One WebSocket to a Node inspector, plus a channel per worker thread (NodeWorker domain).
 import { EventEmitter } from 'node:events';
-import CDP from 'chrome-remote-interface';
+import type CDP from 'chrome-remote-interface';
+// For its side effect as well: it makes "localhost" resolve to 127.0.0.1 first, where inspectors listen.
+import 'chrome-remote-interface';
 import { LensError, describeError } from './errors';
 import { explainSilence } from './process-tree';
+import { assertAllowedUrl } from './target-address';
+
+// chrome-remote-interface's connection class: CDP() would hide the WebSocket that a timeout must close.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Chrome = require('chrome-remote-interface/lib/chrome.js') as new (options: object, notifier: EventEmitter) => { _ws?: { terminate(): void } };
 
 export interface CdpChannel {
   /** Thread id of the JS context behind this channel: 0 for the main thread. */
@@ -60,16 +67,30 @@ export class InspectorConnection extends EventEmitter {
     (client.send('NodeRuntime.notifyWhenWaitingForDisconnect' as never, { enabled: true } as never) as unknown as Promise<unknown>).catch(() => undefined);
   }
 
-  static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<InspectorConnection> {
+  /**
+   * Connects to an inspector's WebSocket URL. Every connection goes through here, so this is where
+   * the loopback rule holds for every address, wherever it came from (typed, a /json/list answer, a
+   * program's output). A socket that never finishes the handshake is torn down at the timeout, so
+   * nothing is left that keeps the process alive.
+   */
+  static async open(url: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, allowRemote = false): Promise<InspectorConnection> {
+    assertAllowedUrl(url, allowRemote);
+    const notifier = new EventEmitter();
+    const connecting = new Promise<Client>((resolve, reject) => {
+      notifier.once('connect', resolve);
+      notifier.once('error', reject);
+    });
+    // The Chrome object (not the CDP() promise) so that its WebSocket can be reached to abort it.
+    const chrome = new Chrome({ target: url, local: true }, notifier);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`)), timeoutMs);
     });
-    const connecting = CDP({ target: url, local: true }) as Promise<Client>;
     try {
       const client = await Promise.race([connecting, timeout]);
       return new InspectorConnection(client, url);
     } catch (error) {
+      chrome._ws?.terminate();
       connecting.then((late) => late.close()).catch(() => undefined);
       if (error instanceof LensError) throw error;
       throw new LensError('cannot-connect', `Cannot open the inspector at ${url}: ${describeError(error)}`);

@@ -18,6 +18,8 @@ export interface SessionOptions {
   callTimeoutMs?: number;
   /** Track worker threads too (through the NodeWorker domain where the inspector has it). */
   workers?: boolean;
+  /** Allow a non-loopback inspector address (the user opted in). */
+  allowRemote?: boolean;
 }
 
 export interface SnapshotOptions {
@@ -95,7 +97,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const watch = watchStopped(() => (pid ??= localPidOf(url)));
     let connection: InspectorConnection;
     try {
-      connection = await Promise.race([watch.stopped, InspectorConnection.open(url, callTimeoutMs)]);
+      connection = await Promise.race([watch.stopped, InspectorConnection.open(url, callTimeoutMs, options.allowRemote ?? false)]);
     } catch (error) {
       watch.cancel();
       throw error;
@@ -190,6 +192,16 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   async census(options: CensusOptions = {}): Promise<CensusSummary> {
     this.assertLive();
+    // A heap snapshot has no time limit a big heap could hit, so a stopped target is told this way.
+    const watch = watchStopped(() => this.localPid());
+    try {
+      return await Promise.race([this.takeCensus(options), watch.stopped]);
+    } finally {
+      watch.cancel();
+    }
+  }
+
+  private async takeCensus(options: CensusOptions): Promise<CensusSummary> {
     await this.workersReady();
     let summary: CensusSummary | undefined;
     for (const t of [...this.threads.values()]) {

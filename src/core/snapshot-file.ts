@@ -1,8 +1,7 @@
 // Snapshot files: JSON text in, a checked Snapshot out (or an error that says what is wrong and
-// where), and atomic writes so that a reader never sees half a file.
-import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// where), and writes through the shared file writer.
+import { open } from 'node:fs/promises';
+import { FileOutputError, writeOutputFile } from './file-output';
 import { findJsonSyntaxProblem } from './json-syntax';
 import { SNAPSHOT_SCHEMA, type Snapshot } from './model';
 
@@ -363,37 +362,17 @@ function describeBinary(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-/** Writes through a temporary file in the same directory and renames it, so readers never see a partial file. */
+/**
+ * Writes through the shared writer (core/file-output): a regular file is replaced atomically, a
+ * symlink stays a link, a FIFO or device is written to, anything else is refused.
+ */
 export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {
-  const text = serializeSnapshot(snapshot);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await open(temporary, 'wx');
-    try {
-      await handle.writeFile(text, 'utf8');
-      // On disk before the rename, so a crash cannot leave an empty file under the final name.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    await writeOutputFile(path, serializeSnapshot(snapshot));
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new SnapshotFileError(path, 'unwritable', 'cannot write the snapshot: the path is a directory; give a file name.');
-    }
-    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' && !(await exists(dirname(path)))) {
-      throw new SnapshotFileError(path, 'unwritable', `cannot write the snapshot: the directory ${dirname(path)} does not exist.`);
-    }
+    if (error instanceof FileOutputError) throw new SnapshotFileError(path, 'unwritable', `cannot write the snapshot: ${error.reason}`);
     throw ioError(path, error, 'write');
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function ioError(path: string, error: unknown, action: 'read' | 'write'): SnapshotFileError {

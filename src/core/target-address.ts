@@ -59,3 +59,18 @@ export function assertAllowedHost(host: string, allowRemote: boolean): void {
     );
   }
 }
+
+/**
+ * The loopback rule for a WebSocket URL about to be opened, wherever it came from. Only ws:// and
+ * wss:// URLs: anything else would make the connection library look elsewhere on its own.
+ */
+export function assertAllowedUrl(url: string, allowRemote: boolean): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new LensError('bad-target', `"${url}" is not a valid inspector WebSocket URL.`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new LensError('bad-target', `"${url}" is not an inspector WebSocket URL (ws://...).`);
+  assertAllowedHost(stripBrackets(parsed.hostname), allowRemote);
+}

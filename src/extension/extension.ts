@@ -14,7 +14,7 @@ import { registerSnapshotCommands } from './snapshots/register-snapshot-commands
 import { registerDebugIntegration } from './debug/debug-watcher';
 import { registerStatusBar } from './status/status-bar';
 import { registerGrowthNotifications, type GrowthNotices } from './growth/growth-notifications';
-import { registerProbe } from './probe/register-probe';
+import { registerProbe, type ProbeReports } from './probe/register-probe';
 import { registerCensus, type CensusCommands } from './census/register-census';
 import { registerReattach, type ReattachOffers } from './attach/reattach';
 import { registerRemoteInspectorWarnings, type RemoteInspectorWarnings } from './targets/remote-inspector-warnings';
@@ -33,6 +33,8 @@ export type LensApi = Pick<LensContext, 'targets' | 'snapshots'> & {
   remoteWarnings: RemoteInspectorWarnings;
   /** Targets lost without a detach, offered to attach again. */
   reattach: ReattachOffers;
+  /** Leak probe report panels. */
+  probeReports: ProbeReports;
   /** The census of what was pending before attach. */
   census: CensusCommands;
 };
@@ -54,11 +56,11 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerDebugIntegration(lens);
   registerStatusBar(lens);
   const growthNotices = registerGrowthNotifications(lens);
-  registerProbe(lens);
+  const probeReports = registerProbe(lens);
   const reattach = registerReattach(lens);
   const census = registerCensus(lens);
 
-  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, census };
+  return { targets, snapshots, tree, chart, editorMarks, growthNotices, remoteWarnings, reattach, probeReports, census };
 }
 
 export function deactivate(): void {}

@@ -75,6 +75,7 @@ describe('terminal injection', () => {
       const result = await runCli(['snapshot', '--target', `127.0.0.1:${target.inspectorPort}`]);
       assert.equal(result.code, 2, result.stderr);
       assertInert(result.stdout + result.stderr, 'the error message');
+      assert.match(result.stderr, /pwned\\x07/, 'the exception text is shown, escaped');
     });
   }
 

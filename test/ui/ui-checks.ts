@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { driveLoad, findMarker, repoRoot, startFixture, type Marker, type RunningFixture } from '../support/fixtures';
+import { contrastRatio, MIN_LINE_CONTRAST, parseColor } from '../../media/chart/contrast';
 import { around, kib, Screenshots, type Region } from './screenshots';
 import { boxOf, UI_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
 
@@ -16,6 +17,8 @@ const FIXTURE = 'queue-workers';
 const FIRST_LOAD = 60;
 /** Requests between the "before" and "after" snapshots. */
 const SECOND_LOAD = 40;
+/** Requests per round of the leak probe (3 rounds). */
+const PROBE_REQUESTS = 10;
 const CONTAINER = 'Async Leak Lens';
 const VIEW = 'Async Resources';
 const CHART_TITLE = 'Async Leak Lens: Live Chart';
@@ -109,6 +112,52 @@ const STEPS: Step[] = [
     },
   },
   {
+    title: "Attach to Node Process… names the fixture as the view does, the user's programs above the editor's own, a typed number as a port",
+    async run({ workbench, shots, fixture }) {
+      const { pid, inspectorPort } = fixture!;
+      await workbench.runCommand('Async Leak Lens: Attach to Node Process');
+      const rows = workbench.quickInput().locator('.monaco-list-row');
+      const input = workbench.quickInput().locator('.quick-input-box input');
+      await rows.first().waitFor({ timeout: UI_TIMEOUT_MS });
+      // Typing the pid: a number is read as a port (the first row says so), the fixture's row follows.
+      await input.fill(String(pid));
+      await waitForText(rows.first(), new RegExp(`^\\s*Attach to the inspector at 127\\.0\\.0\\.1:${pid}(?!\\d)[^]*a number is a port; type pid:N`), 'the first row after typing the pid');
+      const row = rows.filter({ hasText: targetName(pid) }).first();
+      await row.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error(`the picker lists no "${targetName(pid)}"`);
+      });
+      await waitForText(row, new RegExp(`inspector 127\\.0\\.0\\.1:${inspectorPort}`), "the fixture's row");
+      await shots.take('process-picker', { element: workbench.quickInput() });
+      // Unfiltered, this workbench's own Node processes (code-server and its helpers) come after
+      // every program, under their own heading: read the whole list, scrolling through it.
+      await input.fill('');
+      const listed = new Map<number, string>();
+      const list = workbench.quickInput().locator('.monaco-list').first();
+      const listBox = await boxOf(list, 'the process list');
+      await workbench.page.mouse.move(listBox.x + listBox.width / 2, listBox.y + listBox.height / 2);
+      for (let stale = 0; stale < 3; ) {
+        const before = listed.size;
+        for (const r of await rows.all()) {
+          const at = Number(await r.getAttribute('aria-posinset'));
+          if (at) listed.set(at, (await r.innerText()).replace(/\s+/g, ' '));
+        }
+        stale = listed.size === before ? stale + 1 : 0;
+        await workbench.page.mouse.wheel(0, listBox.height * 0.8);
+        await workbench.page.waitForTimeout(150);
+      }
+      const ordered = [...listed.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+      const heading = ordered.findIndex((t) => t.includes("The editor's own processes"));
+      const firstEditor = ordered.findIndex((t) => t.includes('/lib/vscode/'));
+      const fixtureAt = ordered.findIndex((t) => t.includes(targetName(pid)));
+      if (firstEditor < 0) throw new Error(`the picker lists none of code-server's own processes: ${JSON.stringify(ordered)}`);
+      if (heading < 0 || firstEditor < heading || fixtureAt < 0 || fixtureAt > heading) {
+        throw new Error(`expected the fixture (at ${fixtureAt}) above "The editor's own processes" (at ${heading}) and code-server's processes below it (first at ${firstEditor}): ${JSON.stringify(ordered)}`);
+      }
+      await workbench.page.keyboard.press('Escape');
+      await workbench.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    },
+  },
+  {
     title: "after load, the tree shows the fixture's marked line with one blocked worker per request, and its stack",
     async run(story) {
       const { workbench, shots } = story;
@@ -138,9 +187,10 @@ const STEPS: Step[] = [
     title: 'the status bar shows the attached target, its pending count and trend',
     async run({ workbench, shots, fixture }) {
       const pid = fixture!.pid;
-      const item = workbench.statusItem(new RegExp(`pid ${pid}: \\d+ pending`));
+      // The same name as in the view and the pickers.
+      const item = workbench.statusItem(new RegExp(`server\\.js · pid ${pid}: \\d+ pending`));
       await item.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-        throw new Error(`no status bar entry "pid ${pid}: N pending"`);
+        throw new Error(`no status bar entry "${targetName(pid)}: N pending"`);
       });
       await workbench.clearNotifications();
       await item.hover();
@@ -216,7 +266,7 @@ const STEPS: Step[] = [
       const pane = workbench.viewPane(VIEW);
       for (const [label, requests] of [['before load', SECOND_LOAD], ['after load', 0]] as const) {
         await workbench.runCommand('Async Leak Lens: Take Snapshot');
-        await workbench.answerInput(`Take Snapshot of pid ${story.fixture!.pid}`, label);
+        await workbench.answerInput(`Take Snapshot of ${targetName(story.fixture!.pid)}`, label);
         await workbench.treeRow(pane, label).first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
           throw new Error(`no snapshot "${label}" in the view's Snapshots section`);
         });
@@ -235,6 +285,37 @@ const STEPS: Step[] = [
       const firstRow = await report.locator('table.sites tbody tr').first().innerText();
       if (!firstRow.includes(delta) || !firstRow.includes(`server.js:${line}`)) throw new Error(`the first changed site reads "${firstRow}", expected ${delta} at server.js:${line}`);
       await shots.take('diff-report', { element: workbench.editorGroupOf('Comparison:'), picture: 'diff-report' });
+      // In a narrow editor no file name breaks inside and nothing is cut off or needs scrolling
+      // sideways: each changed site becomes a short block.
+      const page = workbench.page;
+      const full = page.viewportSize()!;
+      await page.setViewportSize({ width: SIDE_BAR_WIDTH + 480, height: full.height });
+      try {
+        await waitUntil(async () => (await report.evaluate(() => window.innerWidth)) < 480, UI_TIMEOUT_MS, 'the report to get narrow');
+        const layout = await report.evaluate(() => {
+          // The fixture's locations have no folder ("server.js:41:20"): each must stay on one line.
+          const files = Array.from(document.querySelectorAll('table.sites .location')).map((f) => {
+            const range = document.createRange();
+            range.selectNodeContents(f);
+            return { text: f.textContent ?? '', lines: new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size };
+          });
+          const box = document.querySelector('table.sites')!.parentElement!;
+          return {
+            files,
+            width: window.innerWidth,
+            pageScrolls: document.documentElement.scrollWidth > window.innerWidth + 1,
+            tableFits: box.scrollWidth <= box.clientWidth + 1,
+          };
+        });
+        if (layout.files.length === 0) throw new Error('the narrow report shows no site locations');
+        const broken = layout.files.filter((f) => f.lines !== 1);
+        if (broken.length) throw new Error(`file names break inside at ${layout.width} px: ${JSON.stringify(broken)}`);
+        if (layout.pageScrolls) throw new Error(`the report page is wider than the editor (${layout.width} px): columns are cut off`);
+        if (!layout.tableFits) throw new Error(`the changed sites need sideways scrolling at ${layout.width} px`);
+        await shots.take('diff-report-narrow', { element: workbench.editorGroupOf('Comparison:') });
+      } finally {
+        await page.setViewportSize(full);
+      }
     },
   },
   {
@@ -244,7 +325,7 @@ const STEPS: Step[] = [
       await workbench.runCommand('View: Close All Editors');
       await workbench.runCommand('Async Leak Lens: Show Live Chart');
       const chart = await workbench.webview(CHART_TITLE);
-      await chart.locator('#status').filter({ hasText: `Live counts of pid ${story.fixture!.pid}` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await chart.locator('#status').filter({ hasText: `Live counts of ${targetName(story.fixture!.pid)}` }).waitFor({ timeout: UI_TIMEOUT_MS });
       const promise = chart.locator('.u-legend .u-series').filter({ hasText: 'PROMISE' });
       await promise.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
         throw new Error('the chart legend has no PROMISE series');
@@ -276,7 +357,75 @@ const STEPS: Step[] = [
       ).catch(() => {
         throw new Error(`the legend shows ${legend} pending PROMISE at the newest sample; the tree shows ${tree}, and ${story.requestsSent} workers are blocked`);
       });
+      // The line reads against the theme's background.
+      const background = await chart.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const ratio = contrastRatio(parseColor(color)!, parseColor(background)!);
+      if (!(ratio >= MIN_LINE_CONTRAST)) throw new Error(`the PROMISE line (${color}) has a contrast of ${ratio.toFixed(2)} with the background ${background}`);
+      // The "before load" and "after load" labels do not overlap.
+      const labels = await chart.locator('#plot').evaluate((plot) => JSON.parse((plot as HTMLElement).dataset.markerLabels ?? '{"boxes":[]}') as { boxes: { start: number; end: number; top: number; bottom: number }[] });
+      if (labels.boxes.length < 2) throw new Error(`the chart shows ${labels.boxes.length} snapshot labels, expected "before load" and "after load"`);
+      labels.boxes.forEach((a, i) =>
+        labels.boxes.slice(i + 1).forEach((b) => {
+          if (a.start < b.end && b.start < a.end && a.top < b.bottom && b.top < a.bottom) throw new Error(`snapshot labels overlap: ${JSON.stringify(labels.boxes)}`);
+        }),
+      );
       await shots.take('chart', { element: workbench.editorGroupOf(CHART_TITLE), picture: 'chart' });
+    },
+  },
+  {
+    title: 'Run Leak Probe… offers the fixture\'s own URL, shows the run in progress in its report panel, then the verdict with a working source link',
+    async run(story) {
+      const { workbench, shots } = story;
+      const { pid, port } = story.fixture!;
+      const { line } = story.marker!;
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.runCommand('Async Leak Lens: Run Leak Probe');
+      // The URL offered is the attached program's own server (its listening socket), not a default port.
+      const input = workbench.quickInput().locator('.quick-input-box input');
+      await workbench.quickInput().locator('.quick-input-title').filter({ hasText: `Run Leak Probe on ${targetName(pid)} (1/4)` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await waitUntil(async () => (await input.inputValue()) === `http://127.0.0.1:${port}/`, UI_TIMEOUT_MS, `the URL input to offer http://127.0.0.1:${port}/`).catch(async () => {
+        throw new Error(`the probe offers "${await input.inputValue()}", expected the fixture's http://127.0.0.1:${port}/`);
+      });
+      // The four steps share one input widget: each waits for its own title.
+      const stepTitle = (n: number) => workbench.quickInput().locator('.quick-input-title').filter({ hasText: `Run Leak Probe on ${targetName(pid)} (${n}/4)` });
+      await input.press('Enter');
+      await stepTitle(2).waitFor({ timeout: UI_TIMEOUT_MS });
+      await workbench.quickInput().locator('.monaco-list-row').filter({ hasText: 'GET' }).first().click();
+      for (const [n, answer] of [[3, String(PROBE_REQUESTS)], [4, '4']] as const) {
+        await stepTitle(n).waitFor({ timeout: UI_TIMEOUT_MS });
+        await input.fill(answer);
+        await input.press('Enter');
+      }
+      await workbench.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      story.requestsSent += 3 * PROBE_REQUESTS;
+      // A short tab title, and a visible running state at once.
+      const title = `Leak Probe: ${targetName(pid)}`;
+      const running = await workbench.webview(title);
+      await running.locator('body.running').getByText('Running…').waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error('the report panel shows no running state while the probe runs');
+      });
+      await shots.take('probe-running', { element: workbench.editorGroupOf(title) });
+      // The verdict replaces it: the marked line, as a link.
+      let link: Locator | undefined;
+      await waitUntil(
+        async () => {
+          const page = await workbench.webview(title);
+          const candidate = page.locator('body.done table.sites a.location').first();
+          if ((await candidate.count()) === 0) return false;
+          link = candidate;
+          return true;
+        },
+        4 * UI_TIMEOUT_MS,
+        'the probe verdict',
+      );
+      const text = await link!.innerText();
+      if (!new RegExp(`^server\\.js:${line}:\\d+$`).test(text)) throw new Error(`the first leaking site reads "${text}", expected server.js:${line}`);
+      await shots.take('probe-report', { element: workbench.editorGroupOf(title) });
+      await link!.click();
+      await workbench.editorTab('server.js').waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error('clicking the location opened no server.js editor');
+      });
+      await waitUntil(async () => (await workbench.page.locator('.editor-status-selection, [id="status.editor.selection"]').first().innerText().catch(() => '')).includes(`Ln ${line},`), UI_TIMEOUT_MS, `the cursor on line ${line}`);
     },
   },
   {
@@ -460,9 +609,14 @@ async function rowsRegion(workbench: Workbench): Promise<Region> {
   return { x: bar.x, y: bar.y, width: bar.width, height: bottom - bar.y };
 }
 
+/** The fixture's one name wherever it shows (view, status bar, pickers, titles). */
+function targetName(pid: number): string {
+  return `server.js · pid ${pid}`;
+}
+
 /** The view's top-level row of an attached process (snapshot rows mention the pid too). */
 function targetRow(workbench: Workbench, pid: number) {
-  return workbench.viewPane(VIEW).locator('.monaco-list-row[aria-level="1"]').filter({ has: workbench.page.getByText(`pid ${pid}`, { exact: true }) });
+  return workbench.viewPane(VIEW).locator('.monaco-list-row[aria-level="1"]').filter({ hasText: targetName(pid) });
 }
 
 /** Sends bounded load to the fixture; every request must be answered. */

@@ -4,6 +4,7 @@ import { diffSnapshots } from '../../src/core/diff';
 import { buildDiffReport, frameForRequest, type ReportSnapshot } from '../../src/extension/report/report-model';
 import { escapeHtml } from '../../src/extension/escape-html';
 import { renderReportHtml } from '../../src/extension/report/report-html';
+import { locationHtml } from '../../src/extension/location-html';
 import { parseReportMessage } from '../../src/shared/report-protocol';
 import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extension/command-arguments';
 import { frame, site, snapshot } from './core-test-data';
@@ -132,6 +133,12 @@ test('the report\'s example stack lists your frames, the library frames folded i
   assert.deepEqual(report.top?.library.map((f) => f.index), [1, 2, 3]);
   const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
   assert.match(html, /<details class="library"><summary>3 library frames<\/summary>/);
+});
+
+test('a location wraps only after a folder slash: the file name and line stay whole', () => {
+  assert.equal(locationHtml('src/lib/t9-express-pool.js:41:7'), '<span class="dir">src/<wbr>lib/<wbr></span><span class="file">t9-express-pool.js:41:7</span>');
+  assert.equal(locationHtml('t9-express-pool.js:41'), '<span class="file">t9-express-pool.js:41</span>');
+  assert.equal(locationHtml('a/<b>.js:1'), '<span class="dir">a/<wbr></span><span class="file">&lt;b&gt;.js:1</span>');
 });
 
 test('abandoned tasks: their own section with the awaits whose count changed, escaped, and openable by site id', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LensError } from '../../src/core/errors';
-import { assertAllowedHost, isLoopbackHost, parseTargetAddress } from '../../src/core/target-address';
+import { assertAllowedHost, assertAllowedUrl, isLoopbackHost, parseTargetAddress } from '../../src/core/target-address';
 
 test('target addresses: ws URL, host:port, port, pid', () => {
   assert.deepEqual(parseTargetAddress('ws://127.0.0.1:9229/abc'), { kind: 'ws', url: 'ws://127.0.0.1:9229/abc', host: '127.0.0.1', port: 9229 });
@@ -23,4 +23,18 @@ test('only loopback hosts without the opt-in', () => {
   for (const host of ['10.0.0.1', 'example.test', '0.0.0.0', '128.0.0.1']) assert.equal(isLoopbackHost(host), false, host);
   assert.throws(() => assertAllowedHost('10.0.0.1', false), /only loopback/);
   assert.doesNotThrow(() => assertAllowedHost('10.0.0.1', true));
+});
+
+test('URLs about to be opened: loopback ws:// only, whatever host spelling', () => {
+  for (const url of ['ws://127.0.0.1:9229/x', 'ws://localhost:9229/x', 'ws://[::1]:9229/x', 'ws://127.1:9229/x', 'ws://0x7f.1:9229/x', 'wss://127.0.0.1/x']) {
+    assert.doesNotThrow(() => assertAllowedUrl(url, false), url);
+  }
+  for (const url of ['ws://192.0.2.2:9229/x', 'ws://localhost.example.test:9229/x', 'ws://127.0.0.1.example.test/x', 'ws://127.0.0.1@192.0.2.2:9229/x', 'ws://0.0.0.0:9229/x']) {
+    assert.throws(() => assertAllowedUrl(url, false), (e: unknown) => e instanceof LensError && e.code === 'not-loopback' && /--allow-remote/.test(e.message), url);
+  }
+  assert.doesNotThrow(() => assertAllowedUrl('ws://192.0.2.2:9229/x', true));
+  // Anything but a WebSocket URL would make the connection library look up targets on its own.
+  for (const url of ['http://127.0.0.1:9229/json/list', 'abc', '/devtools/x']) {
+    assert.throws(() => assertAllowedUrl(url, true), (e: unknown) => e instanceof LensError && e.code === 'bad-target', url);
+  }
 });

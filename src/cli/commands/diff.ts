@@ -21,17 +21,19 @@ different processes (another pid, or a restart) are refused: their counts are no
   --allow-different-processes
                           compare snapshots of two different processes anyway (a warning is printed)`;
 
+export const diffOptions = {
+  json: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  'fail-on-growth': { type: 'string' },
+  'allow-different-processes': { type: 'boolean', default: false },
+  'max-file-mb': { type: 'string' },
+} as const;
+
 export async function diffCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      json: { type: 'boolean', default: false },
-      limit: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      'fail-on-growth': { type: 'string' },
-      'allow-different-processes': { type: 'boolean', default: false },
-      'max-file-mb': { type: 'string' },
-    },
+    options: diffOptions,
     allowPositionals: true,
     strict: true,
   });

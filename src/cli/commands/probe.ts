@@ -35,22 +35,24 @@ ${censusHelp}
 Exit codes: 0 no leak, 1 a leak or abandoned tasks were found, 2 bad usage, cannot connect, cancelled,
 or cannot tell (the target gives no stacks, so no site can be checked).`;
 
+export const probeOptions = {
+  ...attachOptions,
+  ...censusOptions,
+  url: { type: 'string' },
+  requests: { type: 'string', short: 'n' },
+  concurrency: { type: 'string', short: 'c' },
+  rounds: { type: 'string' },
+  timeout: { type: 'string' },
+  method: { type: 'string' },
+  body: { type: 'string' },
+  'settle-max': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
 export async function probeCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      ...attachOptions,
-      ...censusOptions,
-      url: { type: 'string' },
-      requests: { type: 'string', short: 'n' },
-      concurrency: { type: 'string', short: 'c' },
-      rounds: { type: 'string' },
-      timeout: { type: 'string' },
-      method: { type: 'string' },
-      body: { type: 'string' },
-      'settle-max': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: probeOptions,
     strict: true,
   });
   if (!values.url) throw new UsageError('--url is required (for example --url http://127.0.0.1:3000/orders).');

@@ -28,6 +28,8 @@ Exit codes: 0 fine (the program's own exit code is printed), 1 a site was judged
 --fail-on-growth), 2 bad usage, the program could not be started or opened no inspector, 130 Ctrl-C
 before the attach.`;
 
+export const runOptions = { ...liveOptions, ...failOnGrowthOption, 'start-timeout': { type: 'string' } } as const;
+
 const DEFAULT_START_TIMEOUT_S = 30;
 /** After the app ended on its own, how long its launcher gets to end before it is stopped. */
 const LAUNCHER_EXIT_WAIT_MS = 3000;
@@ -37,7 +39,7 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   const own = split < 0 ? [] : args.slice(0, split);
   const command = split < 0 ? args : args.slice(split + 1);
   if (command.length === 0) throw new UsageError('Give the program to start after --, e.g. `run -- node server.js`.', 'run');
-  const { values } = parseArgs({ args: own, options: { ...liveOptions, ...failOnGrowthOption, 'start-timeout': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: own, options: runOptions, strict: true });
   const options = liveViewOptions(values);
   if (values['fail-on-growth']) checkFailOnGrowth(options);
   const startTimeoutMs = (positiveInt(values['start-timeout'], '--start-timeout') ?? DEFAULT_START_TIMEOUT_S) * 1000;

@@ -3,7 +3,7 @@ import { formatSnapshotSummary, gcNotice, sitesUnavailableText } from '../format
 import { serializeSnapshot, writeSnapshotFile } from '../../core/snapshot-file';
 import { EXIT_OK } from '../cli-error';
 import { censusHelp, censusOptions, censusStep } from '../census-step';
-import { attachFromOptions, attachHelp, attachOptions } from '../connect';
+import { attachFromOptions, attachHelp, attachOptions, inspectorLeftOpenNote } from '../connect';
 import type { Output } from '../output';
 
 export const snapshotHelp = `Usage: async-leak-lens snapshot --target <addr> [--out FILE] [--label TEXT]
@@ -21,10 +21,19 @@ ${attachHelp}
   --detach                remove the agent from the target afterwards
 ${censusHelp}`;
 
+export const snapshotOptions = {
+  ...attachOptions,
+  ...censusOptions,
+  out: { type: 'string', short: 'o' },
+  label: { type: 'string' },
+  'no-gc': { type: 'boolean', default: false },
+  detach: { type: 'boolean', default: false },
+} as const;
+
 export async function snapshotCommand(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...attachOptions, ...censusOptions, out: { type: 'string', short: 'o' }, label: { type: 'string' }, 'no-gc': { type: 'boolean', default: false }, detach: { type: 'boolean', default: false } },
+    options: snapshotOptions,
     strict: true,
   });
   const session = await attachFromOptions(values, 'snapshot', io);
@@ -48,5 +57,7 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
   } finally {
     if (values.detach) await session.detach();
     else await session.disconnect();
+    const note = inspectorLeftOpenNote(session);
+    if (note) io.err(note);
   }
 }

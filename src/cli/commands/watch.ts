@@ -38,18 +38,20 @@ ${liveHelp}
 Exit codes: 0 fine (or no growth with --fail-on-growth), 1 a site was judged growing (with
 --fail-on-growth), 2 bad usage, cannot connect, or the target went away.`;
 
+export const watchOptions = {
+  ...attachOptions,
+  ...censusOptions,
+  ...liveOptions,
+  ...failOnGrowthOption,
+  json: { type: 'boolean', default: false },
+  reconnect: { type: 'boolean', default: false },
+  'reconnect-timeout': { type: 'string' },
+} as const;
+
 export async function watchCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      ...attachOptions,
-      ...censusOptions,
-      ...liveOptions,
-      ...failOnGrowthOption,
-      json: { type: 'boolean', default: false },
-      reconnect: { type: 'boolean', default: false },
-      'reconnect-timeout': { type: 'string' },
-    },
+    options: watchOptions,
     allowPositionals: true,
     strict: true,
   });

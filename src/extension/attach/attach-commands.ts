@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
+import { addressFromInput } from './picker-text';
 import { attachToProcess } from './process-picker';
 
 /** Set while at least one target is attached (menus and the command palette use it). */
@@ -28,13 +29,14 @@ async function attachByAddress(lens: LensContext, address: string | undefined): 
     address ??
     (await vscode.window.showInputBox({
       title: 'Attach by Inspector Address',
-      prompt: 'A port (9229), host:port (127.0.0.1:9229) or ws:// URL of a Node inspector',
+      prompt: 'A port on this machine (9229), host:port (127.0.0.1:9229), a ws:// URL of a Node inspector, or pid:N',
       placeHolder: '9229',
       ignoreFocusOut: true,
     }));
   if (!value) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attaching to ${value}…` }, () =>
-    lens.targets.attach({ address: value, source: 'address' }),
+  const target = addressFromInput(value);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attaching to ${target}…` }, () =>
+    lens.targets.attach({ address: target, source: 'address' }),
   );
 }
 
@@ -63,7 +65,7 @@ async function pickTarget(lens: LensContext): Promise<string | undefined> {
   const targets = lens.targets.list();
   if (targets.length <= 1) return targets[0]?.id;
   const picked = await vscode.window.showQuickPick(
-    targets.map((t) => ({ label: t.label, description: `pid ${t.pid}`, id: t.id })),
+    targets.map((t) => ({ label: t.label, id: t.id })),
     { title: 'Detach', placeHolder: 'Which target? The agent is removed from it.' },
   );
   return picked?.id;

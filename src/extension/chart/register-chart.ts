@@ -34,7 +34,7 @@ async function chooseTarget(lens: LensContext, arg: unknown): Promise<AttachedTa
   const live = lens.targets.list();
   if (live.length <= 1) return live[0];
   const picked = await vscode.window.showQuickPick(
-    live.map((target) => ({ label: target.label, description: `pid ${target.pid}`, target })),
+    live.map((target) => ({ label: target.label, target })),
     { title: 'Show Live Chart', placeHolder: 'Which target?' },
   );
   return picked ? picked.target : null;

@@ -98,7 +98,7 @@ class DebugSessionWatcher {
   private async attach(session: vscode.DebugSession): Promise<AttachedTarget | undefined> {
     const url = await requestCdpProxyUrl(session);
     if (!this.debuggees.has(session.id)) return undefined; // it ended while we asked
-    const target = await this.lens.targets.attach({ address: url, source: 'debug', label: session.name, workers: false });
+    const target = await this.lens.targets.attach({ address: url, source: 'debug', debugSessionName: launchName(session), workers: false });
     target.onDidEnd(() => {
       this.watching.delete(session.id);
       // Detached while the session runs: done through the live proxy, nothing left to clean.
@@ -160,6 +160,16 @@ class DebugSessionWatcher {
     }
     return undefined;
   }
+}
+
+/**
+ * The name of the launch configuration a debuggee runs under (its top session), for its label;
+ * undefined when it has no parent (the debugger then names it after script and pid itself).
+ */
+function launchName(session: vscode.DebugSession): string | undefined {
+  let top = session;
+  while (top.parentSession) top = top.parentSession;
+  return top === session ? undefined : top.name;
 }
 
 /** True when `session` is `ancestor` or runs under it. */

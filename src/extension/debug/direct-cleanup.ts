@@ -24,7 +24,7 @@ export async function ownInspectorUrl(target: AttachedTarget): Promise<string | 
 /** Removes the agent through the inspector at `url`; true when there was one to remove. */
 export async function removeAgentDirectly(url: string, allowRemote: boolean): Promise<boolean> {
   const address = await resolveInspectorUrl(parseTargetAddress(url), { allowRemote });
-  const connection = await InspectorConnection.open(address, CALL_TIMEOUT_MS);
+  const connection = await InspectorConnection.open(address, CALL_TIMEOUT_MS, allowRemote);
   try {
     return await new AgentClient(connection.main).detach(CALL_TIMEOUT_MS);
   } finally {

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { parseProbeUrl, PROBE_METHODS } from '../../core/probe';
+import type { ServerAddress } from '../../core/server-addresses';
+import { defaultProbeUrl, serversText } from './probe-url';
 
 export interface ProbeInputs {
   url: string;
@@ -23,13 +25,13 @@ export async function rememberInputs(state: vscode.Memento, inputs: ProbeInputs)
 }
 
 /** Undefined when the user cancels any step. */
-export async function askProbeInputs(state: vscode.Memento, targetLabel: string): Promise<ProbeInputs | undefined> {
+export async function askProbeInputs(state: vscode.Memento, targetLabel: string, servers: readonly ServerAddress[]): Promise<ProbeInputs | undefined> {
   const last = lastInputs(state);
   const title = (step: number) => `Run Leak Probe on ${targetLabel} (${step}/4)`;
   const url = await vscode.window.showInputBox({
     title: title(1),
-    prompt: 'Where to send the load: an http:// URL on this machine (127.0.0.1, localhost or [::1])',
-    value: last.url,
+    prompt: `Where to send the load: an http:// URL on this machine (127.0.0.1, localhost or [::1]).${serversText(servers)}`,
+    value: defaultProbeUrl(last.url, servers),
     ignoreFocusOut: true,
     validateInput: (text) => {
       try {

@@ -5,6 +5,7 @@ import { formatCount, formatDelta } from '../../core/number-format';
 import type { DiffReportModel, ReportFrame, ReportRow } from './report-model';
 import { escapeHtml } from '../escape-html';
 import { libraryFramesLabel } from '../../core/site-presentation';
+import { locationHtml } from '../location-html';
 
 export interface PageResources {
   /** webview.cspSource */
@@ -46,22 +47,22 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
     body.push(`<p class="quiet">No site grew or shrank${model.unchanged ? ` (${e(formatCount(model.unchanged))} unchanged)` : ''}.</p>`);
   } else {
     const head = ['Δ', 'Before → after', 'Site', 'Type', ...(withThreads ? ['Thread'] : []), 'Location', 'Function', 'Oldest'];
-    body.push(`<table class="sites"><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+    body.push(`<div class="table-scroll"><table class="sites"><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
     for (const row of model.rows) {
       body.push(
         `<tr class="${row.delta > 0 ? 'grew' : 'shrank'}">` +
           `<td class="num delta">${e(formatDelta(row.delta))}</td>` +
-          `<td class="num">${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? '<span class="est" title="estimated from sampled stacks">~</span>' : ''}</td>` +
-          `<td>${kindBadge(row)}</td>` +
-          `<td>${e(row.type)}</td>` +
-          (withThreads ? `<td>${row.thread === 0 ? 'main' : `worker ${row.thread}`}</td>` : '') +
+          `<td class="num counts">${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? '<span class="est" title="estimated from sampled stacks">~</span>' : ''}</td>` +
+          `<td class="site">${kindBadge(row)}</td>` +
+          `<td class="type">${e(row.type)}</td>` +
+          (withThreads ? `<td class="thread">${row.thread === 0 ? 'main' : `worker ${row.thread}`}</td>` : '') +
           `<td class="loc">${siteLink(row)}</td>` +
           `<td class="fn">${e(row.functionName)}</td>` +
-          `<td class="num">${e(row.oldest)}</td>` +
+          `<td class="num oldest">${e(row.oldest)}</td>` +
           `</tr>`,
       );
     }
-    body.push(`</tbody></table>`);
+    body.push(`</tbody></table></div>`);
     const notes: string[] = [];
     if (model.hiddenChanged) notes.push(`${formatCount(model.hiddenChanged)} more changed sites not listed (export the snapshots and run \`async-leak-lens diff --all\` for all of them)`);
     if (model.unchanged) notes.push(`${formatCount(model.unchanged)} unchanged site${model.unchanged === 1 ? '' : 's'} hidden`);
@@ -131,8 +132,8 @@ function kindBadge(row: ReportRow): string {
 }
 
 function siteLink(row: ReportRow): string {
-  if (!row.openable) return `<span class="location">${escapeHtml(row.location)}</span>`;
-  return `<a href="#" class="location" data-site="${escapeHtml(row.siteId)}" title="Open ${escapeHtml(row.location)}">${escapeHtml(row.location)}</a>`;
+  if (!row.openable) return `<span class="location">${locationHtml(row.location)}</span>`;
+  return `<a href="#" class="location" data-site="${escapeHtml(row.siteId)}" title="Open ${escapeHtml(row.location)}">${locationHtml(row.location)}</a>`;
 }
 
 function frameItem(row: ReportRow, frame: ReportFrame): string {

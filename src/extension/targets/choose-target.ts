@@ -39,7 +39,6 @@ export async function chooseTarget(registry: TargetRegistry, arg: unknown, optio
   const picked = await vscode.window.showQuickPick(
     targets.map((target) => ({
       label: target.label,
-      description: `pid ${target.pid}`,
       detail: `${target.samples.at(-1)?.total ?? '?'} pending async resources, Node ${target.session.info.nodeVersion}`,
       target,
     })),

@@ -7,13 +7,14 @@ import { Session } from '../../core/session';
 import { parseTargetAddress, remoteHostOf } from '../../core/target-address';
 import { readGrowthSettings, readSettings, sessionOptions } from '../settings';
 import { AttachedTarget, type AttachSource } from './attached-target';
+import { targetLabel } from './target-label';
 
 export interface AttachRequest {
   /** ws URL, host:port, port or pid:<n> (see parseTargetAddress). */
   address: string;
   source: AttachSource;
-  /** Shown in the views; defaults to "pid N". */
-  label?: string;
+  /** The debug session the process runs under, part of its label (see targetLabel). */
+  debugSessionName?: string;
   /** May send SIGUSR1 to a pid whose inspector is closed (the user agreed). */
   openInspector?: boolean;
   /**
@@ -61,7 +62,7 @@ export class TargetRegistry implements vscode.Disposable {
       allowRemote: settings.allowRemoteInspector,
       openInspector: request.openInspector ?? false,
     });
-    const session = await Session.attach(url, { ...sessionOptions(settings), workers: request.workers ?? true });
+    const session = await Session.attach(url, { ...sessionOptions(settings), workers: request.workers ?? true, allowRemote: settings.allowRemoteInspector });
     const twin = this.list().find((t) => t.pid === session.info.pid && t.session.info.threadId === session.info.threadId);
     if (twin) {
       // One agent per thread: a second session would remove it for both on detach. Keep the agent.
@@ -69,7 +70,7 @@ export class TargetRegistry implements vscode.Disposable {
       throw new LensError('bad-target', `Process ${session.info.pid} is already attached as "${twin.label}".`);
     }
     const id = `target-${this.nextId++}`;
-    const label = request.label ?? `pid ${session.info.pid}`;
+    const label = targetLabel({ pid: session.info.pid, argv: session.info.argv, debugSessionName: request.debugSessionName });
     const target = new AttachedTarget(id, label, request.source, session, settings.sitesIntervalMs, readGrowthSettings().options, this.log);
     this.targets.set(id, target);
     target.onDidEnd((reason) => {

@@ -8,9 +8,17 @@ const { execFileSync } = require('node:child_process');
 const http = require('node:http');
 
 const mode = process.env.FREEZE ?? '';
-const agentKey = Symbol.for('async-leak-lens.agent');
+// The agent's registry is a global lexical binding the tool declares; reading it before then throws.
+const agentInstalled = () => {
+  try {
+    // eslint-disable-next-line no-undef
+    return __asyncLeakLensAgents.current() !== undefined;
+  } catch {
+    return false;
+  }
+};
 const armed = setInterval(() => {
-  if (globalThis[agentKey] === undefined) return;
+  if (!agentInstalled()) return;
   clearInterval(armed);
   if (mode === 'gc') {
     // Called after a GC collected the object; blocked natively, it serves no inspector message

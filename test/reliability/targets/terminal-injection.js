@@ -29,13 +29,16 @@ const jobs = require(file);
 process.title = `t\u001b]0;title\u0007\r${FAKE}`;
 
 if (process.env.PLANT_BROKEN_AGENT === '1') {
+  // An agent registry whose agent (of the tool's own version, so it is reused) throws the
+  // injection from every call: the tool reports the exception text.
   const fail = () => {
     throw new Error(INJECTION);
   };
-  Object.defineProperty(globalThis, Symbol.for('async-leak-lens.agent'), {
-    value: { version: `99.0.0${INJECTION}`, tracker: { config: {} }, info: fail, poll: fail, snapshot: fail, detach: fail },
-    configurable: true,
-  });
+  const { version } = require('../../../package.json');
+  globalThis.__brokenAgent = Object.freeze({ version, info: fail, poll: fail, snapshot: fail, census: fail, reuse() {}, detach: fail });
+  require('node:vm').runInThisContext(
+    "const __asyncLeakLensAgents = Object.freeze({ schema: 'async-leak-lens/agent-registry@1', current: () => globalThis.__brokenAgent, put() {}, release() {} });",
+  );
 }
 
 const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,7 @@ suite('attach', function () {
     assert.ok(target, `target ${id} is not in the registry`);
     assert.equal(target.pid, fixture.pid);
     assert.equal(target.source, 'address');
+    assert.equal(target.label, `server.js · pid ${fixture.pid}`);
     assert.equal(await agentInstalled(fixture.inspectorUrl), true, 'no agent in the target after attaching');
 
     await eventually(() => target.samples.length > 0, 15_000, 'a first count sample');
@@ -129,6 +130,8 @@ suite('attach', function () {
     const target = api.targets.get(id)!;
     assert.equal(target.pid, open.pid);
     assert.equal(target.source, 'process');
+    // The same name as when attached by address (not the command line).
+    assert.equal(target.label, `server.js · pid ${open.pid}`);
     await eventually(() => target.samples.length > 0, 15_000, 'a first count sample');
   });
 });

@@ -43,11 +43,28 @@ suite('leak verdicts', function () {
     assert.equal(`${top.site.frame.file}:${top.site.frame.line}`, `${marker.file}:${marker.line}`);
     assert.ok(Math.abs(top.perRequest - 1) <= 0.1, `per-request rate ${top.perRequest}`);
 
-    const report = await eventually(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'async-leak-lens-probe'), 10_000, 'the probe report document');
-    const text = report.getText();
-    assert.match(text, /^# Leak probe: leak found/);
-    assert.match(text, /queue-workers\/server\.js:41:\d+/);
-    assert.match(text, /## Example stack: blocked at /);
+    // The report panel: a short title, the verdict, the marked line as a link that opens it.
+    const panel = api.probeReports.panelFor(target.id);
+    assert.ok(panel, 'no probe report panel for the target');
+    assert.equal(panel.state, 'done');
+    assert.match(panel.html, new RegExp(`<title>Leak Probe: server\\.js · pid ${fixture.pid}</title>`));
+    assert.match(panel.html, /Leak: 1 site grows with every round of requests|Leak: \d+ sites grow/);
+    assert.match(panel.html, new RegExp(`class="location" data-leak="0"[^>]*>.*<span class="file">server\\.js:${marker.line}:\\d+</span></a>`));
+    assert.doesNotMatch(panel.html, /file:\/\//);
+    assert.equal(await panel.open(0), true);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, marker.file);
+    assert.equal(editor?.selection.active.line, marker.line - 1);
+    assert.equal(await panel.open(99), false, 'a leak index the result does not have opens nothing');
+
+    // A rerun shows its running state in the same panel at once; the old result is gone from it.
+    const rerun = vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, { url: `http://127.0.0.1:${fixture.port}/`, requests: 5, concurrency: 5 });
+    await eventually(() => panel.state === 'running', 5_000, 'the panel to show the rerun running');
+    assert.equal(api.probeReports.panelFor(target.id), panel, 'the rerun opened another panel');
+    assert.match(panel.html, /Running…/);
+    assert.doesNotMatch(panel.html, /table class="sites"/);
+    assert.ok(await rerun);
+    assert.equal(panel.state, 'done');
   });
 
   test('abandoned tasks: the probe says ABANDONED, a notification names the await, the sites of the target count them', async () => {
@@ -70,7 +87,7 @@ suite('leak verdicts', function () {
         30_000,
         () => `a notice for the marked await (now: ${JSON.stringify(api.growthNotices.announced)})`,
       );
-      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
+      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in server\.js · pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
       // The site reads after the probe's last round see all 3 rounds × 20 requests × 2 losers.
       await eventually(
         () => (target.latestSites?.sites.find((s) => s.frame.line === marker.line)?.abandoned ?? 0) >= 120,
@@ -113,7 +130,8 @@ suite('leak verdicts', function () {
       await config.update('sitesIntervalMs', 500, vscode.ConfigurationTarget.Global);
       await config.update('growth.windowSeconds', 8, vscode.ConfigurationTarget.Global);
       await config.update('growth.warmupSeconds', 1, vscode.ConfigurationTarget.Global);
-      await config.update('growth.notify', false, vscode.ConfigurationTarget.Global);
+      // On: the notice must close when its target is detached.
+      await config.update('growth.notify', true, vscode.ConfigurationTarget.Global);
       const { fixture, target } = await attach('forgotten-interval');
       const marker = findMarker('forgotten-interval');
       let growthEvents = 0;
@@ -142,8 +160,12 @@ suite('leak verdicts', function () {
       }
       const announced = api.growthNotices.announced.filter((a) => a.targetId === target.id && a.message.includes(`server.js:${marker.line} `));
       assert.equal(announced.length, 1, JSON.stringify(api.growthNotices.announced));
-      assert.match(announced[0].message, /Timeout created at .*server\.js:20 keep growing in pid \d+: \+[\d.]+ pending per minute/);
+      assert.match(announced[0].message, /Timeout created at .*server\.js:20 keep growing in server\.js · pid \d+: \+[\d.]+ pending per minute/);
       assert.ok(growthEvents >= 1);
+      // Detached: no notice about it stays in the notification centre.
+      assert.ok(api.growthNotices.open.some((n) => n.targetId === target.id), `no open notice for the target: ${JSON.stringify(api.growthNotices.open)}`);
+      await vscode.commands.executeCommand('asyncLeakLens.detach', target.id);
+      assert.deepEqual(api.growthNotices.open.filter((n) => n.targetId === target.id), []);
     } finally {
       for (const [key, value] of saved) await config.update(key, value, vscode.ConfigurationTarget.Global);
     }
