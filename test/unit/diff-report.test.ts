@@ -121,7 +121,7 @@ test('the report\'s totals add up: each type\'s change splits into its sites\' a
   assert.deepEqual([promise.delta, promise.inSitesDelta, promise.withoutSiteDelta], [250, 50, 200]);
   assert.match(promise.withoutSiteWhy!, /results of the suspended calls above/);
   const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
-  assert.match(html, /PROMISE \+200 with no site: results of the suspended calls above/);
+  assert.match(html, /PROMISE \+250 = \+50 in sites, \+200 with no site: results of the suspended calls above/);
 });
 
 test('the report\'s example stack lists your frames, the library frames folded in one row', () => {

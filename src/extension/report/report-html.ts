@@ -82,16 +82,17 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
   }
 
   if (model.totals.length) {
-    body.push(`<h2>Totals by type</h2><table class="totals"><thead><tr><th scope="col">Type</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Δ</th><th scope="col">Δ in sites</th><th scope="col">Δ with no site</th></tr></thead><tbody>`);
+    body.push(`<h2>Totals by type</h2><table class="totals"><thead><tr><th scope="col">Type</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Δ</th></tr></thead><tbody>`);
     for (const t of model.totals) {
       body.push(
         `<tr class="${t.delta > 0 ? 'grew' : t.delta < 0 ? 'shrank' : ''}"><td>${e(t.type)}</td><td class="num">${e(formatCount(t.before))}</td><td class="num">${e(formatCount(t.after))}</td><td class="num delta">${e(formatDelta(t.delta))}</td>` +
-          `<td class="num">${e(formatDelta(t.inSitesDelta))}</td><td class="num">${e(formatDelta(t.withoutSiteDelta))}</td></tr>`,
+          `</tr>`,
       );
     }
     body.push(`</tbody></table>`);
     for (const t of model.totals.filter((x) => x.withoutSiteWhy)) {
-      body.push(`<p class="quiet unsited">${e(`${t.type} ${formatDelta(t.withoutSiteDelta)} with no site: ${t.withoutSiteWhy}.`)}</p>`);
+      // The split as a sentence under the table: a narrow editor keeps every column.
+      body.push(`<p class="quiet unsited">${e(`${t.type} ${formatDelta(t.delta)} = ${formatDelta(t.inSitesDelta)} in sites, ${formatDelta(t.withoutSiteDelta)} with no site: ${t.withoutSiteWhy}.`)}</p>`);
     }
   }
 
