@@ -5,6 +5,7 @@ import { topGrowing } from '../core/sites/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/sites/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
 import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/sites/site-presentation';
+import { describeSplit, splitTotalChanges, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/sites/site-totals';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
 import { countOf } from '../core/sites/count-map';
@@ -101,8 +102,19 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
         '  ',
       ),
     );
+    lines.push(...diffRemainderLines(diff).map((line) => paint(line, 'dim')));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "PROMISE +250 = +50 in sites, +200 with no site (why)": how a type's change splits into its
+ * sites' changes and the rest, for each type where the two differ.
+ */
+export function diffRemainderLines(diff: SnapshotDiff): string[] {
+  return splitTotalChanges(diff)
+    .filter((split) => Math.round(split.withoutSiteDelta) !== 0)
+    .map((split) => `${escapeControl(split.type)} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`);
 }
 
 function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color: boolean): string[] {
@@ -136,22 +148,33 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const { color = false, cwd = process.cwd(), limit = 10 } = options;
   const paint = painter(color);
   const { target } = snapshot;
-  const total = Object.values(snapshot.totals).reduce((sum, count) => sum + count, 0);
   // Sites with nothing pending are listed for their abandoned tasks only.
   const pendingSites = snapshot.sites.filter((site) => site.count > 0);
+  const splits = splitTotals(snapshot.totals, pendingSites);
   const lines = [
     paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
-    `${formatCount(total)} pending async resource${plural(total)} in ${pendingSites.length} site${plural(pendingSites.length)}` +
+    describeSplit(splits) +
       (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
   const gcNote = gcNotice(snapshot);
   if (gcNote) lines.push(paint(gcNote, 'yellow'));
   if (snapshot.sitesUnavailable !== undefined) lines.push(paint(sitesUnavailableText(snapshot.sitesUnavailable), 'red', 'bold'));
 
-  const types = Object.entries(snapshot.totals).sort(([a, x], [b, y]) => y - x || compareText(a, b));
+  const types = splits.filter((split) => split.total > 0 || split.sites > 0);
   if (types.length) {
     lines.push('', paint('By type:', 'bold'));
-    lines.push(...renderTable(types.map(([type, count]) => [{ text: type }, { text: formatCount(count), align: 'right' }]), color, '  '));
+    const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: 'IN SITES', align: 'right' }, { text: 'NO SITE', align: 'right' }]);
+    const rows = types.map((split): Cell[] => [
+      { text: escapeControl(split.type) },
+      { text: formatCount(split.total), align: 'right' },
+      { text: formatCount(Math.min(split.inSites, split.total)), align: 'right' },
+      { text: formatCount(split.withoutSite), align: 'right' },
+    ]);
+    lines.push(...renderTable([header, ...rows], color, '  '));
+    // With no sites read at all, the line above says why; there is no remainder to explain.
+    for (const split of snapshot.sitesUnavailable === undefined ? types.filter((t) => t.withoutSite > 0) : []) {
+      lines.push(paint(`  ${escapeControl(split.type)} ${withoutSiteLabel(split.withoutSite)}: ${withoutSiteReason(split.type)}.`, 'dim'));
+    }
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {

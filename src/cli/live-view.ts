@@ -1,11 +1,12 @@
 // The screen `watch` and `run` show: live counts by type, the sites the growth tracker judges
-// growing (the same confirmed verdicts as the extension: core/growth/target-growth.ts), and the other
+// growing (the same confirmed verdicts as the extension: core/target-growth.ts), and the other
 // sites that grew since the start. On a terminal the screen is redrawn on every poll; without one
 // (a pipe, a log file) a screen is printed only every 5 s (or --sites-every), and each newly growing site
 // gets one notice line, so a log stays readable.
 import { diffSnapshots } from '../core/sites/diff';
 import { describeError } from '../core/errors';
 import { formatCounts, formatDiffTable } from './format';
+import { compareGrownSites } from '../core/sites/site-presentation';
 import type { GrowthOptions } from '../core/growth/growth';
 import { LiveTarget } from '../core/growth/live-target';
 import type { CountSample } from '../core/sites/model';
@@ -60,7 +61,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       if (first && latest) {
         const diff = diffSnapshots(first, latest);
         // Sites with a verdict are in the table above; this one shows what has none (yet).
-        const others = { ...diff, sites: diff.sites.filter((site) => !log.has(site.id)) };
+        // Your code before node internals and dependencies (an HTTP server's own requests grow too).
+        const others = { ...diff, sites: diff.sites.filter((site) => !log.has(site.id)).sort(compareGrownSites) };
         const seconds = Math.round((Date.parse(latest.takenAt) - Date.parse(first.takenAt)) / 1000);
         lines.push('', `${others.sites.length < diff.sites.length ? 'Other sites' : 'Sites'} that grew since the start (${seconds} s):`);
         lines.push(formatDiffTable(others, { limit: options.top, color: io.color, cwd, includeUnchanged: false, stacks: false }));

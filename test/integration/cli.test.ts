@@ -206,5 +206,8 @@ describe('async-leak-lens CLI', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /READY/);
     assert.match(result.stdout, /Target pid \d+/);
+    // Stopped by its own --duration: a normal end, not a failure's exit code.
+    assert.match(result.stderr, /Stopped .*server\.js at the end of the run \(--duration\)\./);
+    assert.doesNotMatch(result.stderr, /exited with code 128/);
   });
 });

@@ -69,6 +69,8 @@ interface Story {
   marker?: Marker;
   /** Blocked workers the fixture holds, as sent by the checks. */
   requestsSent: number;
+  /** The side bar's width before the checks widened it (the width a new user has). */
+  defaultSideBarWidth?: number;
 }
 
 interface Step {
@@ -79,12 +81,14 @@ interface Step {
 const STEPS: Step[] = [
   {
     title: 'the Async Leak Lens view opens from the activity bar and invites to attach',
-    async run({ workbench, shots }) {
+    async run(story) {
+      const { workbench, shots } = story;
       await workbench.waitReady(CONTAINER);
       await workbench.activityBarItem(CONTAINER).click();
       const pane = workbench.viewPane(VIEW);
       await pane.getByText('No Node.js process is attached.').waitFor({ timeout: UI_TIMEOUT_MS });
       await pane.getByRole('button', { name: 'Attach by Inspector Address…' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      story.defaultSideBarWidth = (await boxOf(workbench.page.locator('.part.sidebar'), 'the side bar')).width;
       // Wide enough for a site row's whole description.
       await workbench.setSideBarWidth(SIDE_BAR_WIDTH);
       await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400); // no tooltip over the view
@@ -161,13 +165,13 @@ const STEPS: Step[] = [
       const { line, kind } = story.marker!;
       const pane = workbench.viewPane(VIEW);
       await workbench.expand(workbench.treeRow(pane, /^PROMISE/));
-      const site = workbench.treeRow(pane, `${kind} at server.js:${line}`);
+      const site = workbench.treeRow(pane, `server.js:${line} ${kind}`);
       // Counts arrive with the next site reading (every second here).
-      await waitForText(site, new RegExp(`runWorker · ${story.requestsSent} · oldest`), `the tree row "${kind} at server.js:${line}"`);
+      await waitForText(site, new RegExp(`^${story.requestsSent}( [↑↓→])? · server\\.js:${line} ${kind}[^]*runWorker`), `the tree row "server.js:${line} ${kind}"`);
       // It is the first site listed: the largest count, and blocked-at in user code first on ties.
       const rows = await pane.locator('.monaco-list-row').allInnerTexts();
-      const firstSite = rows.find((text) => /^(blocked|created) at /.test(text));
-      if (!firstSite?.startsWith(`${kind} at server.js:${line}`)) throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
+      const firstSite = rows.find((text) => / · \S+:\d+ (blocked|created)/.test(text));
+      if (!firstSite?.includes(`· server.js:${line} ${kind}`)) throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
       // Under the site: example resources and the example stack, whose first frame is the await.
       await workbench.expand(site.first());
       const frame = pane.locator('.monaco-list-row[aria-level="5"]').filter({ hasText: `server.js:${line}:` }).first();
@@ -178,6 +182,7 @@ const STEPS: Step[] = [
       await shots.take('tree', { clip: await rowsRegion(workbench), picture: 'tree' });
     },
   },
+  ...treeReadingSteps(),
   {
     title: 'the status bar shows the attached target, its pending count and trend',
     async run({ workbench, shots, fixture }) {
@@ -434,6 +439,162 @@ const STEPS: Step[] = [
     },
   },
 ];
+
+/**
+ * The tree as a person reads it (issue 16, items 1 to 5): at the default side bar width the count
+ * and line are visible and the title is whole; rows hold still between changes, so a tooltip
+ * stays; the status bar and the tree say the same; a type adds up to its rows; library frames
+ * are folded.
+ */
+function treeReadingSteps(): Step[] {
+  return [
+  {
+    title: 'at the default side bar width a site row shows its count and file:line, and the view title is whole',
+    async run(story) {
+      const { workbench, shots } = story;
+      const { line, kind } = story.marker!;
+      const pane = workbench.viewPane(VIEW);
+      await workbench.setSideBarWidth(Math.round(story.defaultSideBarWidth ?? 300));
+      const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
+      await site.waitFor({ timeout: UI_TIMEOUT_MS });
+      // The label's text (count and line) ends inside the row; the description after it may be cut.
+      const cut = await site.locator('.label-name').first().evaluate((label) => {
+        const row = label.closest('.monaco-list-row')!;
+        return label.getBoundingClientRect().right > row.getBoundingClientRect().right - 4;
+      });
+      if (cut) throw new Error(`the site row's label is cut at ${story.defaultSideBarWidth} px: "${await site.innerText()}"`);
+      // The product's name stays whole in the title (six icons cut it to "Async Le…").
+      const title = workbench.page.locator('.part.sidebar .composite.title .title-label h2').first();
+      const nameWhole = await title.evaluate((h, name) => {
+        const text = [...h.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').startsWith(name)) ?? h.querySelector('*')?.firstChild;
+        if (!text) return false;
+        const range = document.createRange();
+        range.setStart(text, 0);
+        range.setEnd(text, Math.min(name.length, (text.textContent ?? '').length));
+        return range.getBoundingClientRect().right <= h.getBoundingClientRect().right && (text.textContent ?? '').startsWith(name);
+      }, CONTAINER);
+      if (!nameWhole) throw new Error(`the view title does not show "${CONTAINER}" whole: "${await title.innerText()}"`);
+      await workbench.page.mouse.move(workbench.page.viewportSize()!.width - 20, 400);
+      await shots.take('tree-default-width', { element: workbench.page.locator('.part.sidebar') });
+      await workbench.setSideBarWidth(SIDE_BAR_WIDTH);
+    },
+  },
+  {
+    title: 'between changes the tree holds still: no row is redrawn, and a tooltip stays open',
+    async run(story) {
+      const { workbench } = story;
+      const { line, kind } = story.marker!;
+      const pane = workbench.viewPane(VIEW);
+      // Polls and site reads go on every second. Once the load's trend has left the 30 s window
+      // (every arrow →) and the rows read the same twice, no number moves.
+      const rows = pane.locator('.monaco-list-rows').first();
+      await waitUntil(
+        async () => {
+          const before = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+          await workbench.page.waitForTimeout(2000);
+          const after = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+          return before === after && !/[↑↓]/.test(after);
+        },
+        2 * UI_TIMEOUT_MS,
+        'the tree to settle after the load',
+      );
+      await rows.evaluate((el) => {
+        const w = window as unknown as { treeMutations: number };
+        w.treeMutations = 0;
+        new MutationObserver((records) => (w.treeMutations += records.length)).observe(el, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'title'] });
+      });
+      await workbench.page.waitForTimeout(5000);
+      const mutations = await workbench.page.evaluate(() => (window as unknown as { treeMutations: number }).treeMutations);
+      if (mutations > 3) throw new Error(`the tree changed ${mutations} times in 5 s while no number moved`);
+      const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
+      await site.hover();
+      const tooltip = workbench.hover().filter({ hasText: `${kind === 'blocked' ? 'Blocked' : 'Created'} at` });
+      await tooltip.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error('no tooltip over the site row');
+      });
+      await workbench.page.waitForTimeout(3000);
+      if (!(await tooltip.isVisible())) throw new Error('the site row\'s tooltip closed by itself within 3 s');
+      await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400);
+    },
+  },
+  {
+    title: "the status bar and the tree's root show the same count and the same trend",
+    async run({ workbench, fixture }) {
+      const pid = fixture!.pid;
+      const item = workbench.statusItem(new RegExp(`pid ${pid}: [\\d,]+ pending`));
+      const root = targetRow(workbench, pid);
+      const arrows: Record<string, string> = { 'arrow-up': '↑', 'arrow-down': '↓', 'arrow-right': '→' };
+      let seen = '';
+      await waitUntil(
+        async () => {
+          const status = (await item.innerText()).replace(/\u00a0/g, ' ');
+          const icon = await item.locator('.codicon[class*="codicon-arrow-"]').first().getAttribute('class');
+          const statusArrow = arrows[/codicon-(arrow-\w+)/.exec(icon ?? '')?.[1] ?? ''];
+          const tree = await root.innerText();
+          const count = /: ([\d,]+) pending/.exec(status)?.[1];
+          seen = `status "${status}" ${statusArrow}, tree "${tree}"`;
+          return count !== undefined && tree.includes(`${count} pending ${statusArrow}`);
+        },
+        UI_TIMEOUT_MS,
+        'the same count and arrow in the status bar and the tree',
+      ).catch(() => {
+        throw new Error(`the status bar and the tree disagree: ${seen}`);
+      });
+    },
+  },
+  {
+    title: 'a type adds up: its count is its site rows plus the "with no site" row',
+    async run({ workbench }) {
+      const pane = workbench.viewPane(VIEW);
+      const number = (text: string) => Number(text.replace(/,/g, ''));
+      let seen = '';
+      await waitUntil(
+        async () => {
+          const texts = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+          // The label and the description are adjacent: "PROMISE180 ↑".
+          const type = texts.findIndex((t) => /^PROMISE\s*[\d,]+/.test(t));
+          seen = `no PROMISE row among ${JSON.stringify(texts)}`;
+          if (type < 0) return false;
+          const total = number(/^PROMISE\s*([\d,]+)/.exec(texts[type])![1]);
+          let sum = 0;
+          const parts: string[] = [];
+          // The rows of the type's level that follow it: sites ("46 · x.js:15 blocked") and the rest.
+          const levels = await pane.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-level'))));
+          for (let i = type + 1; i < texts.length && levels[i] > levels[type]; i++) {
+            if (levels[i] !== levels[type] + 1) continue;
+            const n = /^~?([\d,]+)(?: [↑↓→])? · /.exec(texts[i]);
+            if (n) {
+              sum += number(n[1]);
+              parts.push(n[1]);
+            }
+          }
+          seen = `PROMISE ${total} against rows ${parts.join(' + ')} = ${sum}`;
+          return sum === total && parts.length > 0;
+        },
+        UI_TIMEOUT_MS,
+        'the PROMISE rows to add up',
+      ).catch(() => {
+        throw new Error(`the PROMISE type does not add up: ${seen}`);
+      });
+    },
+  },
+  {
+    title: 'the example stack lists your frames and folds node: and node_modules frames into one row',
+    async run(story) {
+      const { workbench } = story;
+      const pane = workbench.viewPane(VIEW);
+      const library = workbench.treeRow(pane, /^\d+ library frames?/).first();
+      await library.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+        throw new Error('the example stack has no "N library frames" row');
+      });
+      const texts = await pane.locator('.monaco-list-row[aria-level="5"]').allInnerTexts();
+      const libraryAt = texts.findIndex((t) => /^\d+ library frames?/.test(t));
+      const internalAbove = texts.slice(0, libraryAt).filter((t) => /node:|node_modules/.test(t));
+      if (internalAbove.length) throw new Error(`library frames are listed above the folded row: ${internalAbove.join(' | ')}`);
+    },
+  },
+  ];
+}
 
 /** The code on a 1-based line of a file, without its trailing comment. */
 function codeOnLine(file: string, line: number): string {

@@ -28,6 +28,12 @@ class OrderService {
 const handler = async (req) => {
   await once(req, 'done');
 };
+app.get('/', async (req, res) => {
+  if (req.query.x) {
+    const conn = await pool.acquire();
+  }
+  res.send(await render({ a: 1 }));
+});
 `;
 const lines = SOURCE.split('\n');
 const lineAt = (n: number) => lines[n - 1];
@@ -60,15 +66,20 @@ test('a blocked site is attributed to the declaration of the function its frame 
   );
 });
 
-test('anonymous functions and names with no declaration above get no lens', () => {
+test('names with no declaration above get no lens', () => {
+  const found = blockedFunctions(marksOf([{ kind: 'blocked', at: frame(FILE, 6, 20, 'elsewhere'), count: 3 }]), lineAt);
+  assert.deepEqual(found, []);
+});
+
+test('an anonymous handler (the express shape) gets its lens on the line that opens it', () => {
   const found = blockedFunctions(
     marksOf([
-      { kind: 'blocked', at: frame(FILE, 6, 20, '<anonymous>'), count: 3 },
-      { kind: 'blocked', at: frame(FILE, 6, 20, 'elsewhere'), count: 3 },
+      { kind: 'blocked', at: frame(FILE, 27, 18, ''), count: 46 },
+      { kind: 'blocked', at: frame(FILE, 29, 12, '<anonymous>'), count: 4 },
     ]),
     lineAt,
   );
-  assert.deepEqual(found, []);
+  assert.deepEqual(found.map((f) => [f.name, f.declarationLine, f.count, f.topSiteLine]), [['<anonymous>', 25, 50, 27]]);
 });
 
 test('declarations are told apart from calls', () => {

@@ -114,6 +114,27 @@ test('command arguments: ids, tree nodes and context-menu selections', () => {
   assert.deepEqual(selectedSnapshotIds(a, undefined), ['snapshot-1']);
 });
 
+test('the report\'s totals add up: each type\'s change splits into its sites\' and the rest with no site, with why', () => {
+  const [before, after] = pair(snapshot([workers(0)], { totals: { PROMISE: 10 } }), snapshot([workers(50)], { totals: { PROMISE: 260 } }));
+  const report = buildDiffReport(before, after);
+  const promise = report.totals.find((t) => t.type === 'PROMISE')!;
+  assert.deepEqual([promise.delta, promise.inSitesDelta, promise.withoutSiteDelta], [250, 50, 200]);
+  assert.match(promise.withoutSiteWhy!, /results of the suspended calls above/);
+  const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
+  assert.match(html, /PROMISE \+250 = \+50 in sites, \+200 with no site: results of the suspended calls above/);
+});
+
+test('the report\'s example stack lists your frames, the library frames folded in one row', () => {
+  const lib = (i: number) => frame(`/srv/app/node_modules/express/lib/router/l${i}.js`, i + 1, 1, `handle${i}`);
+  const handler = site({ kind: 'blocked', at: frame('src/app.js', 12, 5, ''), count: 0, stack: [frame('src/app.js', 12, 5, ''), lib(1), frame('node:internal/x', 3, 1, 'x'), lib(2)] });
+  const [before, after] = pair(snapshot([handler]), snapshot([{ ...handler, count: 9 }]));
+  const report = buildDiffReport(before, after);
+  assert.deepEqual(report.top?.stack.map((f) => f.index), [0]);
+  assert.deepEqual(report.top?.library.map((f) => f.index), [1, 2, 3]);
+  const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
+  assert.match(html, /<details class="library"><summary>3 library frames<\/summary>/);
+});
+
 test('a location wraps only after a folder slash: the file name and line stay whole', () => {
   assert.equal(locationHtml('src/lib/t9-express-pool.js:41:7'), '<span class="dir">src/<wbr>lib/<wbr></span><span class="file">t9-express-pool.js:41:7</span>');
   assert.equal(locationHtml('t9-express-pool.js:41'), '<span class="file">t9-express-pool.js:41</span>');

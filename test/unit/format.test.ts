@@ -99,11 +99,11 @@ test('the snapshot summary gives totals by type and the top sites by count', () 
   assert.match(text, /1,251 pending async resources in 4 sites/);
   const byType = text.slice(text.indexOf('By type:'), text.indexOf('Already alive'));
   assert.deepEqual(
-    byType.split('\n').slice(1).filter(Boolean).map((line) => line.trim().split(/\s+/)),
+    byType.split('\n').slice(2).filter(Boolean).map((line) => line.trim().split(/\s+/)),
     [
-      ['PROMISE', '1,205'],
-      ['Timeout', '45'],
-      ['TCPWRAP', '1'],
+      ['PROMISE', '1,205', '1,205', '0'],
+      ['Timeout', '45', '45', '0'],
+      ['TCPWRAP', '1', '1', '0'],
     ],
   );
   assert.match(text, /Already alive when the agent attached \(no site known\): TCPSERVERWRAP 1/);
@@ -144,4 +144,17 @@ test('live counts: sorted by count, trend against the previous sample, vanished 
     ['total', '1,246'],
   ]);
   assert.ok(formatCounts(sample, previous, { color: true }).includes(`${ESCAPE}31m↑ +34`));
+});
+
+test('snapshot and diff text add up: sites plus the promises with no site, and why they have none', async () => {
+  const { diffSnapshots } = await import('../../src/core/sites/diff');
+  const before = snapshot([blocked(10)], { totals: { PROMISE: 30 } });
+  const after = snapshot([blocked(60)], { totals: { PROMISE: 280 } });
+  const summary = formatSnapshotSummary(after, { cwd: APP_DIR });
+  assert.match(summary, /280 pending async resources: 60 in 1 site, 220 with no site/);
+  assert.match(summary, /PROMISE 220 with no site: results of the suspended calls above/);
+  const diff = formatDiffTable(diffSnapshots(before, after), { cwd: APP_DIR });
+  assert.match(diff, /PROMISE \+250 = \+50 in sites, \+200 with no site: results of the suspended calls above/);
+  // Totals that their sites account for get no such line.
+  assert.doesNotMatch(formatDiffTable(diffSnapshots(snapshot([blocked(10)]), snapshot([blocked(60)])), { cwd: APP_DIR }), /with no site/);
 });

@@ -57,6 +57,20 @@ test('escapeMarkdown escapes all ASCII punctuation and flattens lines', () => {
   assert.equal(commandUri('x.y', [{ a: '(1)' }]).includes('('), false);
 });
 
+test('the hover lists your frames and folds node: and node_modules frames into one line', async () => {
+  const { hoverMarkdown } = await import('../../src/extension/editor/hover-content');
+  const { site, frame } = await import('./core-test-data');
+  const at = frame('server.js', 12, 3, '');
+  const stack = [frame('node:internal/timers', 1, 1, 'initAsyncResource'), at, ...Array.from({ length: 10 }, (_, i) => frame(`/srv/app/node_modules/express/lib/r${i}.js`, i + 1, 1, `r${i}`))];
+  const line = 12;
+  const md = hoverMarkdown({ line, sites: [{ site: site({ kind: 'blocked', at, count: 4, stack }), sourceLabel: 'pid 1', growth: undefined }] } as never, { openFrameCommand: 'open' });
+  const numbered = md.split('\n').filter((l) => /^\d+\. /.test(l));
+  assert.equal(numbered.length, 1, md);
+  assert.match(numbered[0], /server\\.js\\:12\\:3/);
+  assert.match(md, /11 library frames/);
+  assert.doesNotMatch(md, /initAsyncResource/);
+});
+
 test('the hover of an await with abandoned tasks says what that means, and when the last was seen', () => {
   const at = frame('server.js', 41, 19, 'queryMirror');
   const gone = { ...site({ kind: 'blocked', at, count: 0 }), abandoned: 60, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } };

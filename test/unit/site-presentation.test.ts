@@ -35,3 +35,19 @@ test('sites to fix: your code first, blocked-at before created-at, then by count
   const sites = [site('big-dep', 100, 'created', false), site('dep-blocked', 1, 'blocked', false), site('mine', 2, 'created', true), site('mine-blocked', 1, 'blocked', true)];
   assert.deepEqual([...sites].sort(compareSitesToFix).map((s) => s.id), ['mine-blocked', 'mine', 'dep-blocked', 'big-dep']);
 });
+
+test('library frames (node:, node_modules, unknown) are set apart from yours; one alone is not', async () => {
+  const { splitLibraryFrames, libraryFramesLabel } = await import('../../src/core/sites/site-presentation');
+  const stack = [frame('node:internal/timers'), frame('/app/server.js'), frame('/app/node_modules/express/lib/router.js'), frame('')];
+  assert.deepEqual(splitLibraryFrames(stack), { user: [1], library: [0, 2, 3] });
+  assert.deepEqual(splitLibraryFrames([frame('/app/a.js'), frame('node:events')]), { user: [0, 1], library: [] });
+  assert.deepEqual(splitLibraryFrames([frame('node:a'), frame('node:b')]), { user: [0, 1], library: [] }, 'nothing of yours: all shown');
+  assert.equal(libraryFramesLabel(11), '11 library frames');
+});
+
+test('sites that grew: your code before node internals and dependencies, however much those grew', async () => {
+  const { compareGrownSites } = await import('../../src/core/sites/site-presentation');
+  const grown = (id: string, delta: number, userCode: boolean, kind: Site['kind'] = 'created') => ({ id, delta, after: delta, userCode, kind });
+  const sites = [grown('http-incoming', 200, false), grown('mine-created', 5, true), grown('mine-blocked', 50, true, 'blocked')];
+  assert.deepEqual(sites.sort(compareGrownSites).map((s) => s.id), ['mine-blocked', 'mine-created', 'http-incoming']);
+});

@@ -61,6 +61,13 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   // left running goes with it (the whole process group).
   else await Promise.race([program.exited, new Promise((r) => setTimeout(r, LAUNCHER_EXIT_WAIT_MS))]);
   const code = await program.stop();
-  io.err(`${command.join(' ')} exited with code ${code}.`);
+  io.err(programEndText(command.join(' '), code, result.reason));
   return values['fail-on-growth'] && log.list().length > 0 ? EXIT_LEAK : EXIT_OK;
+}
+
+/** How the program's end reads: stopped by us at the end of the run is a normal end, not a failure. */
+export function programEndText(command: string, code: number, reason: string): string {
+  if (reason === 'duration') return `Stopped ${command} at the end of the run (--duration).`;
+  if (reason === 'interrupted') return `Stopped ${command} (Ctrl-C).`;
+  return `${command} exited with code ${code}.`;
 }

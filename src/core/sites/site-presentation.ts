@@ -89,3 +89,34 @@ export function compareSitesToFix(a: Pick<Site, 'userCode' | 'kind' | 'count'>, 
 export function compareTypeChanges(a: { type: string; delta: number; after: number }, b: { type: string; delta: number; after: number }): number {
   return b.delta - a.delta || b.after - a.after || compareText(a.type, b.type);
 }
+
+/** Node's own code, a dependency's, or a frame with no file: collapsed as "library frames". */
+export function isLibraryFrame(frame: Frame): boolean {
+  return !frame.file || isInternalFrame(frame);
+}
+
+/**
+ * A stack as people read it: your frames first (in stack order), the library frames (node:,
+ * node_modules, unknown) apart, to be shown as one collapsed "11 library frames" row. Indexes
+ * point into the stack. With no frame of yours, or a single library frame, nothing is set apart.
+ */
+export function splitLibraryFrames(stack: readonly Frame[]): { user: number[]; library: number[] } {
+  const user: number[] = [];
+  const library: number[] = [];
+  stack.forEach((frame, index) => (isLibraryFrame(frame) ? library : user).push(index));
+  if (user.length === 0 || library.length < 2) return { user: stack.map((_, i) => i), library: [] };
+  return { user, library };
+}
+
+/** "11 library frames" (node: internals and node_modules). */
+export function libraryFramesLabel(count: number): string {
+  return `${count} library frame${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Sites that grew, as a list to act on (the live screen's "sites that grew"): your code before
+ * node internals and dependencies, then the larger growth, as the comparison ranks ties.
+ */
+export function compareGrownSites(a: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number }, b: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number }): number {
+  return Number(!a.userCode) - Number(!b.userCode) || b.delta - a.delta || siteRank(a) - siteRank(b) || b.after - a.after || compareText(a.id, b.id);
+}

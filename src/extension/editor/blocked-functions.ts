@@ -66,6 +66,32 @@ export function findDeclarationLine(lineAt: (line: number) => string | undefined
   return undefined;
 }
 
+/** A line that opens an async function: `async function f(`, `async (req, res) => {`, `async x => {`, `async f() {`. */
+const ASYNC_HEADER = /\basync\b\s*(?:function\b|\(|[A-Za-z_$][\w$]*\s*(?:=>|\())/;
+
+/**
+ * The line (1-based) of the async function that encloses a position, for anonymous functions
+ * (the express shape `app.get('/', async (req, res) => { ... })`): scanning up, the first
+ * unmatched `{` on a line that opens an async function. Blocks between (for, if, try) are
+ * stepped out of. Braces in strings and comments are not told apart: a heuristic, bounded.
+ */
+export function enclosingAsyncFunctionLine(lineAt: (line: number) => string | undefined, line: number, column: number): number | undefined {
+  let depth = 0;
+  for (let n = line, scanned = 0; n >= 1 && scanned < MAX_SCAN_LINES; n--, scanned++) {
+    const full = lineAt(n);
+    if (full === undefined) continue;
+    const text = n === line ? full.slice(0, Math.max(0, column - 1)) : full;
+    for (let i = text.length - 1; i >= 0; i--) {
+      if (text[i] === '}') depth++;
+      else if (text[i] === '{' && --depth < 0) {
+        if (ASYNC_HEADER.test(text.slice(0, i))) return n;
+        depth = 0;
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * Functions with blocked sites in a file's marks, each at its declaration line. `lineAt(n)` gives
  * the text of 1-based line n of the open document.
@@ -76,13 +102,14 @@ export function blockedFunctions(marks: readonly LineMark[], lineAt: (line: numb
     for (const { site } of mark.sites) {
       if (site.kind !== 'blocked') continue;
       const name = declaredName(site.frame.function);
-      if (!name) continue;
-      const declarationLine = findDeclarationLine(lineAt, mark.line, name);
+      const anonymous = name === undefined && isAnonymous(site.frame.function);
+      if (!name && !anonymous) continue;
+      const declarationLine = name ? findDeclarationLine(lineAt, mark.line, name) : enclosingAsyncFunctionLine(lineAt, mark.line, site.frame.column);
       if (declarationLine === undefined) continue;
-      const key = `${declarationLine}\u0000${name}`;
+      const key = `${declarationLine}\u0000${name ?? ''}`;
       const found = byDeclaration.get(key);
       if (!found) {
-        byDeclaration.set(key, { name: site.frame.function, declarationLine, count: site.count, topSiteLine: mark.line, topSiteCount: site.count });
+        byDeclaration.set(key, { name: site.frame.function || '<anonymous>', declarationLine, count: site.count, topSiteLine: mark.line, topSiteCount: site.count });
         continue;
       }
       found.count += site.count;
@@ -93,6 +120,11 @@ export function blockedFunctions(marks: readonly LineMark[], lineAt: (line: numb
     }
   }
   return [...byDeclaration.values()].sort((a, b) => a.declarationLine - b.declarationLine);
+}
+
+/** No name in the stack: '', '<anonymous>', 'async <anonymous>'. */
+function isAnonymous(stackName: string): boolean {
+  return /^(?:(?:async|new)\s+)?(?:<anonymous>|anonymous)?$/.test(stackName.trim());
 }
 
 /** "1 task blocked here", "30 tasks blocked here". */

@@ -3,7 +3,7 @@
 // escaped; the only links are command links built here. Pure (no `vscode`) for unit tests.
 import type { Frame } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { functionName, isOpenableFrame, kindWords, locationText, type PathDisplay } from '../../core/sites/site-presentation';
+import { functionName, isOpenableFrame, kindWords, libraryFramesLabel, locationText, splitLibraryFrames, type PathDisplay } from '../../core/sites/site-presentation';
 import type { LineMark, SiteOnLine } from './line-marks';
 
 export interface HoverOptions {
@@ -89,10 +89,13 @@ export function hoverMarkdown(mark: LineMark, options: HoverOptions): string {
   const example = shown[0];
   if (example && example.site.stack.length) {
     lines.push('', `Example stack (${example.site.kind === 'blocked' ? 'where the task waits' : 'where it was created'}):`, '');
-    const frames = example.site.stack.slice(0, maxFrames);
+    // Your frames first; node: and node_modules frames are one line (the tree lists them).
+    const { user, library } = splitLibraryFrames(example.site.stack);
+    const frames = user.slice(0, maxFrames).map((index) => example.site.stack[index]);
     frames.forEach((frame, i) => lines.push(`${i + 1}. ${frameLine(frame, options)}`));
-    const more = example.site.stack.length - frames.length;
+    const more = user.length - frames.length;
     if (more > 0) lines.push(`${frames.length + 1}. … ${more} more frame${more === 1 ? '' : 's'}`);
+    if (library.length > 0) lines.push(`- ${escapeMarkdown(`… ${libraryFramesLabel(library.length)} (node: and node_modules)`)}`);
   }
   return lines.join('\n');
 }

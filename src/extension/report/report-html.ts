@@ -4,6 +4,7 @@ import { ABANDONED_HEADING } from '../../core/sites/abandoned';
 import { formatCount, formatDelta } from '../../core/number-format';
 import type { DiffReportModel, ReportFrame, ReportRow } from './report-model';
 import { escapeHtml } from '../escape-html';
+import { libraryFramesLabel } from '../../core/sites/site-presentation';
 import { locationHtml } from '../location-html';
 
 export interface PageResources {
@@ -26,12 +27,15 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
   for (const warning of model.warnings) body.push(`<p class="warning">${e(warning)}</p>`);
 
   if (model.top) {
-    const { row, stack } = model.top;
+    const { row, stack, library } = model.top;
     body.push(
       `<section class="top" aria-label="Top growing site"><h2>Top growing site</h2>` +
         `<p class="headline"><span class="delta grew">${e(formatDelta(row.delta))}</span> ${kindBadge(row)} ${siteLink(row)} <span class="fn">${e(row.functionName)}</span></p>` +
         `<p class="facts">${e(row.type)}, ${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? ' (estimate)' : ''}, oldest ${e(row.oldest)}${row.thread !== 0 ? `, worker ${row.thread}` : ''}</p>` +
         (stack.length ? `<p class="label">Example stack</p><ol class="stack">${stack.map((frame) => frameItem(row, frame)).join('')}</ol>` : '') +
+        (library.length
+          ? `<details class="library"><summary>${e(libraryFramesLabel(library.length))}</summary><ol class="stack">${library.map((frame) => frameItem(row, frame)).join('')}</ol></details>`
+          : '') +
         `</section>`,
     );
   } else {
@@ -80,9 +84,16 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
   if (model.totals.length) {
     body.push(`<h2>Totals by type</h2><table class="totals"><thead><tr><th scope="col">Type</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Δ</th></tr></thead><tbody>`);
     for (const t of model.totals) {
-      body.push(`<tr class="${t.delta > 0 ? 'grew' : t.delta < 0 ? 'shrank' : ''}"><td>${e(t.type)}</td><td class="num">${e(formatCount(t.before))}</td><td class="num">${e(formatCount(t.after))}</td><td class="num delta">${e(formatDelta(t.delta))}</td></tr>`);
+      body.push(
+        `<tr class="${t.delta > 0 ? 'grew' : t.delta < 0 ? 'shrank' : ''}"><td>${e(t.type)}</td><td class="num">${e(formatCount(t.before))}</td><td class="num">${e(formatCount(t.after))}</td><td class="num delta">${e(formatDelta(t.delta))}</td>` +
+          `</tr>`,
+      );
     }
     body.push(`</tbody></table>`);
+    for (const t of model.totals.filter((x) => x.withoutSiteWhy)) {
+      // The split as a sentence under the table: a narrow editor keeps every column.
+      body.push(`<p class="quiet unsited">${e(`${t.type} ${formatDelta(t.delta)} = ${formatDelta(t.inSitesDelta)} in sites, ${formatDelta(t.withoutSiteDelta)} with no site: ${t.withoutSiteWhy}.`)}</p>`);
+    }
   }
 
   return `<!DOCTYPE html>

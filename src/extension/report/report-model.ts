@@ -4,7 +4,8 @@
 import { diffSnapshots, topGrowing } from '../../core/sites/diff';
 import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, type PathDisplay } from '../../core/sites/site-presentation';
+import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, splitLibraryFrames, type PathDisplay } from '../../core/sites/site-presentation';
+import { splitTotalChanges, withoutSiteReason } from '../../core/sites/site-totals';
 
 export interface ReportSnapshot {
   /** "14:02:11 before load". */
@@ -51,8 +52,10 @@ export interface DiffReportModel {
   /** Changed sites past the limit. */
   hiddenChanged: number;
   unchanged: number;
-  top: { row: ReportRow; stack: ReportFrame[] } | undefined;
-  totals: { type: string; before: number; after: number; delta: number }[];
+  /** The top site's example stack: your frames (`stack`), then the library frames apart. */
+  top: { row: ReportRow; stack: ReportFrame[]; library: ReportFrame[] } | undefined;
+  /** Per type, the change split into its sites' and the rest with no site (`withoutSiteWhy` says why). */
+  totals: { type: string; before: number; after: number; delta: number; inSitesDelta: number; withoutSiteDelta: number; withoutSiteWhy?: string }[];
   /** Awaits whose abandoned count changed: before/after/delta count tasks collected while suspended there. */
   abandoned: ReportRow[];
   warnings: string[];
@@ -90,16 +93,13 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
 
   const changed = diff.sites.filter((site) => site.delta !== 0);
   const [topSite] = topGrowing(diff, 1);
-  const top = topSite && {
-    row: toRow(topSite),
-    stack: topSite.stack.map((frame, index) => ({
-      functionName: functionName(frame),
-      location: where(frame),
-      index,
-      openable: canOpen(frame),
-      internal: isInternalFrame(frame),
-    })),
+  const toFrame = (index: number): ReportFrame => {
+    const frame = topSite.stack[index];
+    return { functionName: functionName(frame), location: where(frame), index, openable: canOpen(frame), internal: isInternalFrame(frame) };
   };
+  const frames = topSite && splitLibraryFrames(topSite.stack);
+  const top = topSite && { row: toRow(topSite), stack: frames.user.map(toFrame), library: frames.library.map(toFrame) };
+  const splits = splitTotalChanges(diff);
 
   const warnings: string[] = [];
   const [b, a] = [before.snapshot, after.snapshot];
@@ -117,7 +117,11 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
     unchanged: diff.sites.length - changed.length,
     top,
     totals: Object.entries(diff.totals)
-      .map(([type, t]) => ({ type, ...t }))
+      .map(([type, t]) => {
+        const split = splits.find((x) => x.type === type);
+        const withoutSiteDelta = split?.withoutSiteDelta ?? 0;
+        return { type, ...t, inSitesDelta: t.delta - withoutSiteDelta, withoutSiteDelta, ...(Math.round(withoutSiteDelta) !== 0 ? { withoutSiteWhy: withoutSiteReason(type) } : {}) };
+      })
       .sort(compareTypeChanges),
     abandoned: (diff.abandoned ?? []).filter((site) => site.delta !== 0).map(toRow),
     warnings,

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
-import { statusLines, statusText, trendOf, type TargetStatus } from './status-summary';
+import { shownCounts, trendOf } from '../../core/growth/trend';
+import { statusLines, statusText, type TargetStatus } from './status-summary';
 
 export function registerStatusBar(lens: LensContext): void {
   const item = vscode.window.createStatusBarItem('asyncLeakLens.status', vscode.StatusBarAlignment.Left, 50);
@@ -36,7 +37,7 @@ export function registerStatusBar(lens: LensContext): void {
       }
     }
     for (const target of lens.targets.list()) {
-      if (!perTarget.has(target.id)) perTarget.set(target.id, vscode.Disposable.from(target.onDidSample(render), target.onDidChangePaused(render)));
+      if (!perTarget.has(target.id)) perTarget.set(target.id, vscode.Disposable.from(target.onDidSample(render), target.onDidUpdateSites(render), target.onDidChangePaused(render)));
     }
     render();
   };
@@ -46,5 +47,6 @@ export function registerStatusBar(lens: LensContext): void {
 }
 
 function statusOf(target: AttachedTarget): TargetStatus {
-  return { label: target.label, total: target.samples.at(-1)?.total, trend: trendOf(target.samples), paused: target.isPaused };
+  // The same number and arrow as the tree's root: the latest site read, the one trend rule.
+  return { label: target.label, total: shownCounts(target.samples, target.latestSites)?.total, trend: trendOf(target.samples), paused: target.isPaused };
 }

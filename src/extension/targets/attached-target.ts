@@ -1,4 +1,4 @@
-// One attached process as the UI sees it: its session and live loop (core/growth/live-target.ts: polls,
+// One attached process as the UI sees it: its session and live loop (core/live-target.ts: polls,
 // site reads, growth verdicts), a window of count samples for the chart and trends, and VS Code
 // events for the views. It renders nothing and decides nothing the CLI would not.
 import * as vscode from 'vscode';
@@ -8,6 +8,7 @@ import { LiveTarget } from '../../core/growth/live-target';
 import type { CountSample, Snapshot } from '../../core/sites/model';
 import type { Session, SnapshotOptions } from '../../core/inspector/session';
 import type { GrowingSite, GrowingType, TargetGrowth } from '../../core/growth/target-growth';
+import { TREND_WINDOW_MS } from '../../core/growth/trend';
 
 export type AttachSource = 'debug' | 'address' | 'process';
 
@@ -16,6 +17,8 @@ const MAX_SAMPLES = 3600;
 
 export class AttachedTarget implements vscode.Disposable {
   readonly samples: CountSample[] = [];
+  /** Site reads of the last trend window and the one before it, oldest first (per-site trends). */
+  readonly recentSites: Snapshot[] = [];
 
   private readonly live: LiveTarget;
   private readonly sampleEmitter = new vscode.EventEmitter<CountSample>();
@@ -50,7 +53,10 @@ export class AttachedTarget implements vscode.Disposable {
       if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
       this.sampleEmitter.fire(sample);
     });
-    this.live.on('sites', (snapshot) => this.sitesEmitter.fire(snapshot));
+    this.live.on('sites', (snapshot) => {
+      this.keepRecent(snapshot);
+      this.sitesEmitter.fire(snapshot);
+    });
     this.live.on('growth', () => this.growthEmitter.fire());
     this.live.on('sitesFailed', (message) => this.log(`${label}: could not read sites: ${message}`));
     this.live.on('error', (error) => this.log(`${label}: ${describeError(error)}`));
@@ -76,7 +82,7 @@ export class AttachedTarget implements vscode.Disposable {
     return this.live.previousSites;
   }
 
-  /** Growth verdicts per site (from site reads) and per type (from samples); see src/core/growth/growth.ts. */
+  /** Growth verdicts per site (from site reads) and per type (from samples); see src/core/growth.ts. */
   get growth(): TargetGrowth {
     return this.live.growth;
   }
@@ -136,6 +142,13 @@ export class AttachedTarget implements vscode.Disposable {
 
   dispose(): void {
     void this.detach();
+  }
+
+  private keepRecent(snapshot: Snapshot): void {
+    this.recentSites.push(snapshot);
+    const end = Date.parse(snapshot.takenAt);
+    // Keep one read at or past the window's start, so the window is covered in full.
+    while (this.recentSites.length > 2 && end - Date.parse(this.recentSites[1].takenAt) >= TREND_WINDOW_MS) this.recentSites.shift();
   }
 
   private end(reason: string): void {

@@ -5,6 +5,7 @@ import type { SnapshotStore } from '../snapshots/snapshot-store';
 import type { TargetRegistry } from '../targets/target-registry';
 import { canOpenFrame } from '../source/open-frame';
 import { Throttle } from './throttle';
+import { TreeChangeTracker } from './tree-changes';
 import { TreeModel, type LensNode, type NodeIcon, type TreeData, type TreeModelOptions, type TreeTarget } from './tree-model';
 
 export const OPEN_SOURCE_COMMAND = 'asyncLeakLens.tree.openSource';
@@ -26,14 +27,17 @@ const ICONS: Record<NodeIcon, string> = {
   frame: 'debug-stackframe',
   'frame-internal': 'debug-stackframe-dot',
   more: 'ellipsis',
+  unsited: 'circle-small',
+  library: 'library',
   note: 'info',
 };
 
 export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vscode.Disposable {
   readonly model: TreeModel;
-  private readonly changeEmitter = new vscode.EventEmitter<LensNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<LensNode | LensNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly throttle = new Throttle(() => this.changeEmitter.fire(undefined), REFRESH_INTERVAL_MS);
+  private readonly throttle = new Throttle(() => this.refreshChanged(), REFRESH_INTERVAL_MS);
+  private readonly tracker: TreeChangeTracker;
   private readonly targetListeners = new Map<string, vscode.Disposable[]>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -47,6 +51,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
       snapshots: () => snapshots.list(),
     };
     this.model = new TreeModel(data, options);
+    this.tracker = new TreeChangeTracker(this.model);
     this.disposables.push(
       targets.onDidChangeTargets(() => {
         this.followTargets();
@@ -58,11 +63,19 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
   }
 
   getChildren(node?: LensNode): LensNode[] {
-    return node ? this.model.children(node) : this.model.roots();
+    if (!node) {
+      const roots = this.model.roots();
+      this.tracker.rootsListed(roots);
+      return roots;
+    }
+    const children = this.model.children(node);
+    this.tracker.childrenListed(node, children);
+    return children;
   }
 
   getTreeItem(node: LensNode): vscode.TreeItem {
     const p = this.model.present(node);
+    this.tracker.itemShown(node, p);
     const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[p.collapsible];
     const item = new vscode.TreeItem(p.label, state);
     item.id = p.id;
@@ -82,17 +95,28 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
   /** Lists more sites under the type of a "Show more" node. */
   showMore(node: LensNode): void {
     if (node.kind !== 'more') return;
-    this.model.showMore(node.source, node.type);
-    this.changeEmitter.fire(undefined);
+    this.changeEmitter.fire([this.model.showMore(node.source, node.type)]);
   }
 
   setOptions(options: TreeModelOptions): void {
     this.model.setOptions(options);
-    this.changeEmitter.fire(undefined);
+    this.refreshAll();
   }
 
   refreshSoon(): void {
     this.throttle.schedule();
+  }
+
+  /** Refreshes only the rows whose text or children changed (a whole refresh closes tooltips). */
+  private refreshChanged(): void {
+    const changes = this.tracker.changes();
+    if (changes.all) this.refreshAll();
+    else if (changes.nodes.length > 0) this.changeEmitter.fire(changes.nodes);
+  }
+
+  private refreshAll(): void {
+    this.tracker.reset();
+    this.changeEmitter.fire(undefined);
   }
 
   dispose(): void {
@@ -131,5 +155,6 @@ function toTreeTarget(target: ReturnType<TargetRegistry['list']>[number]): TreeT
     previousSites: target.previousSites,
     growingSites: target.growingSites,
     growingTypes: target.growingTypes,
+    recentSites: target.recentSites,
   };
 }

@@ -9,7 +9,9 @@ import { abandonedSites } from '../../core/sites/abandoned';
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/sites/model';
 import type { GrowingSite, GrowingType } from '../../core/growth/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
-import { compareSitesByCount, compareText, functionName, isInternalFrame, isOpenableFrame, kindWords, locationText, shortLocation } from '../../core/sites/site-presentation';
+import { compareSitesByCount, compareText, functionName, isLibraryFrame, isOpenableFrame, kindWords, libraryFramesLabel, locationText, shortLocation, splitLibraryFrames } from '../../core/sites/site-presentation';
+import { splitOf, splitTotals, withoutSiteLabel, withoutSiteReason, type TypeSplit } from '../../core/sites/site-totals';
+import { shownCounts, siteTrend, trendArrow, trendOf, trendWords, typeCount } from '../../core/growth/trend';
 import { countOf, toCountMap } from '../../core/sites/count-map';
 
 /** An attached target as the tree needs it (AttachedTarget satisfies the data parts). */
@@ -21,10 +23,12 @@ export interface TreeTarget {
   samples: readonly CountSample[];
   latestSites: Snapshot | undefined;
   previousSites: Snapshot | undefined;
-  /** Sites the growth detector (src/core/growth/growth.ts) judges growing: a floor that keeps rising, not bursts. */
+  /** Sites the growth detector (src/core/growth.ts) judges growing: a floor that keeps rising, not bursts. */
   growingSites?: readonly GrowingSite[];
   /** Resource types the growth detector judges growing. */
   growingTypes?: readonly GrowingType[];
+  /** Site reads of the last trend window, oldest first (per-site trend arrows). */
+  recentSites?: readonly Snapshot[];
 }
 
 export interface TreeSnapshot {
@@ -50,10 +54,12 @@ export type LensNode =
   | { kind: 'type'; source: SiteSource; type: string }
   | { kind: 'abandoned'; source: SiteSource }
   | { kind: 'site'; source: SiteSource; site: Site; growth: GrowingSite | undefined; previousCount: number | undefined }
-  | { kind: 'more'; source: SiteSource; type: string; hidden: number }
+  | { kind: 'more'; source: SiteSource; type: string; hidden: number; hiddenCount?: number }
+  | { kind: 'unsited'; source: SiteSource; type: string; split: TypeSplit }
   | { kind: 'example'; source: SiteSource; site: Site; example: ExampleResource }
   | { kind: 'stack'; source: SiteSource; site: Site }
   | { kind: 'frame'; source: SiteSource; site: Site; index: number }
+  | { kind: 'library'; source: SiteSource; site: Site; indexes: number[] }
   | { kind: 'note'; parentId: string; text: string };
 
 export type NodeIcon =
@@ -69,6 +75,8 @@ export type NodeIcon =
   | 'frame'
   | 'frame-internal'
   | 'more'
+  | 'unsited'
+  | 'library'
   | 'note';
 
 export interface NodePresentation {
@@ -91,8 +99,6 @@ export interface NodePresentation {
 export interface TreeModelOptions {
   /** Sites listed per type before "Show more" (and how many each "Show more" adds). */
   sitesPerType: number;
-  /** Samples back that the trend arrow compares with (default 5). */
-  trendLookback?: number;
   /** How a file is named in descriptions and tooltips (default: as is). */
   displayPath?: (file: string) => string;
 }
@@ -101,10 +107,17 @@ const EXAMPLES_SHOWN = 5;
 
 export class TreeModel {
   private readonly indexes = new WeakMap<Snapshot, SiteIndex>();
+  private readonly splits = new WeakMap<Snapshot, TypeSplit[]>();
   /** Per latest light snapshot: counts of the one before it, for "+N since the previous reading". */
   private readonly previousCounts = new WeakMap<Snapshot, { previous: Snapshot; counts: Map<string, number> }>();
   /** Sites shown per "source/type" beyond the default, raised by "Show more". */
   private readonly shownLimits = new Map<string, number>();
+  /**
+   * One node object per id: VS Code refreshes an element by identity, so a node handed out once
+   * is handed out again (with its data updated) while it is in the tree.
+   */
+  private readonly nodes = new Map<string, LensNode>();
+  private readonly childIds = new Map<string, string[]>();
 
   constructor(
     private readonly data: TreeData,
@@ -118,10 +131,19 @@ export class TreeModel {
   roots(): LensNode[] {
     const nodes: LensNode[] = this.data.targets().map((t) => ({ kind: 'target', targetId: t.id }));
     if (this.data.snapshots().length > 0) nodes.push({ kind: 'snapshots' });
-    return nodes;
+    return this.keep('', nodes);
   }
 
   children(node: LensNode): LensNode[] {
+    return this.keep(nodeId(node), this.childrenOf(node));
+  }
+
+  /** The stable id of a node (the same as its presentation's). */
+  idOf(node: LensNode): string {
+    return nodeId(node);
+  }
+
+  private childrenOf(node: LensNode): LensNode[] {
     switch (node.kind) {
       case 'target':
         return this.targetChildren(node.targetId);
@@ -141,11 +163,39 @@ export class TreeModel {
         if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
         return examples;
       }
-      case 'stack':
-        return node.site.stack.map((_, index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
+      case 'stack': {
+        const { user, library } = splitLibraryFrames(node.site.stack);
+        const frames: LensNode[] = user.map((index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
+        if (library.length > 0) frames.push({ kind: 'library', source: node.source, site: node.site, indexes: library });
+        return frames;
+      }
+      case 'library':
+        return node.indexes.map((index) => ({ kind: 'frame', source: node.source, site: node.site, index }));
       default:
         return [];
     }
+  }
+
+  /** The same object for the same id (data refreshed); drops what a parent no longer lists. */
+  private keep(parentId: string, fresh: LensNode[]): LensNode[] {
+    const ids = fresh.map(nodeId);
+    for (const gone of this.childIds.get(parentId) ?? []) if (!ids.includes(gone)) this.forget(gone);
+    this.childIds.set(parentId, ids);
+    return fresh.map((node, i) => {
+      const known = this.nodes.get(ids[i]);
+      if (!known) {
+        this.nodes.set(ids[i], node);
+        return node;
+      }
+      if (known !== node) Object.assign(known, node);
+      return known;
+    });
+  }
+
+  private forget(id: string): void {
+    this.nodes.delete(id);
+    for (const child of this.childIds.get(id) ?? []) this.forget(child);
+    this.childIds.delete(id);
   }
 
   present(node: LensNode): NodePresentation {
@@ -166,31 +216,45 @@ export class TreeModel {
         return this.presentSite(node);
       case 'more': {
         const next = Math.min(node.hidden, this.options.sitesPerType);
+        const pending = node.hiddenCount !== undefined ? `, ${formatCount(node.hiddenCount)} pending` : '';
         return {
-          id: `${typeId(node.source, node.type)}/more`,
+          id: nodeId(node),
           label: `Show ${formatCount(next)} more…`,
-          description: `${formatCount(node.hidden)} not shown`,
+          description: `${formatCount(node.hidden)} not shown${pending}`,
+          tooltip: [`${formatCount(node.hidden)} more site${node.hidden === 1 ? '' : 's'} of ${node.type}${pending ? ` holding ${formatCount(node.hiddenCount!)} pending` : ''}.`],
           icon: 'more',
           collapsible: 'none',
           contextValue: 'more',
         };
       }
+      case 'unsited':
+        return presentUnsited(node);
       case 'example':
-        return presentExample(node);
+        return presentExample(node, this.sitesOf(node.source)?.takenAt);
       case 'stack':
         return {
-          id: `${siteNodeId(node.source, node.site)}/stack`,
+          id: nodeId(node),
           label: 'Example stack',
           description: `${node.site.stack.length} frame${node.site.stack.length === 1 ? '' : 's'}`,
-          tooltip: ['The creation stack of one resource of this site, innermost first.'],
+          tooltip: ['The creation stack of one resource of this site, innermost first; your frames first, node: and node_modules frames grouped.'],
           icon: 'stack',
           collapsible: 'expanded',
           contextValue: 'stack',
         };
+      case 'library':
+        return {
+          id: nodeId(node),
+          label: libraryFramesLabel(node.indexes.length),
+          description: 'node: and node_modules',
+          tooltip: [`${libraryFramesLabel(node.indexes.length)} of Node's own code and dependencies, in stack order.`],
+          icon: 'library',
+          collapsible: 'collapsed',
+          contextValue: 'library',
+        };
       case 'frame':
         return this.presentFrame(node);
       case 'note':
-        return { id: `${node.parentId}/note`, label: node.text, icon: 'note', collapsible: 'none', contextValue: 'note' };
+        return { id: nodeId(node), label: node.text, icon: 'note', collapsible: 'none', contextValue: 'note' };
     }
   }
 
@@ -198,7 +262,8 @@ export class TreeModel {
   showMore(source: SiteSource, type: string): LensNode {
     const key = typeId(source, type);
     this.shownLimits.set(key, this.limitFor(key) + this.options.sitesPerType);
-    return { kind: 'type', source, type };
+    const node: LensNode = { kind: 'type', source, type };
+    return this.nodes.get(nodeId(node)) ?? node;
   }
 
   /** The site data a node stands for (site, example, stack and frame nodes). */
@@ -268,6 +333,7 @@ export class TreeModel {
     const id = typeId(source, type);
     if (!snapshot) return [{ kind: 'note', parentId: id, text: source.from === 'target' ? 'Reading sites…' : 'Snapshot removed.' }];
     const sites = this.indexOf(snapshot).sitesOf(type);
+    const split = splitOf(this.splitsOf(snapshot), type);
     if (sites.length === 0) {
       const baseline = countOf(snapshot.baseline, type);
       const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
@@ -282,7 +348,11 @@ export class TreeModel {
       const site = sites[i];
       nodes.push({ kind: 'site', source, site, growth: growing.get(site.id), previousCount: previous ? (previous.get(site.id) ?? 0) : undefined });
     }
-    if (sites.length > limit) nodes.push({ kind: 'more', source, type, hidden: sites.length - limit });
+    if (sites.length > limit) {
+      const hiddenCount = sites.slice(limit).reduce((sum, s) => sum + s.count, 0);
+      nodes.push({ kind: 'more', source, type, hidden: sites.length - limit, hiddenCount });
+    }
+    if (split.withoutSite > 0) nodes.push({ kind: 'unsited', source, type, split });
     return nodes;
   }
 
@@ -290,15 +360,13 @@ export class TreeModel {
     const target = this.target(targetId);
     const id = `target:${targetId}`;
     if (!target) return { id, label: 'Detached target', icon: 'target', collapsible: 'none', contextValue: 'target-gone' };
-    const latest = target.samples[target.samples.length - 1];
-    const then = sampleBack(target.samples, this.options.trendLookback);
+    const shown = shownCounts(target.samples, target.latestSites);
+    const trend = trendOf(target.samples);
     const parts: string[] = [];
-    if (latest) parts.push(`${formatCount(latest.total)} pending${then ? ` ${trendArrow(latest.total, then.total)}` : ''}`);
+    if (shown) parts.push(`${formatCount(shown.total)} pending ${trendArrow(trend)}`);
     if (!target.latestSites) parts.push('reading sites…');
     const tooltip = [target.label, ...(target.details ? [target.details] : [])];
-    if (latest) tooltip.push(`${formatCount(latest.total)} pending async resources at ${new Date(latest.t).toLocaleTimeString()}`);
-    if (latest && then) tooltip.push(`${formatDelta(latest.total - then.total)} since ${new Date(then.t).toLocaleTimeString()}`);
-    if (target.latestSites) tooltip.push(`Sites read at ${new Date(target.latestSites.takenAt).toLocaleTimeString()}`);
+    if (shown) tooltip.push(`${formatCount(shown.total)} pending async resources (latest site read), ${trendWords(trend)} over the last 30 s`);
     return { id, label: target.label, description: parts.join(' · '), tooltip, icon: 'target', collapsible: 'expanded', contextValue: 'target' };
   }
 
@@ -327,43 +395,47 @@ export class TreeModel {
   private presentType(source: SiteSource, type: string): NodePresentation {
     const id = typeId(source, type);
     const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
+    const snapshot = this.sitesOf(source);
+    const split = snapshot ? splitOf(this.splitsOf(snapshot), type) : undefined;
+    const splitLine = split && split.sites > 0 ? [`${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'}${split.withoutSite > 0 ? `, ${withoutSiteLabel(split.withoutSite)}` : ''}`] : [];
     if (source.from === 'snapshot') {
-      const stored = this.storedSnapshot(source.snapshotId);
-      const count = countOf(stored?.snapshot.totals, type);
-      const sites = stored ? this.indexOf(stored.snapshot).sitesOf(type).length : 0;
-      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot, ${formatCount(sites)} site${sites === 1 ? '' : 's'}`] };
+      const count = countOf(snapshot?.totals, type);
+      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot`, ...splitLine] };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
     const now = countOf(liveCounts(target), type);
-    const then = sampleBack(target.samples, this.options.trendLookback);
-    const before = countOf(then?.counts, type);
-    const tooltip = [`${formatCount(now)} pending ${type} now`];
-    if (then) tooltip.push(`${formatCount(before)} at ${new Date(then.t).toLocaleTimeString()} (${formatDelta(now - before)})`);
+    const trend = trendOf(target.samples, typeCount(type));
+    const tooltip = [`${formatCount(now)} pending ${type} (latest site read), ${trendWords(trend)} over the last 30 s`, ...splitLine];
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
     const rate = target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type) ? target.latestSites.stats.samplingRate[type] : undefined;
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
-    const description = [then ? `${formatCount(now)} ${trendArrow(now, before)}` : formatCount(now), ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
-    return { ...base, description, tooltip, alarming: growth !== undefined };
+    const description = [`${formatCount(now)} ${trendArrow(trend)}`, ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
+    // The type of the leak opens by itself: its line is one click away.
+    const top = target.growingSites?.[0];
+    return { ...base, description, tooltip, alarming: growth !== undefined, collapsible: top && top.site.type === type ? 'expanded' : 'collapsed' };
   }
 
   private presentSite(node: Extract<LensNode, { kind: 'site' }>): NodePresentation {
     const { site } = node;
     const estimate = site.sampled < site.count;
-    const count = `${estimate ? '~' : ''}${formatCount(site.count)}${estimate ? ' (estimate)' : ''}`;
+    const count = `${estimate ? '~' : ''}${formatCount(site.count)}`;
+    const target = node.source.from === 'target' ? this.target(node.source.targetId) : undefined;
+    const trend = target && (target.recentSites?.length ?? 0) >= 2 ? siteTrend(site.id, target.recentSites!) : undefined;
     const abandoned = site.abandoned ?? 0;
-    const parts = site.count > 0 || abandoned === 0 ? [functionName(site.frame), count, `oldest ${formatDuration(site.oldestAgeMs)}`] : [functionName(site.frame)];
+    const parts = [`${kindWords(site.kind)} ${this.where(site.frame)}`, functionName(site.frame)];
+    if (estimate) parts.push('estimate');
     if (abandoned > 0) parts.push(`✖ ${formatCount(abandoned)} abandoned`);
     if (site.thread !== 0) parts.push(`worker ${site.thread}`);
     if (site.origin === 'census') parts.push('census');
     if (node.growth) parts.push(`▲ growing ${node.growth.rateText}`);
-    const where = this.where(site.frame);
     const tooltip = [
-      `${capitalise(kindWords(site.kind))} ${where}`,
+      `${capitalise(kindWords(site.kind))} ${this.where(site.frame)}`,
       site.kind === 'blocked' ? 'Async functions suspended at this await.' : `Pending ${site.type} resources created on this line.`,
-      `${functionName(site.frame)}: ${count} pending ${site.type}, oldest ${formatDuration(site.oldestAgeMs)}`,
+      `${functionName(site.frame)}: ${count}${estimate ? ' (estimate)' : ''} pending ${site.type}, ${oldestText(this.sitesOf(node.source)?.takenAt, site.oldestAgeMs)}`,
     ];
+    if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
     if (abandoned > 0) tooltip.push(`${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`);
     if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
@@ -373,7 +445,8 @@ export class TreeModel {
     if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
     return {
       id: siteNodeId(node.source, site),
-      label: `${kindWords(site.kind)} ${shortLocation(site.frame)}`,
+      // Count and line first: at the default sidebar width the rest may be cut.
+      label: `${site.count > 0 || abandoned === 0 ? count : `✖ ${formatCount(abandoned)}`}${trend ? ` ${trendArrow(trend)}` : ''} · ${shortLocation(site.frame)} ${site.kind}`,
       description: parts.join(' · '),
       tooltip,
       icon: site.count === 0 && abandoned > 0 ? 'abandoned' : site.kind,
@@ -386,9 +459,9 @@ export class TreeModel {
 
   private presentFrame(node: Extract<LensNode, { kind: 'frame' }>): NodePresentation {
     const frame = node.site.stack[node.index];
-    const internal = !isOpenableFrame(frame) || isInternalFrame(frame);
+    const internal = !isOpenableFrame(frame) || isLibraryFrame(frame);
     return {
-      id: `${siteNodeId(node.source, node.site)}/frame:${node.index}`,
+      id: nodeId(node),
       label: functionName(frame),
       description: this.where(frame),
       tooltip: [`${functionName(frame)} at ${locationText(frame)}`],
@@ -409,6 +482,15 @@ export class TreeModel {
 
   private sitesOf(source: SiteSource): Snapshot | undefined {
     return source.from === 'target' ? this.target(source.targetId)?.latestSites : this.storedSnapshot(source.snapshotId)?.snapshot;
+  }
+
+  private splitsOf(snapshot: Snapshot): TypeSplit[] {
+    let splits = this.splits.get(snapshot);
+    if (!splits) {
+      splits = splitTotals(snapshot.totals, snapshot.sites);
+      this.splits.set(snapshot, splits);
+    }
+    return splits;
   }
 
   private previousCountsOf(target: TreeTarget): Map<string, number> | undefined {
@@ -480,15 +562,9 @@ export function abandonedSitesOf(snapshot: Snapshot | undefined): Site[] {
   return abandonedSites(snapshot);
 }
 
-/** '↑', '↓' or '→' comparing a count with the one some samples ago. */
-export function trendArrow(now: number, before: number): string {
-  return now > before ? '↑' : now < before ? '↓' : '→';
-}
-
-/** The sample `lookback` samples before the latest (or the oldest there is); undefined with fewer than two. */
-export function sampleBack(samples: readonly CountSample[], lookback = 5): CountSample | undefined {
-  if (samples.length < 2) return undefined;
-  return samples[Math.max(0, samples.length - 1 - lookback)];
+/** The counts of the latest site read (the poll's before the first one): one clock for the root, types and sites. */
+function liveCounts(target: TreeTarget): Record<string, number> {
+  return toCountMap(shownCounts(target.samples, target.latestSites)?.counts ?? {});
 }
 
 /** A snapshot without sites says so first, loudly: its counts cannot be placed on any line. */
@@ -497,29 +573,49 @@ function sitesUnavailableNote(snapshot: Snapshot | undefined, parentId: string):
   return [{ kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` }];
 }
 
-function liveCounts(target: TreeTarget): Record<string, number> {
-  const latest = target.samples[target.samples.length - 1];
-  if (latest) {
-    // Types the sites know but this poll does not (already gone) are listed at 0.
-    const counts = toCountMap(latest.counts);
-    for (const type of Object.keys(target.latestSites?.totals ?? {})) counts[type] = countOf(counts, type);
-    return counts;
-  }
-  return toCountMap(target.latestSites?.totals ?? {});
+function presentUnsited(node: Extract<LensNode, { kind: 'unsited' }>): NodePresentation {
+  const { split } = node;
+  const reason = withoutSiteReason(node.type);
+  return {
+    id: nodeId(node),
+    label: `${formatCount(split.withoutSite)} · with no site`,
+    description: node.type === 'PROMISE' ? 'results of the calls above, derived promises' : 'alive before attach, or no stack',
+    tooltip: [
+      `${formatCount(split.total)} pending ${node.type} = ${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'} + ${withoutSiteLabel(split.withoutSite)}.`,
+      `With no site: ${reason}.`,
+    ],
+    icon: 'unsited',
+    collapsible: 'none',
+    contextValue: 'unsited',
+  };
 }
 
-function presentExample(node: Extract<LensNode, { kind: 'example' }>): NodePresentation {
+function presentExample(node: Extract<LensNode, { kind: 'example' }>, takenAt: string | undefined): NodePresentation {
   const { example, site } = node;
   const what = site.type === 'PROMISE' ? `promise #${example.id}` : `async id ${example.id}`;
+  // A clock time, not an age: it holds still between reads, so the row is not redrawn every read.
+  const since = pendingSince(takenAt, example.ageMs);
   return {
-    id: `${siteNodeId(node.source, site)}/example:${example.id}`,
+    id: nodeId(node),
     label: what,
-    description: `${formatDuration(example.ageMs)} old`,
-    tooltip: [`${site.type} ${what}, ${formatDuration(example.ageMs)} old`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
+    description: since ? `since ${since}` : `${formatDuration(example.ageMs)} old`,
+    tooltip: [`${site.type} ${what}, pending ${since ? `since ${since}` : `for ${formatDuration(example.ageMs)}`}`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
     icon: 'example',
     collapsible: 'none',
     contextValue: 'example',
   };
+}
+
+function oldestText(takenAt: string | undefined, ageMs: number): string {
+  const since = pendingSince(takenAt, ageMs);
+  return since ? `the oldest pending since ${since}` : `oldest ${formatDuration(ageMs)}`;
+}
+
+/** "14:03:07": when something of this age at the read was made (to the second). */
+function pendingSince(takenAt: string | undefined, ageMs: number): string | undefined {
+  const at = takenAt ? Date.parse(takenAt) : NaN;
+  if (!Number.isFinite(at)) return undefined;
+  return new Date(Math.round((at - ageMs) / 1000) * 1000).toLocaleTimeString();
 }
 
 function typeId(source: SiteSource, type: string): string {
@@ -528,6 +624,38 @@ function typeId(source: SiteSource, type: string): string {
 
 function siteNodeId(source: SiteSource, site: Site): string {
   return `${typeId(source, site.type)}${source.abandoned ? '/abandoned' : ''}/site:${site.id}`;
+}
+
+/** Unique in the view and stable across refreshes. */
+function nodeId(node: LensNode): string {
+  switch (node.kind) {
+    case 'target':
+      return `target:${node.targetId}`;
+    case 'snapshots':
+      return 'snapshots';
+    case 'snapshot':
+      return `snapshot:${node.snapshotId}`;
+    case 'type':
+      return typeId(node.source, node.type);
+    case 'site':
+      return siteNodeId(node.source, node.site);
+    case 'more':
+      return `${typeId(node.source, node.type)}/more`;
+    case 'unsited':
+      return `${typeId(node.source, node.type)}/unsited`;
+    case 'example':
+      return `${siteNodeId(node.source, node.site)}/example:${node.example.id}`;
+    case 'stack':
+      return `${siteNodeId(node.source, node.site)}/stack`;
+    case 'library':
+      return `${siteNodeId(node.source, node.site)}/stack/library`;
+    case 'frame':
+      return `${siteNodeId(node.source, node.site)}/frame:${node.index}`;
+    case 'abandoned':
+      return `${node.source.from === 'target' ? `target:${node.source.targetId}` : `snapshot:${node.source.snapshotId}`}/abandoned`;
+    case 'note':
+      return `${node.parentId}/note`;
+  }
 }
 
 
