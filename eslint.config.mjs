@@ -39,20 +39,72 @@ export default tseslint.config(
   { files: ['test/**'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 
   // The agent runs inside the user's process: Node built-ins only, nothing of ours.
-  layer(['src/agent/**'], [into(['core', 'cli', 'extension', 'leak-check', 'shared', 'media', 'test'], 'The agent imports nothing of ours outside src/agent.'), { regex: '^(?!node:|\\.)', message: 'The agent uses Node built-ins only (node:...).' }]),
+  layer(
+    ['src/agent/**'],
+    [
+      into(['core', 'cli', 'extension', 'leak-check', 'shared', 'media', 'test'], 'The agent imports nothing of ours outside src/agent.'),
+      { regex: '^(?!node:|\\.)', message: 'The agent uses Node built-ins only (node:...).' },
+    ],
+  ),
   // Core is what every front end stands on: it never imports one.
-  layer(['src/core/**'], [into(['cli', 'extension', 'leak-check', 'shared', 'media'], 'src/core never imports a front end (cli, extension, leak-check) or the webview.')]),
+  layer(
+    ['src/core/**'],
+    [
+      into(
+        ['cli', 'extension', 'leak-check', 'shared', 'media'],
+        'src/core never imports a front end (cli, extension, leak-check) or the webview.',
+      ),
+    ],
+  ),
   layer(['src/cli/**'], [into(['extension', 'leak-check', 'media'], 'The CLI stands on core only.')]),
   layer(['src/leak-check/**'], [into(['extension', 'cli', 'media'], 'The leak check stands on core and the agent only.')]),
   // The production entries run inside the user's app, like the leak check: core and the agent only.
-  layer(['src/register/**', 'src/metrics/**'], [into(['extension', 'cli', 'leak-check', 'shared', 'media'], 'The production entries (register, metrics) stand on core and the agent only.')]),
+  layer(
+    ['src/register/**', 'src/metrics/**'],
+    [
+      into(
+        ['extension', 'cli', 'leak-check', 'shared', 'media'],
+        'The production entries (register, metrics) stand on core and the agent only.',
+      ),
+    ],
+  ),
   // Shared between the extension host and the webview: no vscode, no Node, no front end.
-  layer(['src/shared/**'], [into(['cli', 'extension', 'leak-check', 'agent', 'media'], 'src/shared holds host <-> webview types only.'), { regex: '^node:', message: 'src/shared also runs in the webview: no Node built-ins.' }]),
+  layer(
+    ['src/shared/**'],
+    [
+      into(['cli', 'extension', 'leak-check', 'agent', 'media'], 'src/shared holds host <-> webview types only.'),
+      { regex: '^node:', message: 'src/shared also runs in the webview: no Node built-ins.' },
+    ],
+  ),
   layer(['src/extension/**'], EXTENSION, []),
   // The extension's features stand on targets/; targets/ stands on core and the extension's root files.
-  layer(['src/extension/targets/**'], [...EXTENSION, { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'targets/ depends on nothing above it (features depend on targets, not the other way).' }, { regex: '^\\.\\./(extension|lens-context)$', message: 'targets/ takes what it needs as arguments, not the whole context.' }], []),
+  layer(
+    ['src/extension/targets/**'],
+    [
+      ...EXTENSION,
+      {
+        regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`,
+        message: 'targets/ depends on nothing above it (features depend on targets, not the other way).',
+      },
+      { regex: '^\\.\\./(extension|lens-context)$', message: 'targets/ takes what it needs as arguments, not the whole context.' },
+    ],
+    [],
+  ),
   // Opening a frame's file is a base every feature uses: it uses none of them.
-  layer(['src/extension/source/**'], [...EXTENSION, { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'source/ depends on no feature folder (features open frames through it).' }], []),
+  layer(
+    ['src/extension/source/**'],
+    [
+      ...EXTENSION,
+      { regex: `^\\.\\./(${FEATURES.join('|')})(/|$)`, message: 'source/ depends on no feature folder (features open frames through it).' },
+    ],
+    [],
+  ),
   // The webview runs in a browser: only the shared protocol of ours, no vscode, no Node.
-  layer(['media/**'], [{ regex: '^(\\.\\./)+src/(?!shared/)', message: 'The webview imports only src/shared (the host <-> webview protocol).' }, { regex: '^node:', message: 'The webview runs in a browser: no Node built-ins.' }]),
+  layer(
+    ['media/**'],
+    [
+      { regex: '^(\\.\\./)+src/(?!shared/)', message: 'The webview imports only src/shared (the host <-> webview protocol).' },
+      { regex: '^node:', message: 'The webview runs in a browser: no Node built-ins.' },
+    ],
+  ),
 );

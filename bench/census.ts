@@ -33,7 +33,17 @@ function peakKb(pid: number | 'self'): number {
 }
 
 async function startTarget(s: Scenario): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--inspect=127.0.0.1:0', join(__dirname, '..', '..', 'bench', 'targets', 'census-target.mjs'), String(s.tasks), String(s.ballastMb)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--inspect=127.0.0.1:0',
+      join(__dirname, '..', '..', 'bench', 'targets', 'census-target.mjs'),
+      String(s.tasks),
+      String(s.ballastMb),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -58,7 +68,20 @@ async function measureOne(s: Scenario, mode: 'census' | 'json-parse' | 'stream-o
       const snap = await session.snapshot();
       const top = snap.sites[0];
       await session.detach();
-      print({ scenario: s.name, mode, heapMb: cost.heapBytes / MB, estimatedPauseMs: cost.pauseMs, durationMs: summary.durationMs, snapshotMs: summary.snapshotMs, resolved: summary.resolved, found: summary.tasks, topCount: top?.count, targetPeakMb: peakKb(target.pid) / 1024, targetBeforeMb: targetBefore / 1024, toolPeakMb: peakKb('self') / 1024 });
+      print({
+        scenario: s.name,
+        mode,
+        heapMb: cost.heapBytes / MB,
+        estimatedPauseMs: cost.pauseMs,
+        durationMs: summary.durationMs,
+        snapshotMs: summary.snapshotMs,
+        resolved: summary.resolved,
+        found: summary.tasks,
+        topCount: top?.count,
+        targetPeakMb: peakKb(target.pid) / 1024,
+        targetBeforeMb: targetBefore / 1024,
+        toolPeakMb: peakKb('self') / 1024,
+      });
     } else {
       // The heap snapshot alone, read by the streaming reader or kept as text for JSON.parse.
       const connection = await InspectorConnection.open(target.url, 600_000);
@@ -107,7 +130,11 @@ async function main(): Promise<void> {
     for (const mode of ['census', 'stream-only', 'json-parse']) {
       process.stderr.write(`${s.name}: ${mode} ...\n`);
       try {
-        const line = execFileSync(process.execPath, ['--max-old-space-size=8192', __filename, '--one', JSON.stringify(s), mode], { encoding: 'utf8', timeout: 900_000, maxBuffer: 1 << 20 });
+        const line = execFileSync(process.execPath, ['--max-old-space-size=8192', __filename, '--one', JSON.stringify(s), mode], {
+          encoding: 'utf8',
+          timeout: 900_000,
+          maxBuffer: 1 << 20,
+        });
         rows.push(JSON.parse(line.trim().split('\n').pop()!));
       } catch (error) {
         rows.push({ scenario: s.name, mode, failed: String((error as Error).message).split('\n')[0] });
@@ -118,7 +145,9 @@ async function main(): Promise<void> {
   console.log('| scenario | heap MB | census s | of which snapshot s | est. pause s | resolved | found | target peak MB | tool peak MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.filter((x) => x.mode === 'census')) {
-    console.log(`| ${r.scenario} | ${f(r.heapMb)} | ${f(r.durationMs / 1000, 1)} | ${f(r.snapshotMs / 1000, 1)} | ${f(r.estimatedPauseMs / 1000, 1)} | ${f(r.resolved)} | ${f(r.found)} | ${f(r.targetPeakMb)} | ${f(r.toolPeakMb)} |${r.failed ? ` failed: ${r.failed}` : ''}`);
+    console.log(
+      `| ${r.scenario} | ${f(r.heapMb)} | ${f(r.durationMs / 1000, 1)} | ${f(r.snapshotMs / 1000, 1)} | ${f(r.estimatedPauseMs / 1000, 1)} | ${f(r.resolved)} | ${f(r.found)} | ${f(r.targetPeakMb)} | ${f(r.toolPeakMb)} |${r.failed ? ` failed: ${r.failed}` : ''}`,
+    );
   }
   console.log('\nReading the heap snapshot: streaming reader vs JSON.parse of the whole text');
   console.log('| scenario | streaming s | streaming tool peak MB | JSON.parse s | JSON.parse tool peak MB | text MB |');
@@ -126,7 +155,9 @@ async function main(): Promise<void> {
   for (const s of scenarios) {
     const stream = rows.find((r) => r.scenario === s.name && r.mode === 'stream-only') ?? {};
     const json = rows.find((r) => r.scenario === s.name && r.mode === 'json-parse') ?? {};
-    console.log(`| ${s.name} | ${f(stream.ms / 1000, 1)} | ${f(stream.toolPeakMb)} | ${f(json.ms / 1000, 1)} | ${f(json.toolPeakMb)} | ${f(json.textMb)} |${json.failed ? ` JSON.parse failed: ${json.failed}` : ''}`);
+    console.log(
+      `| ${s.name} | ${f(stream.ms / 1000, 1)} | ${f(stream.toolPeakMb)} | ${f(json.ms / 1000, 1)} | ${f(json.toolPeakMb)} | ${f(json.textMb)} |${json.failed ? ` JSON.parse failed: ${json.failed}` : ''}`,
+    );
   }
 }
 

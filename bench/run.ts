@@ -4,7 +4,16 @@
 //
 //   npm run bench [-- --json] [--quick] [--rounds N] [--node PATH] [--only overhead,snapshot,memory,poll,extension,production]
 import { cpus, loadavg, totalmem } from 'node:os';
-import { describeRatio, FULL_SIZES, medianRatio, QUICK_SIZES, runOverhead, WORKLOADS, type WorkloadName, type WorkloadResult } from './lib/overhead';
+import {
+  describeRatio,
+  FULL_SIZES,
+  medianRatio,
+  QUICK_SIZES,
+  runOverhead,
+  WORKLOADS,
+  type WorkloadName,
+  type WorkloadResult,
+} from './lib/overhead';
 import { runMemory, runPollCost, runSnapshots, type MemoryFigures, type PollFigures, type SnapshotFigures } from './lib/live-resources';
 import { round, type Spread } from './lib/stats';
 import { runTreeBench } from './lib/tree-figures';
@@ -51,7 +60,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run bench -- [--json] [--quick] [--rounds N] [--node PATH] [--only ${SECTIONS.join(',')}]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run bench -- [--json] [--quick] [--rounds N] [--node PATH] [--only ${SECTIONS.join(',')}]\n`,
+  );
   process.exit(2);
 }
 
@@ -85,10 +96,18 @@ async function main(): Promise<void> {
     rounds: options.rounds,
     quick: options.quick,
   };
-  log(`bench: Node ${nodeVersion}, ${report.machine}, load ${report.loadBefore.join(' ')}, ${options.rounds} round(s)${options.quick ? ', quick' : ''}`);
+  log(
+    `bench: Node ${nodeVersion}, ${report.machine}, load ${report.loadBefore.join(' ')}, ${options.rounds} round(s)${options.quick ? ', quick' : ''}`,
+  );
   if (options.sections.has('overhead')) {
-    log('overhead (each mode in a fresh target; ratios against the same round\'s untracked run):');
-    report.overhead = await runOverhead({ node: options.node, rounds: options.rounds, sizes: options.quick ? QUICK_SIZES : FULL_SIZES, workloads: WORKLOADS, log });
+    log("overhead (each mode in a fresh target; ratios against the same round's untracked run):");
+    report.overhead = await runOverhead({
+      node: options.node,
+      rounds: options.rounds,
+      sizes: options.quick ? QUICK_SIZES : FULL_SIZES,
+      workloads: WORKLOADS,
+      log,
+    });
   }
   if (options.sections.has('snapshot')) {
     log('snapshots of pending promises:');
@@ -106,7 +125,9 @@ async function main(): Promise<void> {
     log('extension side (pure models, in this process):');
     report.tree = runTreeBench(10_000, options.quick ? 5 : 20);
     report.marks = runMarksBench(10_000, options.quick ? 5 : 20);
-    log(`  tree of ${report.tree.sites} sites opens in ${report.tree.openMs.median.toFixed(1)} ms; marks of a file with ${report.marks.sitesInFile} sites update in ${report.marks.updateMs.median.toFixed(1)} ms`);
+    log(
+      `  tree of ${report.tree.sites} sites opens in ${report.tree.openMs.median.toFixed(1)} ms; marks of a file with ${report.marks.sitesInFile} sites update in ${report.marks.updateMs.median.toFixed(1)} ms`,
+    );
   }
   if (options.sections.has('production')) {
     log('production profile (async-leak-lens/register):');
@@ -124,10 +145,18 @@ function ratioOf(result: WorkloadResult | undefined, mode: 'attached' | 'detache
 function toJson(report: Report) {
   const workloads: Record<string, { attached: number | null; detached: number | null; peer: number | null }> = {};
   for (const result of report.overhead ?? []) {
-    workloads[result.workload] = { attached: ratioOf(result, 'attached'), detached: ratioOf(result, 'detached'), peer: ratioOf(result, 'peer') };
+    workloads[result.workload] = {
+      attached: ratioOf(result, 'attached'),
+      detached: ratioOf(result, 'detached'),
+      peer: ratioOf(result, 'peer'),
+    };
   }
   const ms = (s: Spread | undefined) => (s && s.n > 0 ? round(s.median, 1) : null);
-  const production = (name: WorkloadName) => ratioOf(report.overhead?.find((r) => r.workload === name), 'production');
+  const production = (name: WorkloadName) =>
+    ratioOf(
+      report.overhead?.find((r) => r.workload === name),
+      'production',
+    );
   return {
     workloads,
     production: {
@@ -154,11 +183,20 @@ const TARGETS: Record<WorkloadName, { attached: number; production: number; labe
 
 function markdown(report: Report): string {
   const out: string[] = [];
-  out.push(`Measured ${report.date.slice(0, 10)} on ${report.machine}, Node ${report.node}, load average ${report.loadBefore.join(' ')} before and ${report.loadAfter?.join(' ')} after; ${report.rounds} round(s)${report.quick ? ' (--quick)' : ''}.`, '');
+  out.push(
+    `Measured ${report.date.slice(0, 10)} on ${report.machine}, Node ${report.node}, load average ${report.loadBefore.join(' ')} before and ${report.loadAfter?.join(' ')} after; ${report.rounds} round(s)${report.quick ? ' (--quick)' : ''}.`,
+    '',
+  );
   if (report.overhead) {
     const other = PRIMARY === 'cpu' ? 'wall' : 'cpu';
-    out.push(`Slowdown against an untracked run of the same workload in the same round: median (min–max) of the target's ${PRIMARY === 'cpu' ? 'CPU time' : 'wall time'} ratio; the ${other}-time median in brackets.`, '');
-    out.push('| workload | attached (target) | detached (target 1.00) | why-is-node-running | production preload (target) |', '|---|---|---|---|---|');
+    out.push(
+      `Slowdown against an untracked run of the same workload in the same round: median (min–max) of the target's ${PRIMARY === 'cpu' ? 'CPU time' : 'wall time'} ratio; the ${other}-time median in brackets.`,
+      '',
+    );
+    out.push(
+      '| workload | attached (target) | detached (target 1.00) | why-is-node-running | production preload (target) |',
+      '|---|---|---|---|---|',
+    );
     for (const result of report.overhead) {
       const cell = (mode: 'attached' | 'detached' | 'peer' | 'production') => {
         const primary = result[PRIMARY === 'cpu' ? 'cpuRatio' : 'wallRatio'][mode];
@@ -166,20 +204,29 @@ function markdown(report: Report): string {
         return `${describeRatio(primary)} [${other} ${secondary && secondary.n ? secondary.median.toFixed(2) : 'n/a'}]`;
       };
       const target = TARGETS[result.workload];
-      out.push(`| ${target.label} | ${cell('attached')} (≤ ${target.attached}) | ${cell('detached')} | ${cell('peer')} | ${cell('production')} (≤ ${target.production}) |`);
+      out.push(
+        `| ${target.label} | ${cell('attached')} (≤ ${target.attached}) | ${cell('detached')} | ${cell('peer')} | ${cell('production')} (≤ ${target.production}) |`,
+      );
     }
     out.push('');
   }
   if (report.snapshot) {
     const s = report.snapshot;
     const f = (x: Spread) => `${x.median.toFixed(0)} ms${x.n > 1 ? ` (${x.min.toFixed(0)}–${x.max.toFixed(0)})` : ''}`;
-    out.push('| snapshot of pending promises | agent snapshot over the inspector | target | with the full GC first (as the CLI) |', '|---|---|---|---|');
+    out.push(
+      '| snapshot of pending promises | agent snapshot over the inspector | target | with the full GC first (as the CLI) |',
+      '|---|---|---|---|',
+    );
     out.push(`| 100,000, first | ${f(s.live100kFirstMs)} | ≤ 100 ms | ${f(s.live100kWithGcMs)} |`);
     out.push(`| 100,000, next | ${f(s.live100kNextMs)} | ≤ 20 ms | |`);
     out.push(`| 1,000,000 | ${f(s.live1mMs)} | ≤ 1 s | ${f(s.live1mWithGcMs)} |`);
     out.push(`| 100,000, every one with a stack (budget raised) | ${f(s.live100kAllSampledMs)} | | |`);
     const c = s.live1mCheck;
-    out.push('', `The 1M snapshot counted ${c.totalPromises.toLocaleString('en-US')} pending promises in ${c.sites} sites from ${c.sampled.toLocaleString('en-US')} stack samples (weighted estimates per site), ${c.dropped} samples dropped at caps.`, '');
+    out.push(
+      '',
+      `The 1M snapshot counted ${c.totalPromises.toLocaleString('en-US')} pending promises in ${c.sites} sites from ${c.sampled.toLocaleString('en-US')} stack samples (weighted estimates per site), ${c.dropped} samples dropped at caps.`,
+      '',
+    );
   }
   if (report.memory) {
     const m = report.memory;
@@ -187,26 +234,40 @@ function markdown(report: Report): string {
     out.push(`| 100,000 pending promises, default settings | ${m.promiseBytes.toFixed(0)} | ≤ 150 |`);
     out.push(`| 100,000 pending promises, every one with a stack (budget raised) | ${m.promiseBytesAllSampled.toFixed(0)} | ≤ 150 |`);
     out.push(`| 100,000 live intervals, default settings | ${m.timerBytes.toFixed(0)} | ≤ 150 |`);
-    out.push('', `Whole heap after GC / resources with 100,000 tracked pending promises: ${m.absolutePromiseBytes.toFixed(0)} B (the promises themselves included).`, '');
+    out.push(
+      '',
+      `Whole heap after GC / resources with 100,000 tracked pending promises: ${m.absolutePromiseBytes.toFixed(0)} B (the promises themselves included).`,
+      '',
+    );
   }
   if (report.poll) {
     out.push('| live promises + intervals | one poll inside the target | poll round trip over the inspector |', '|---|---|---|');
     for (const row of report.poll.rows) {
-      out.push(`| ${row.promises.toLocaleString('en-US')} + ${row.timers.toLocaleString('en-US')} | ${row.agentPollUs.toFixed(1)} µs | ${row.roundTripMs.toFixed(2)} ms |`);
+      out.push(
+        `| ${row.promises.toLocaleString('en-US')} + ${row.timers.toLocaleString('en-US')} | ${row.agentPollUs.toFixed(1)} µs | ${row.roundTripMs.toFixed(2)} ms |`,
+      );
     }
     out.push('');
   }
   if (report.production) {
     const p = report.production;
     out.push('| production profile | measured | target |', '|---|---|---|');
-    out.push(`| one metrics collection (Prometheus text) with ${p.sites.toLocaleString('en-US')} sites alive, median / max of 200 | ${p.scrapeMedianMs} / ${p.scrapeMaxMs} ms | ≤ 5 ms |`);
-    out.push(`| agent memory with ${p.pending.toLocaleString('en-US')} pending promises (heap after GC, tracked − untracked) | ${p.agentMemoryMB} MB | ≤ 5 MB |`);
+    out.push(
+      `| one metrics collection (Prometheus text) with ${p.sites.toLocaleString('en-US')} sites alive, median / max of 200 | ${p.scrapeMedianMs} / ${p.scrapeMaxMs} ms | ≤ 5 ms |`,
+    );
+    out.push(
+      `| agent memory with ${p.pending.toLocaleString('en-US')} pending promises (heap after GC, tracked − untracked) | ${p.agentMemoryMB} MB | ≤ 5 MB |`,
+    );
     out.push('');
   }
   if (report.tree && report.marks) {
     out.push('| extension side (pure models) | median | target |', '|---|---|---|');
-    out.push(`| tree for ${report.tree.sites.toLocaleString('en-US')} sites opens (${report.tree.nodes} nodes built and presented) | ${report.tree.openMs.median.toFixed(1)} ms | < 200 ms |`);
-    out.push(`| marks of an open file with ${report.marks.sitesInFile.toLocaleString('en-US')} of ${report.marks.sites.toLocaleString('en-US')} sites update (${report.marks.marks} lines) | ${report.marks.updateMs.median.toFixed(1)} ms | < 50 ms |`);
+    out.push(
+      `| tree for ${report.tree.sites.toLocaleString('en-US')} sites opens (${report.tree.nodes} nodes built and presented) | ${report.tree.openMs.median.toFixed(1)} ms | < 200 ms |`,
+    );
+    out.push(
+      `| marks of an open file with ${report.marks.sitesInFile.toLocaleString('en-US')} of ${report.marks.sites.toLocaleString('en-US')} sites update (${report.marks.marks} lines) | ${report.marks.updateMs.median.toFixed(1)} ms | < 50 ms |`,
+    );
     out.push('');
   }
   return `${out.join('\n')}\n`;

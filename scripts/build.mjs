@@ -68,7 +68,9 @@ rmSync(at('out'), { recursive: true, force: true });
 
 const builds = [];
 if (existsSync(at('src/cli/bin.ts'))) {
-  builds.push(esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }));
+  builds.push(
+    esbuild.build({ ...node, entryPoints: [at('src/cli/bin.ts')], outfile: at('dist/cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  );
 }
 // The in-process leak check for test suites (`require('async-leak-lens/leak-check')`): no
 // inspector, so no agent string; it runs the agent's tracker directly.
@@ -79,15 +81,49 @@ if (existsSync(at('src/leak-check/index.ts'))) {
 // directly (no inspector); it requires ./metrics.js beside it, so the app's own
 // require('async-leak-lens/metrics') shares that instance. Peers stay the app's own copies.
 if (existsSync(at('src/register/index.ts'))) {
-  const besideMetrics = { name: 'beside-metrics', setup(build) { build.onResolve({ filter: /^\.\/metrics\.js$/ }, () => ({ path: './metrics.js', external: true })); } };
-  builds.push(esbuild.build({ ...node, entryPoints: [at('src/register/index.ts')], outfile: at('dist/register.js'), plugins: [besideMetrics] }));
-  builds.push(esbuild.build({ ...node, entryPoints: [at('src/metrics/index.ts')], outfile: at('dist/metrics.js'), external: [...node.external, 'prom-client', '@opentelemetry/api'] }));
+  const besideMetrics = {
+    name: 'beside-metrics',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/metrics\.js$/ }, () => ({ path: './metrics.js', external: true }));
+    },
+  };
+  builds.push(
+    esbuild.build({ ...node, entryPoints: [at('src/register/index.ts')], outfile: at('dist/register.js'), plugins: [besideMetrics] }),
+  );
+  builds.push(
+    esbuild.build({
+      ...node,
+      entryPoints: [at('src/metrics/index.ts')],
+      outfile: at('dist/metrics.js'),
+      external: [...node.external, 'prom-client', '@opentelemetry/api'],
+    }),
+  );
 }
 if (existsSync(at('src/extension/extension.ts'))) {
-  builds.push(esbuild.build({ ...node, entryPoints: [at('src/extension/extension.ts')], outfile: at('dist/extension.js'), external: [...node.external, 'vscode'] }));
+  builds.push(
+    esbuild.build({
+      ...node,
+      entryPoints: [at('src/extension/extension.ts')],
+      outfile: at('dist/extension.js'),
+      external: [...node.external, 'vscode'],
+    }),
+  );
 }
 if (existsSync(at('media/chart/main.ts'))) {
-  builds.push(esbuild.build({ entryPoints: [at('media/chart/main.ts')], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: at('dist/webview/chart.js'), sourcemap: production ? false : 'linked', minify: production, loader: { '.css': 'css' }, logLevel: 'warning' }));
+  builds.push(
+    esbuild.build({
+      entryPoints: [at('media/chart/main.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      outfile: at('dist/webview/chart.js'),
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      loader: { '.css': 'css' },
+      logLevel: 'warning',
+    }),
+  );
 }
 // Tests and benchmarks: one bundle per file, npm packages stay external.
 const testEntries = [
@@ -98,12 +134,32 @@ const testEntries = [
   ...listTs('bench', '.ts'),
 ];
 if (testEntries.length) {
-  builds.push(esbuild.build({ ...node, entryPoints: testEntries.map(at), outbase: root, outdir: at('out'), packages: 'external', external: [...node.external, 'vscode'] }));
+  builds.push(
+    esbuild.build({
+      ...node,
+      entryPoints: testEntries.map(at),
+      outbase: root,
+      outdir: at('out'),
+      packages: 'external',
+      external: [...node.external, 'vscode'],
+    }),
+  );
 }
 // Fixtures written in TypeScript run as compiled JS with a source map, like a user's build.
 const fixtureTs = listTs('test/fixtures', '.ts').filter((p) => !p.includes('node_modules'));
 if (fixtureTs.length) {
-  builds.push(esbuild.build({ entryPoints: fixtureTs.map(at), outbase: at('test/fixtures'), outdir: at('out/fixtures'), platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'linked', logLevel: 'warning' }));
+  builds.push(
+    esbuild.build({
+      entryPoints: fixtureTs.map(at),
+      outbase: at('test/fixtures'),
+      outdir: at('out/fixtures'),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    }),
+  );
 }
 await Promise.all(builds);
 console.log(`built: agent (${(agentSource.length / 1024).toFixed(1)} KiB)${builds.length ? `, ${builds.length} more bundle sets` : ''}`);

@@ -22,9 +22,13 @@ const argValue = (name, fallback) => {
 };
 const requestsPerRound = Math.max(1, Math.min(1000, Number(argValue('--requests', 50)) || 50));
 const log = (msg = '') => console.log(msg);
-const fail = (msg) => { console.error(`[demo:editor] ERROR: ${msg}`); process.exit(1); };
+const fail = (msg) => {
+  console.error(`[demo:editor] ERROR: ${msg}`);
+  process.exit(1);
+};
 
-if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) fail('dist/extension.js does not exist. Fix: npm run build (npm run demo:editor builds first)');
+if (!existsSync(join(repoRoot, 'dist', 'extension.js')))
+  fail('dist/extension.js does not exist. Fix: npm run build (npm run demo:editor builds first)');
 
 function onPath(command) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
@@ -32,7 +36,11 @@ function onPath(command) {
 
 /** The example with its inspector on a free loopback port, in its own process group. */
 function startExample() {
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(exampleDir, 'server.js')], { cwd: exampleDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(exampleDir, 'server.js')], {
+    cwd: exampleDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   process.on('exit', () => killTreeNow(child.pid));
   let out = '';
   let err = '';
@@ -42,8 +50,14 @@ function startExample() {
       const inspector = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
       if (ready && inspector) resolve({ child, port: JSON.parse(ready[1]).port, inspectorPort: Number(inspector[1]) });
     };
-    child.stdout.on('data', (d) => { out += d; check(); });
-    child.stderr.on('data', (d) => { err += d; check(); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      check();
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+      check();
+    });
     child.on('exit', (code) => reject(new Error(`the example exited (${code}) before it was ready:\n${out}${err}`)));
   });
 }
@@ -53,14 +67,22 @@ async function sendLoad(port, requests) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   let next = 0;
   let ok = 0;
-  const one = () => new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', agent, timeout: 5000 }, (res) => {
-      res.resume().on('end', () => { if (res.statusCode === 200) ok++; resolve(); });
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/', agent, timeout: 5000 }, (res) => {
+        res.resume().on('end', () => {
+          if (res.statusCode === 200) ok++;
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', resolve);
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', resolve);
-  });
-  await Promise.all(Array.from({ length: 4 }, async () => { while (next++ < requests) await one(); }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next++ < requests) await one();
+    }),
+  );
   agent.destroy();
   return ok;
 }

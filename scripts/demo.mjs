@@ -37,9 +37,14 @@ function waitFor(stream, pattern) {
   });
 }
 
-const [inspector, ready] = await Promise.all([waitFor(app.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//), waitFor(app.stdout, /READY (\{.*\})/)]);
+const [inspector, ready] = await Promise.all([
+  waitFor(app.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//),
+  waitFor(app.stdout, /READY (\{.*\})/),
+]);
 const { port } = JSON.parse(ready);
-console.log(`Started test/fixtures/${example}/server.js (pid ${app.pid}): HTTP on 127.0.0.1:${port}, inspector on 127.0.0.1:${inspector}\n`);
+console.log(
+  `Started test/fixtures/${example}/server.js (pid ${app.pid}): HTTP on 127.0.0.1:${port}, inspector on 127.0.0.1:${inspector}\n`,
+);
 
 function cli(...args) {
   console.log(`$ async-leak-lens ${args.join(' ')}`);
@@ -60,9 +65,11 @@ async function load(n, why = '') {
       req.on('timeout', () => req.destroy());
       req.on('error', resolve);
     });
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next++ < n) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next++ < n) await one();
+    }),
+  );
   agent.destroy();
   // Node's HTTP server caches its Date header for a second with a timer made by the last response;
   // waiting it out keeps that timer from coming and going in the snapshots.
@@ -77,5 +84,7 @@ cli('snapshot', '--target', inspector, '--out', before, '--label', 'before-load'
 await load(requests);
 cli('snapshot', '--target', inspector, '--out', after, '--label', 'after-load', '--detach');
 const status = cli('diff', before, after, '--fail-on-growth', String(Math.floor(requests / 2)));
-console.log(status === 1 ? 'Exit code 1: a site grew with the load, so this is a leak (see the blocked-at line above).' : `Exit code ${status}.`);
+console.log(
+  status === 1 ? 'Exit code 1: a site grew with the load, so this is a leak (see the blocked-at line above).' : `Exit code ${status}.`,
+);
 stop();

@@ -22,7 +22,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const dir = join(root, '.cache', 'node-versions', major);
     mkdirSync(dir, { recursive: true });
     console.log(`node ${major}: installing node@${major} ...`);
-    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`], {
+      stdio: 'inherit',
+    });
     console.log(`node ${major}: ${execFileSync(binary, ['--version']).toString().trim()}`);
   }
 }

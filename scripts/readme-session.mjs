@@ -21,7 +21,11 @@ function runDemo() {
   const fd = openSync(file, 'w');
   let output;
   try {
-    const run = spawnSync(process.execPath, [join(root, 'scripts', 'demo.mjs')], { cwd: root, stdio: ['ignore', fd, fd], timeout: 180_000 });
+    const run = spawnSync(process.execPath, [join(root, 'scripts', 'demo.mjs')], {
+      cwd: root,
+      stdio: ['ignore', fd, fd],
+      timeout: 180_000,
+    });
     output = readFileSync(file, 'utf8');
     if (run.status !== 0) throw new Error(`the demo failed (exit ${run.status ?? run.signal}):\n${output}`);
   } finally {
@@ -36,22 +40,27 @@ function readmeTranscript(readme = readFileSync(README, 'utf8')) {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no demo markers (${START} … ${END})`);
-  return readme.slice(start + START.length, end).replace(/^\s*```text\n/, '').replace(/\n```\s*$/, '');
+  return readme
+    .slice(start + START.length, end)
+    .replace(/^\s*```text\n/, '')
+    .replace(/\n```\s*$/, '');
 }
 
 /** What differs between two runs of the same demo, replaced by placeholders. */
 function normalise(text) {
-  return text
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
-    .replace(/\(pid \d+\)|pid \d+/g, (m) => m.replace(/\d+/, '<pid>'))
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
-    .replace(/--target \d+/g, '--target <port>')
-    .replace(/\bv\d+\.\d+\.\d+, [^)]+\)/g, '<node>)')
-    .replace(/\d+(\.\d+)? (ms|s)\b/g, '<duration>')
-    .replace(/\d+(\.\d+)? MB\b/g, '<size>')
-    // Node's own timers (the HTTP date cache) come and go with the moment of the census.
-    .replace(/\(\d+ more in Node or dependencies\)/g, '(<n> more in Node or dependencies)')
-    .replace(/ +/g, ' ');
+  return (
+    text
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
+      .replace(/\(pid \d+\)|pid \d+/g, (m) => m.replace(/\d+/, '<pid>'))
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+      .replace(/--target \d+/g, '--target <port>')
+      .replace(/\bv\d+\.\d+\.\d+, [^)]+\)/g, '<node>)')
+      .replace(/\d+(\.\d+)? (ms|s)\b/g, '<duration>')
+      .replace(/\d+(\.\d+)? MB\b/g, '<size>')
+      // Node's own timers (the HTTP date cache) come and go with the moment of the census.
+      .replace(/\(\d+ more in Node or dependencies\)/g, '(<n> more in Node or dependencies)')
+      .replace(/ +/g, ' ')
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -69,7 +78,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const at = want.findIndex((line, i) => line !== got[i]);
     if (at >= 0 || got.length !== want.length) {
       const i = at >= 0 ? at : Math.min(want.length, got.length);
-      console.error(`README.md's demo output is stale at line ${i + 1} of the transcript:\n  README: ${want[i] ?? '(ends)'}\n  demo:   ${got[i] ?? '(ends)'}\nRegenerate it: npm run build && npm run readme:session -- --write`);
+      console.error(
+        `README.md's demo output is stale at line ${i + 1} of the transcript:\n  README: ${want[i] ?? '(ends)'}\n  demo:   ${got[i] ?? '(ends)'}\nRegenerate it: npm run build && npm run readme:session -- --write`,
+      );
       process.exit(1);
     }
     console.log(`README.md's demo output matches a real run (${got.length} lines)`);

@@ -51,5 +51,7 @@ for (const layer of layers) {
 }
 const failed = results.some((r) => r.outcome === 'FAILED');
 const skipped = results.filter((r) => r.outcome === 'skipped').length;
-console.log(failed ? '\nSome layers FAILED.' : skipped ? `\nAll run layers passed; ${skipped} skipped (see above).` : '\nAll layers passed.');
+console.log(
+  failed ? '\nSome layers FAILED.' : skipped ? `\nAll run layers passed; ${skipped} skipped (see above).` : '\nAll layers passed.',
+);
 process.exit(failed ? 1 : 0);

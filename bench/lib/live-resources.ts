@@ -95,7 +95,9 @@ export async function runSnapshots(node: string, rounds: number, log: (line: str
         sites: s.sites.length,
         sampled: s.sites.reduce((sum, site) => sum + site.sampled, 0),
       };
-      log(`  snapshot round ${r + 1}/${rounds}: 100k first ${a.ms.toFixed(0)} ms, next ${b.ms.toFixed(0)} ms, with GC ${c.ms.toFixed(0)} ms; 1M ${d.ms.toFixed(0)} ms, with GC ${e.ms.toFixed(0)} ms`);
+      log(
+        `  snapshot round ${r + 1}/${rounds}: 100k first ${a.ms.toFixed(0)} ms, next ${b.ms.toFixed(0)} ms, with GC ${c.ms.toFixed(0)} ms; 1M ${d.ms.toFixed(0)} ms, with GC ${e.ms.toFixed(0)} ms`,
+      );
     } finally {
       await stop(started);
     }
@@ -104,7 +106,9 @@ export async function runSnapshots(node: string, rounds: number, log: (line: str
       await every.target.call('promises 100000', 'DONE');
       const f = await timed(() => every.session!.snapshot(light));
       allSampled.push(f.ms);
-      log(`  snapshot round ${r + 1}/${rounds}: 100k with a stack each ${f.ms.toFixed(0)} ms (${f.value.sites.reduce((sum, site) => sum + site.sampled, 0)} records)`);
+      log(
+        `  snapshot round ${r + 1}/${rounds}: 100k with a stack each ${f.ms.toFixed(0)} ms (${f.value.sites.reduce((sum, site) => sum + site.sampled, 0)} records)`,
+      );
     } finally {
       await stop(every);
     }
@@ -146,7 +150,9 @@ export async function runMemory(node: string, log: (line: string) => void): Prom
     timerBytes: (trackedTimers - untrackedTimers) / n,
     absolutePromiseBytes: trackedPromises / n,
   };
-  log(`  memory: promises ${figures.promiseBytes.toFixed(0)} B (all sampled ${figures.promiseBytesAllSampled.toFixed(0)} B), intervals ${figures.timerBytes.toFixed(0)} B per resource`);
+  log(
+    `  memory: promises ${figures.promiseBytes.toFixed(0)} B (all sampled ${figures.promiseBytesAllSampled.toFixed(0)} B), intervals ${figures.timerBytes.toFixed(0)} B per resource`,
+  );
   return figures;
 }
 
@@ -182,7 +188,9 @@ export async function runPollCost(node: string, log: (line: string) => void): Pr
       for (let i = 0; i < 20; i++) trips.push((await timed(() => session.poll())).ms);
       const roundTripMs = spread(trips).median;
       rows.push({ promises, timers, agentPollUs, roundTripMs });
-      log(`  poll with ${promises} promises + ${timers} intervals: ${agentPollUs.toFixed(1)} µs in the target, ${roundTripMs.toFixed(2)} ms round trip`);
+      log(
+        `  poll with ${promises} promises + ${timers} intervals: ${agentPollUs.toFixed(1)} µs in the target, ${roundTripMs.toFixed(2)} ms round trip`,
+      );
     }
   } finally {
     await stop(started);

@@ -73,7 +73,9 @@ export async function runOverhead(options: OverheadOptions): Promise<WorkloadRes
       for (const mode of order) {
         const m = await measureOnce(workload, mode, options);
         runs[mode].push(m);
-        options.log(`  ${workload} round ${r + 1}/${options.rounds} ${mode.padEnd(9)} wall ${m.wallMs.toFixed(0)} ms, cpu ${m.cpuMs.toFixed(0)} ms`);
+        options.log(
+          `  ${workload} round ${r + 1}/${options.rounds} ${mode.padEnd(9)} wall ${m.wallMs.toFixed(0)} ms, cpu ${m.cpuMs.toFixed(0)} ms`,
+        );
       }
     }
     const ratios = (key: keyof Measurement) =>
@@ -88,8 +90,15 @@ export async function runOverhead(options: OverheadOptions): Promise<WorkloadRes
 async function measureOnce(workload: WorkloadName, mode: ModeName, options: OverheadOptions): Promise<Measurement> {
   const { size, warmup } = options.sizes[workload];
   const args = [workload, ...(mode === 'peer' ? ['--peer'] : [])];
-  const production = mode === 'production' ? { nodeFlags: ['-r', join(repoRoot(), 'dist', 'register.js')], env: { ASYNC_LEAK_LENS_METRICS: '127.0.0.1:0' } } : {};
-  const { target, ready, inspectorUrl } = await TargetProcess.start(targetScript('workload-target.mjs'), { node: options.node, args, ...production });
+  const production =
+    mode === 'production'
+      ? { nodeFlags: ['-r', join(repoRoot(), 'dist', 'register.js')], env: { ASYNC_LEAK_LENS_METRICS: '127.0.0.1:0' } }
+      : {};
+  const { target, ready, inspectorUrl } = await TargetProcess.start(targetScript('workload-target.mjs'), {
+    node: options.node,
+    args,
+    ...production,
+  });
   let session: Session | undefined;
   let sitesTimer: NodeJS.Timeout | undefined;
   try {
@@ -116,7 +125,11 @@ async function measureOnce(workload: WorkloadName, mode: ModeName, options: Over
     if (workload === 'http') {
       await runToResult(options.node, targetScript('http-load.mjs'), [String(ready.port), String(warmup), String(HTTP_CONCURRENCY)]);
       const before = await target.call('cpu', 'CPU');
-      const load = await runToResult(options.node, targetScript('http-load.mjs'), [String(ready.port), String(size), String(HTTP_CONCURRENCY)]);
+      const load = await runToResult(options.node, targetScript('http-load.mjs'), [
+        String(ready.port),
+        String(size),
+        String(HTTP_CONCURRENCY),
+      ]);
       const after = await target.call('cpu', 'CPU');
       if (load.failed > 0) throw new Error(`http ${mode}: ${load.failed} of ${size} requests failed`);
       return { wallMs: load.wallMs, cpuMs: after.cpuMs - before.cpuMs };

@@ -31,7 +31,12 @@ async function start(node: string, tracked: boolean, env: Record<string, string>
 export async function runProduction(node: string, log: (line: string) => void): Promise<ProductionFigures> {
   const sites = 20_000;
   // Every site sampled (a raised budget and caps): the scrape must stay cheap however many there are.
-  const many = await start(node, true, { ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND: '100000', ASYNC_LEAK_LENS_CPU_SHARE: '0.5', ASYNC_LEAK_LENS_MAX_SITES: '40000', ASYNC_LEAK_LENS_MAX_TRACKED: '100000' });
+  const many = await start(node, true, {
+    ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND: '100000',
+    ASYNC_LEAK_LENS_CPU_SHARE: '0.5',
+    ASYNC_LEAK_LENS_MAX_SITES: '40000',
+    ASYNC_LEAK_LENS_MAX_TRACKED: '100000',
+  });
   let scrape: { medianMs: number; maxMs: number; bytes: number };
   try {
     await many.call(`sites ${sites}`, 'DONE');
@@ -42,7 +47,9 @@ export async function runProduction(node: string, log: (line: string) => void): 
   } finally {
     await many.stop();
   }
-  log(`  scrape with ${sites} sites alive: median ${scrape.medianMs.toFixed(2)} ms, max ${scrape.maxMs.toFixed(2)} ms, ${scrape.bytes} bytes of text`);
+  log(
+    `  scrape with ${sites} sites alive: median ${scrape.medianMs.toFixed(2)} ms, max ${scrape.maxMs.toFixed(2)} ms, ${scrape.bytes} bytes of text`,
+  );
 
   const pending = 1_000_000;
   const heapWith = async (tracked: boolean): Promise<number> => {
@@ -58,5 +65,12 @@ export async function runProduction(node: string, log: (line: string) => void): 
   const tracked = await heapWith(true);
   const agentMemoryMB = (tracked - untracked) / 2 ** 20;
   log(`  agent memory with ${pending} pending promises (production profile): ${agentMemoryMB.toFixed(2)} MB`);
-  return { sites, scrapeMedianMs: round(scrape.medianMs, 2), scrapeMaxMs: round(scrape.maxMs, 2), scrapeBytes: scrape.bytes, pending, agentMemoryMB: round(agentMemoryMB, 2) };
+  return {
+    sites,
+    scrapeMedianMs: round(scrape.medianMs, 2),
+    scrapeMaxMs: round(scrape.maxMs, 2),
+    scrapeBytes: scrape.bytes,
+    pending,
+    agentMemoryMB: round(agentMemoryMB, 2),
+  };
 }

@@ -33,7 +33,10 @@ export function syntheticSnapshot({ sites, files, growth = 1, takenAt = '2026-11
       oldestAgeMs: 1000 + i,
       userCode: true,
       frame,
-      stack: [frame, ...Array.from({ length: 11 }, (_, d) => ({ file: `/srv/app/src/caller-${d}.ts`, line: 20 + d, column: 3, function: `caller${d}` }))],
+      stack: [
+        frame,
+        ...Array.from({ length: 11 }, (_, d) => ({ file: `/srv/app/src/caller-${d}.ts`, line: 20 + d, column: 3, function: `caller${d}` })),
+      ],
       examples: Array.from({ length: 5 }, (_, e) => ({ id: i * 10 + e, ageMs: 100 * e, triggerId: i })),
     });
   }

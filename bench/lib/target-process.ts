@@ -50,7 +50,11 @@ export class TargetProcess {
 
   static async start(script: string, options: StartOptions): Promise<{ target: TargetProcess; ready: any; inspectorUrl: string }> {
     const flags = [...(options.nodeFlags ?? []), ...(options.inspect === false ? [] : ['--inspect=127.0.0.1:0'])];
-    const child = spawn(options.node, [...flags, script, ...(options.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'], cwd: repoRoot(), env: { ...process.env, ...options.env } });
+    const child = spawn(options.node, [...flags, script, ...(options.args ?? [])], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: repoRoot(),
+      env: { ...process.env, ...options.env },
+    });
     const target = new TargetProcess(child, `${script.split('/').pop()} ${(options.args ?? []).join(' ')}`.trim());
     try {
       const ready = await target.next('READY', START_TIMEOUT_MS);

@@ -4,7 +4,15 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './chart.css';
-import { CHART_WINDOWS, type ChartMarker, type ChartTarget, type ChartWindow, type CountSample, type HostMessage, type WebviewMessage } from '../../src/shared/chart-protocol';
+import {
+  CHART_WINDOWS,
+  type ChartMarker,
+  type ChartTarget,
+  type ChartWindow,
+  type CountSample,
+  type HostMessage,
+  type WebviewMessage,
+} from '../../src/shared/chart-protocol';
 import { countRange, countTicks } from './axis';
 import { readableColor } from './contrast';
 import { placeMarkerLabels } from './marker-labels';
@@ -43,7 +51,11 @@ function savedWindow(): ChartWindow {
 
 // ---- DOM (built here, so the page's HTML has no inline markup or styles) ----
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const el = Object.assign(document.createElement(tag), props);
   el.append(...children);
   return el;
@@ -53,7 +65,12 @@ const targetSelect = element('select', { id: 'target', title: 'Target whose coun
 const windowSelect = element('select', { id: 'window', title: 'Time window' });
 for (const key of CHART_WINDOWS) windowSelect.append(element('option', { value: key, textContent: WINDOW_LABELS[key] }));
 windowSelect.value = page.window;
-const pauseButton = element('button', { id: 'pause', type: 'button', textContent: 'Pause', title: 'Freeze the chart (data keeps arriving)' });
+const pauseButton = element('button', {
+  id: 'pause',
+  type: 'button',
+  textContent: 'Pause',
+  title: 'Freeze the chart (data keeps arriving)',
+});
 const statusLine = element('span', { id: 'status', className: 'status' });
 const toolbar = element(
   'header',
@@ -64,7 +81,12 @@ const toolbar = element(
   statusLine,
 );
 const attachButton = element('button', { id: 'attach', type: 'button', textContent: 'Attach…' });
-const emptyState = element('div', { id: 'empty', className: 'empty' }, element('p', { textContent: 'No Node.js process is attached.' }), attachButton);
+const emptyState = element(
+  'div',
+  { id: 'empty', className: 'empty' },
+  element('p', { textContent: 'No Node.js process is attached.' }),
+  attachButton,
+);
 const plotHost = element('div', { id: 'plot', className: 'plot' });
 document.body.append(toolbar, emptyState, plotHost);
 
@@ -87,7 +109,9 @@ function setPaused(paused: boolean): void {
 
 function showStatus(): void {
   const waiting = page.paused ? page.samples.length - page.frozenCount : 0;
-  statusLine.textContent = page.paused ? `Paused${waiting ? ` (${waiting} new sample${waiting === 1 ? '' : 's'})` : ''} · ${page.status}` : page.status;
+  statusLine.textContent = page.paused
+    ? `Paused${waiting ? ` (${waiting} new sample${waiting === 1 ? '' : 's'})` : ''} · ${page.status}`
+    : page.status;
 }
 
 function showTargets(): void {
@@ -137,7 +161,8 @@ function buildPlot(types: string[]): uPlot {
   const foreground = themeColor('--vscode-foreground', '#cccccc');
   const axis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
   // Whole counts only, about one tick per 30 px.
-  const countSplits = (u: uPlot, _axis: number, min: number, max: number) => countTicks(min, max, Math.max(2, Math.floor(u.bbox.height / (window.devicePixelRatio || 1) / 30)));
+  const countSplits = (u: uPlot, _axis: number, min: number, max: number) =>
+    countTicks(min, max, Math.max(2, Math.floor(u.bbox.height / (window.devicePixelRatio || 1) / 30)));
   const options: uPlot.Options = {
     ...plotSize(),
     scales: { x: { time: true }, y: { range: (_u, _min, max) => countRange(max) } },
@@ -146,7 +171,14 @@ function buildPlot(types: string[]): uPlot {
       { label: 'Time', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
       ...types.map((type, i): uPlot.Series => {
         const { color, dash } = seriesColor(i);
-        return { label: type, stroke: readableColor(color, background, foreground), width: 1.5, dash, points: { show: false }, value: (_u, v) => formatCount(v) };
+        return {
+          label: type,
+          stroke: readableColor(color, background, foreground),
+          width: 1.5,
+          dash,
+          points: { show: false },
+          value: (_u, v) => formatCount(v),
+        };
       }),
     ],
     // No dimming of the other series when one is pointed at: a dimmed line is unreadable on dark themes.
@@ -170,7 +202,11 @@ function drawMarkers(u: uPlot): void {
   const { left, top, width, height } = u.bbox;
   const ratio = window.devicePixelRatio || 1;
   ctx.save();
-  const color = readableColor(themeColor('--vscode-charts-purple', '#b180d7'), themeColor('--vscode-editor-background', '#1e1e1e'), themeColor('--vscode-foreground', '#cccccc'));
+  const color = readableColor(
+    themeColor('--vscode-charts-purple', '#b180d7'),
+    themeColor('--vscode-editor-background', '#1e1e1e'),
+    themeColor('--vscode-foreground', '#cccccc'),
+  );
   ctx.strokeStyle = color;
   ctx.lineWidth = ratio;
   ctx.setLineDash([4 * ratio, 4 * ratio]);
@@ -179,7 +215,11 @@ function drawMarkers(u: uPlot): void {
   const pad = 3 * ratio;
   const rowHeight = 15 * ratio;
   const shown = page.markers
-    .map((marker) => ({ marker, x: u.valToPos(marker.t / 1000, 'x', true), width: Math.min(ctx.measureText(marker.label).width, maxWidth) }))
+    .map((marker) => ({
+      marker,
+      x: u.valToPos(marker.t / 1000, 'x', true),
+      width: Math.min(ctx.measureText(marker.label).width, maxWidth),
+    }))
     .filter(({ x }) => x >= left && x <= left + width);
   const placed = placeMarkerLabels(shown, left, left + width, pad, 3);
   // Lines first, then the labels on a background of their own: no line strikes through a label.
@@ -193,7 +233,7 @@ function drawMarkers(u: uPlot): void {
   const boxes: { start: number; end: number; top: number; bottom: number }[] = [];
   shown.forEach(({ marker, x }, i) => {
     const { onLeft, start, end, row } = placed[i];
-    const boxTop = top + (2 + rowHeight / ratio * row) * ratio;
+    const boxTop = top + (2 + (rowHeight / ratio) * row) * ratio;
     ctx.fillStyle = themeColor('--vscode-editor-background', '#1e1e1e');
     ctx.fillRect(onLeft ? start : start + ratio, boxTop, end - start - ratio, rowHeight - ratio);
     ctx.fillStyle = color;

@@ -18,12 +18,19 @@ export interface PlacedLabel {
   row: number;
 }
 
-export function placeMarkerLabels(markers: readonly MarkerLabelInput[], left: number, right: number, pad: number, maxRows: number): PlacedLabel[] {
+export function placeMarkerLabels(
+  markers: readonly MarkerLabelInput[],
+  left: number,
+  right: number,
+  pad: number,
+  maxRows: number,
+): PlacedLabel[] {
   const sides = markers.map((m, i) => {
     const rightBox = { start: m.x, end: m.x + pad + m.width };
     const leftBox = { start: m.x - pad - m.width, end: m.x };
     const fits = (box: { start: number; end: number }) => box.start >= left && box.end <= right;
-    const clear = (box: { start: number; end: number }) => markers.every((other, j) => j === i || other.x <= box.start || other.x >= box.end);
+    const clear = (box: { start: number; end: number }) =>
+      markers.every((other, j) => j === i || other.x <= box.start || other.x >= box.end);
     const onLeft = fits(rightBox) && clear(rightBox) ? false : fits(leftBox) && clear(leftBox) ? true : !fits(rightBox);
     return { onLeft, ...(onLeft ? leftBox : rightBox) };
   });

@@ -4,8 +4,13 @@ import { chromiumPath } from './paths.mjs';
 
 // Quiet, offline-friendly flags (no sandbox: CI runs as root).
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Returns a Playwright BrowserContext; close() it to end the browser. */

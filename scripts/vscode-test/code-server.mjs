@@ -49,7 +49,8 @@ const UNNEEDED_EXTENSIONS = ['GitHub.copilot-chat', 'vscode.github', 'vscode.git
 async function waitHealthy(base, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
     try {
       if ((await fetch(`${base}/healthz`)).ok) return;
     } catch {
@@ -76,9 +77,20 @@ export async function startCodeServer({ dir, workspace, smokeTestDriver = true, 
   const logFile = join(dir, 'code-server.log');
   const log = openSync(logFile, 'a');
   const args = [
-    codeServerEntry, '--config', '/dev/null', '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', folders['user-data'], '--extensions-dir', folders.extensions,
+    codeServerEntry,
+    '--config',
+    '/dev/null',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    folders['user-data'],
+    '--extensions-dir',
+    folders.extensions,
     // VS Code 1.139 honours the test payload in the URL only with the smoke-test driver on.
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
@@ -120,10 +132,22 @@ export async function startCodeServer({ dir, workspace, smokeTestDriver = true, 
 
 /** Installs a .vsix as a user would (`code-server --install-extension`), into this server's folders. */
 function installPackage(vsix, folders) {
-  const result = spawnSync(nodeBin, [codeServerEntry, '--user-data-dir', folders['user-data'], '--extensions-dir', folders.extensions, '--install-extension', vsix], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: cleanEnv({ EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: folders['xdg-config'], XDG_DATA_HOME: folders['xdg-data'], TMPDIR: folders.tmp }),
-  });
-  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.error?.message}):\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(
+    nodeBin,
+    [codeServerEntry, '--user-data-dir', folders['user-data'], '--extensions-dir', folders.extensions, '--install-extension', vsix],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: cleanEnv({
+        EXTENSIONS_GALLERY: '{}',
+        XDG_CONFIG_HOME: folders['xdg-config'],
+        XDG_DATA_HOME: folders['xdg-data'],
+        TMPDIR: folders.tmp,
+      }),
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${result.status ?? result.error?.message}):\n${result.stdout}${result.stderr}`,
+    );
 }

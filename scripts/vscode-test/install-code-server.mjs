@@ -6,14 +6,23 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  CODE_SERVER_VERSION, NODE_VERSION, nodeDir, nodeBin, nodeHeadersDir,
-  codeServerDir, codeServerEntry, stampFile,
+  CODE_SERVER_VERSION,
+  NODE_VERSION,
+  nodeDir,
+  nodeBin,
+  nodeHeadersDir,
+  codeServerDir,
+  codeServerEntry,
+  stampFile,
 } from './paths.mjs';
 
 const started = Date.now();
 const force = process.argv.includes('--force');
 const log = (msg) => console.log(`[install-code-server] ${msg}`);
-const fail = (msg) => { console.error(`[install-code-server] ERROR: ${msg}`); process.exit(1); };
+const fail = (msg) => {
+  console.error(`[install-code-server] ERROR: ${msg}`);
+  process.exit(1);
+};
 
 function output(cmd, args, env = process.env) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, env });
@@ -74,7 +83,10 @@ function ensureBuildPackages() {
   }
   log(`installing system packages code-server's build needs: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing],
+  ]) {
     const r = spawnSync('apt-get', args, { env, stdio: 'inherit' });
     if (r.status !== 0) fail(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); run: ${command}`);
   }

@@ -20,13 +20,20 @@ function parentMap() {
 
 export function descendants(pid) {
   let parents;
-  try { parents = parentMap(); } catch { return []; } // no /proc: rely on the group kill
+  try {
+    parents = parentMap();
+  } catch {
+    return [];
+  } // no /proc: rely on the group kill
   const found = [];
   const queue = [pid];
   while (queue.length) {
     const current = queue.shift();
     for (const [child, parent] of parents) {
-      if (parent === current) { found.push(child); queue.push(child); }
+      if (parent === current) {
+        found.push(child);
+        queue.push(child);
+      }
     }
   }
   return found;
@@ -34,10 +41,24 @@ export function descendants(pid) {
 
 // A zombie counts as gone: in containers nobody may ever reap it.
 function alive(pid) {
-  try { process.kill(pid, 0); } catch { return false; }
-  try { return !/^\S+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\S+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }
-const signal = (pid, sig) => { try { process.kill(pid, sig); } catch { /* already gone */ } };
+const signal = (pid, sig) => {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+};
 
 // Synchronous last resort (usable in an 'exit' handler).
 export function killTreeNow(groupLeader) {

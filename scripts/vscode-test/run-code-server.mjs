@@ -87,18 +87,28 @@ async function run() {
 
   // The workbench's test hooks: the suite's output, then its exit code.
   let exit;
-  const exited = new Promise((resolve) => { exit = resolve; });
+  const exited = new Promise((resolve) => {
+    exit = resolve;
+  });
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = format(...(Array.isArray(args) ? args : [args]));
     if (text.startsWith(LOG_MARK)) return console.log(text.slice(LOG_MARK.length));
     workbenchLog.push(`[workbench ${type}] ${text}`);
     if (verbose) console.log(workbenchLog.at(-1));
   });
-  await page.exposeFunction('codeAutomationExit', (code) => { reported = true; exit(Number(code)); });
-  page.on('crash', () => { console.error('[test:vscode] ERROR: the browser page crashed'); exit(1); });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    reported = true;
+    exit(Number(code));
+  });
+  page.on('crash', () => {
+    console.error('[test:vscode] ERROR: the browser page crashed');
+    exit(1);
+  });
   if (verbose) {
     page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
-    page.on('console', (msg) => { if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`);
+    });
   }
 
   const suiteStarted = Date.now();
@@ -111,7 +121,7 @@ async function run() {
 const guard = createRunGuard({ tag: 'test:vscode', state, tmp, keepTmp: () => process.env.VSCODE_TEST_KEEP === '1' });
 const code = await guard.race(run, timeoutMs, `no result within ${timeoutMs} ms (VSCODE_TEST_TIMEOUT_MS)`);
 // A suite that reported its failures needs no server diagnostics; one that never did, does.
-if (code !== 0 && !verbose) log('rerun with VSCODE_TEST_VERBOSE=1 to see the workbench log and the tests\' own console output');
+if (code !== 0 && !verbose) log("rerun with VSCODE_TEST_VERBOSE=1 to see the workbench log and the tests' own console output");
 if (!reported && !verbose && workbenchLog.length) {
   console.error(`[test:vscode] last lines of the workbench log:\n${workbenchLog.slice(-50).join('\n')}`);
 }

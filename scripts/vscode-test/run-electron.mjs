@@ -27,13 +27,20 @@ try {
     extensionTestsPath,
     extensionTestsEnv: testEnvironment('electron'),
     cachePath: cacheDir,
-    ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version: process.env.VSCODE_VERSION || 'stable' }),
+    ...(process.env.VSCODE_EXECUTABLE
+      ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE }
+      : { version: process.env.VSCODE_VERSION || 'stable' }),
     launchArgs: [
       join(tmp, 'workspace'),
-      '--user-data-dir', join(tmp, 'user-data'),
-      '--extensions-dir', join(tmp, 'extensions'),
+      '--user-data-dir',
+      join(tmp, 'user-data'),
+      '--extensions-dir',
+      join(tmp, 'extensions'),
       // Only the extension under test and the built-ins (js-debug is built in).
-      '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
     ],
   });
 } catch (err) {

@@ -48,8 +48,14 @@ async function loadChecks() {
   const outfile = join(repoRoot, 'out', 'test', 'ui', 'ui-checks.js');
   await esbuild.build({
     entryPoints: [join(repoRoot, 'test', 'ui', 'ui-checks.ts')],
-    outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-    packages: 'external', sourcemap: 'inline', logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
   });
   return (await import(pathToFileURL(outfile).href)).default;
 }
@@ -57,7 +63,10 @@ async function loadChecks() {
 // The workbench reads the development path as a remote URI on this server. With the smoke-test
 // driver on (code-server's default in startCodeServer), VS Code 1.139 honours this payload.
 function workbenchUrl(port, workspace) {
-  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`], ['skipWelcome', 'true']];
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`],
+    ['skipWelcome', 'true'],
+  ];
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
@@ -73,7 +82,9 @@ async function run() {
   page.on('crash', () => console.error('[test:ui] ERROR: the browser page crashed'));
   if (verbose) {
     page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
-    page.on('console', (msg) => { if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') console.error(`[browser] ${msg.text()}`);
+    });
   }
   rmSync(screenshotsDir, { recursive: true, force: true });
   // The first check waits for the workbench itself; a loaded machine can be slow to fire 'load'.

@@ -36,14 +36,24 @@ export class CensusTracker {
     let followed = 0;
     for (const found of input.sites) {
       // Several suspended functions may await one promise: it is followed once, for one site.
-      const samples = [...new Set(objects.slice(next, next + found.samples))].filter((o): o is object => typeof o === 'object' && o !== null && !this.promises.has(o));
+      const samples = [...new Set(objects.slice(next, next + found.samples))].filter(
+        (o): o is object => typeof o === 'object' && o !== null && !this.promises.has(o),
+      );
       next += found.samples;
       if (samples.length === 0 || !(found.count > 0)) continue;
       const site = this.recorder.sites.internCensus(found.kind, found.type, found.frame, found.userCode);
       if (!site) continue;
       const weight = found.count / samples.length;
       for (const object of samples) {
-        const record: TrackedResource = { id: -1, triggerId: 0, createdAt: now - Math.max(0, found.ageMs ?? 0), weight, site, ref: new WeakRef(object), census: true };
+        const record: TrackedResource = {
+          id: -1,
+          triggerId: 0,
+          createdAt: now - Math.max(0, found.ageMs ?? 0),
+          weight,
+          site,
+          ref: new WeakRef(object),
+          census: true,
+        };
         site.live.add(record);
         site.weight += weight;
         if (found.type === PROMISE) this.promises.set(object, record);
@@ -67,7 +77,8 @@ export class CensusTracker {
 
   /** For sweeps: a collected sample, or a timer that is done, leaves. */
   check(record: TrackedResource): void {
-    const finished = record.site.type === PROMISE ? record.ref.deref() === undefined : this.liveness.isFinished(record.site.type, record.id, record.ref);
+    const finished =
+      record.site.type === PROMISE ? record.ref.deref() === undefined : this.liveness.isFinished(record.site.type, record.id, record.ref);
     if (finished && this.forget(record)) this.finalizer.unregister(record);
   }
 

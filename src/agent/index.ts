@@ -12,9 +12,16 @@ export function install(config: AgentConfig, lookupRegistry: () => unknown): Age
   try {
     registry = lookupRegistry();
   } catch {
-    return { refused: `the global ${AGENT_BINDING} exists but cannot be read (declared by something else, or never initialised)`, tampered: true };
+    return {
+      refused: `the global ${AGENT_BINDING} exists but cannot be read (declared by something else, or never initialised)`,
+      tampered: true,
+    };
   }
-  if (!isRegistry(registry)) return { refused: `the global ${AGENT_BINDING} is not an Async Leak Lens agent registry (something else declared that name)`, tampered: true };
+  if (!isRegistry(registry))
+    return {
+      refused: `the global ${AGENT_BINDING} is not an Async Leak Lens agent registry (something else declared that name)`,
+      tampered: true,
+    };
   const existing = registry.current();
   if (existing !== undefined) {
     const reused = reuseExisting(existing, config);
@@ -57,9 +64,15 @@ function reuseExisting(existing: AgentHandle, config: AgentConfig): { answer: Ag
   const refuse = (refused: string, tampered = true) => ({ answer: { refused, tampered } });
   if (!isHandle(existing)) return refuse('the agent registry holds something that is not an Async Leak Lens agent');
   const order = compareVersions(existing.version, config.version);
-  if (order === undefined) return refuse(`the agent in the target calls itself version ${JSON.stringify(String(existing.version).slice(0, 40))}, not a version of Async Leak Lens`);
+  if (order === undefined)
+    return refuse(
+      `the agent in the target calls itself version ${JSON.stringify(String(existing.version).slice(0, 40))}, not a version of Async Leak Lens`,
+    );
   if (order > 0) {
-    return refuse(`an agent of a newer Async Leak Lens (${existing.version}) is in the target; this is ${config.version}. Use the newer version, or detach it with that version first.`, false);
+    return refuse(
+      `an agent of a newer Async Leak Lens (${existing.version}) is in the target; this is ${config.version}. Use the newer version, or detach it with that version first.`,
+      false,
+    );
   }
   if (order === 0) {
     existing.reuse(config);

@@ -58,7 +58,12 @@ export class PromiseTracker {
     if (!this.sampler.next()) return;
     try {
       const parentRecord = parent === undefined ? undefined : this.records.get(parent);
-      const sample = this.sample(parent !== undefined, parent !== undefined && this.taskPromises.has(parent), this.onInit, parentRecord?.site);
+      const sample = this.sample(
+        parent !== undefined,
+        parent !== undefined && this.taskPromises.has(parent),
+        this.onInit,
+        parentRecord?.site,
+      );
       if (sample === undefined) return;
       if (sample.task) this.taskPromises.add(promise);
       this.record(promise, this.sampler.seen, parentRecord?.id ?? 0, sample);
@@ -77,7 +82,12 @@ export class PromiseTracker {
     if (!this.sampler.next()) return;
     try {
       const hasParent = triggerAsyncId !== executionAsyncId();
-      const sample = this.sample(hasParent, hasParent && this.taskIds.has(triggerAsyncId), above, hasParent ? this.sitesById.get(triggerAsyncId) : undefined);
+      const sample = this.sample(
+        hasParent,
+        hasParent && this.taskIds.has(triggerAsyncId),
+        above,
+        hasParent ? this.sitesById.get(triggerAsyncId) : undefined,
+      );
       if (sample === undefined) return;
       if (sample.task) {
         this.taskIds.add(asyncId);

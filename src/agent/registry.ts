@@ -1,7 +1,15 @@
 // The one place the installed agent is found again by later calls and later clients. Core declares
 // it once per thread as a global `const` (see AGENT_BINDING and core's agent-expressions): target
 // code can read it but can neither delete nor replace it, nor the frozen handle it holds.
-import { AGENT_REGISTRY_SCHEMA, type AgentConfig, type AgentCounts, type AgentInfo, type AgentReadout, type AgentSnapshot, type CensusSiteInput } from './protocol';
+import {
+  AGENT_REGISTRY_SCHEMA,
+  type AgentConfig,
+  type AgentCounts,
+  type AgentInfo,
+  type AgentReadout,
+  type AgentSnapshot,
+  type CensusSiteInput,
+} from './protocol';
 
 export interface AgentHandle {
   readonly version: string;
@@ -29,12 +37,17 @@ export interface AgentRegistry {
 export function isRegistry(value: unknown): value is AgentRegistry {
   if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return false;
   const r = value as Partial<AgentRegistry>;
-  return r.schema === AGENT_REGISTRY_SCHEMA && typeof r.current === 'function' && typeof r.put === 'function' && typeof r.release === 'function';
+  return (
+    r.schema === AGENT_REGISTRY_SCHEMA && typeof r.current === 'function' && typeof r.put === 'function' && typeof r.release === 'function'
+  );
 }
 
 /** What a handle made by this code looks like. */
 export function isHandle(value: unknown): value is AgentHandle {
   if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return false;
   const h = value as Partial<AgentHandle>;
-  return typeof h.version === 'string' && ['info', 'poll', 'snapshot', 'reuse', 'detach'].every((name) => typeof (h as Record<string, unknown>)[name] === 'function');
+  return (
+    typeof h.version === 'string' &&
+    ['info', 'poll', 'snapshot', 'reuse', 'detach'].every((name) => typeof (h as Record<string, unknown>)[name] === 'function')
+  );
 }

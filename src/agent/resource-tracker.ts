@@ -46,7 +46,14 @@ export class ResourceTracker {
     const weight = sampler.takeSample();
     if (!this.recorder.admit(type, weight, sampler)) return;
     const site = this.recorder.siteFor('created', type, this.recorder.capture(above)) ?? this.recorder.sites.unsited(type);
-    const record: TrackedResource = { id: asyncId, triggerId: triggerAsyncId, createdAt: Math.round(performance.now()), weight, site, ref: new WeakRef(resource) };
+    const record: TrackedResource = {
+      id: asyncId,
+      triggerId: triggerAsyncId,
+      createdAt: Math.round(performance.now()),
+      weight,
+      site,
+      ref: new WeakRef(resource),
+    };
     this.recorder.add(record);
     this.liveWeight[type] = (this.liveWeight[type] ?? 0) + weight;
     this.finalizer.register(resource, record, record);

@@ -17,7 +17,14 @@ export function readSites(sites: Iterable<Site>, limit: number): AgentSiteCount[
   for (const site of byAbandoned.items()) chosen.add(site);
   const out: AgentSiteCount[] = [];
   for (const site of chosen) {
-    out.push({ kind: site.kind, type: site.type, frame: site.frame, userCode: site.userCode, count: Math.round(site.weight), abandoned: abandonedOf(site) });
+    out.push({
+      kind: site.kind,
+      type: site.type,
+      frame: site.frame,
+      userCode: site.userCode,
+      count: Math.round(site.weight),
+      abandoned: abandonedOf(site),
+    });
   }
   return out;
 }

@@ -51,7 +51,16 @@ export class SiteTable {
     const key = `unsited\u0000${type}`;
     let site = this.sites.get(key);
     if (!site) {
-      site = { kind: 'created', type, frame: { file: '', line: 0, column: 0, function: '' }, userCode: false, stack: [], live: new Set(), weight: 0, unsited: true };
+      site = {
+        kind: 'created',
+        type,
+        frame: { file: '', line: 0, column: 0, function: '' },
+        userCode: false,
+        stack: [],
+        live: new Set(),
+        weight: 0,
+        unsited: true,
+      };
       this.sites.set(key, site);
     }
     return site;
@@ -61,7 +70,14 @@ export class SiteTable {
    * The site at this position, made with `describe` when new (frames are built only then);
    * undefined past the site cap.
    */
-  intern(kind: Site['kind'], type: string, file: string, line: number, column: number, describe: () => { frame: RawFrame; userCode: boolean; stack: RawFrame[] }): Site | undefined {
+  intern(
+    kind: Site['kind'],
+    type: string,
+    file: string,
+    line: number,
+    column: number,
+    describe: () => { frame: RawFrame; userCode: boolean; stack: RawFrame[] },
+  ): Site | undefined {
     const key = `${kind}\u0000${type}\u0000${file}\u0000${line}\u0000${column}`;
     let site = this.sites.get(key);
     if (site) return site;
@@ -88,7 +104,13 @@ export class SiteTable {
     let site = this.censusLines.get(lineKey);
     if (!site) {
       for (const candidate of this.sites.values()) {
-        if (candidate.kind === kind && candidate.type === type && !candidate.unsited && candidate.frame.file === frame.file && candidate.frame.line === frame.line) {
+        if (
+          candidate.kind === kind &&
+          candidate.type === type &&
+          !candidate.unsited &&
+          candidate.frame.file === frame.file &&
+          candidate.frame.line === frame.line
+        ) {
           site = candidate;
           break;
         }

@@ -74,7 +74,11 @@ function describeError(error: unknown): string {
  */
 export function isThenableJob(callSites: CallSite[], top: number): boolean {
   let at = top;
-  while (at < callSites.length && (fileOf(callSites[at]) === '' ? callSites[at].getFunctionName() !== 'then' : callSites[at].isConstructor())) at++;
+  while (
+    at < callSites.length &&
+    (fileOf(callSites[at]) === '' ? callSites[at].getFunctionName() !== 'then' : callSites[at].isConstructor())
+  )
+    at++;
   if (at >= callSites.length || fileOf(callSites[at]) !== '') return false;
   for (let i = at + 1; i < callSites.length; i++) {
     const file = fileOf(callSites[i]);

@@ -164,7 +164,14 @@ export function startTracker(config: AgentConfig, builtins: Builtins, threadId: 
       // No sweep: finding the next non-promise records walks the site table, too slow for every
       // scrape with tens of thousands of sites. Readers call poll() now and then for that.
       refreshSamplers();
-      return { takenAt: Date.now(), counts: counts(), sites: readSites(recorder.sites.all(), limit), siteCount: recorder.sites.size, profile: config.profile ?? 'dev', stackCapturesPerSecond: config.stackCapturesPerSecond };
+      return {
+        takenAt: Date.now(),
+        counts: counts(),
+        sites: readSites(recorder.sites.all(), limit),
+        siteCount: recorder.sites.size,
+        profile: config.profile ?? 'dev',
+        stackCapturesPerSecond: config.stackCapturesPerSecond,
+      };
     },
     stop() {
       census.stop();

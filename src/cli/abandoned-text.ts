@@ -70,5 +70,8 @@ function topStack(site: Site | undefined, options: AbandonedTextOptions): string
   const stackDepth = options.stackDepth ?? 10;
   if (!site || stackDepth <= 0) return [];
   const cwd = options.cwd ?? process.cwd();
-  return [`  Example stack (${location(site.frame, cwd)}):`, ...exampleStackLines(site, { ...options, stackDepth }).map((line) => `  ${line}`)];
+  return [
+    `  Example stack (${location(site.frame, cwd)}):`,
+    ...exampleStackLines(site, { ...options, stackDepth }).map((line) => `  ${line}`),
+  ];
 }

@@ -86,16 +86,23 @@ export async function attachTo(target: string, values: AttachValues, io: Output)
         agent: { ...(stackDepth ? { stackDepth } : {}), nodeModulesAsSites: values['node-modules-sites'] ?? false },
       });
     } catch (error) {
-      if (interrupts && !(error instanceof Interrupted)) throw new Interrupted(`Interrupted while attaching; the attach did not complete (${describeError(error)}), so no agent was installed.`);
+      if (interrupts && !(error instanceof Interrupted))
+        throw new Interrupted(
+          `Interrupted while attaching; the attach did not complete (${describeError(error)}), so no agent was installed.`,
+        );
       throw error;
     }
     if (interrupts) {
       if (session.ownsAgent) {
         await session.detach();
-        throw new Interrupted(`Interrupted while attaching: the agent was removed again from pid ${session.info.pid}; the target is as it was.`);
+        throw new Interrupted(
+          `Interrupted while attaching: the agent was removed again from pid ${session.info.pid}; the target is as it was.`,
+        );
       }
       await session.disconnect();
-      throw new Interrupted(`Interrupted while attaching: the agent that was already in pid ${session.info.pid} stays there for its owner; nothing else changed.`);
+      throw new Interrupted(
+        `Interrupted while attaching: the agent that was already in pid ${session.info.pid} stays there for its owner; nothing else changed.`,
+      );
     }
     setLeftover(session.ownsAgent ? `the agent stays in pid ${session.info.pid}; remove it with: ${detachHint}` : undefined);
     return session;
@@ -112,7 +119,9 @@ export async function letGo(session: Session, io: Output, target: string): Promi
   setLeftover(undefined);
   if (!session.ownsAgent) {
     await session.disconnect();
-    io.err(`Disconnected: the agent was in pid ${session.info.pid} before this command and stays there for whoever put it (remove it with: async-leak-lens detach --target ${target}).`);
+    io.err(
+      `Disconnected: the agent was in pid ${session.info.pid} before this command and stays there for whoever put it (remove it with: async-leak-lens detach --target ${target}).`,
+    );
   } else {
     await session.detach();
     io.err('Detached: the agent was removed from the target.');

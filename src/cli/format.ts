@@ -4,7 +4,17 @@ import { formatAbandonedDiff, formatAbandonedSection } from './abandoned-text';
 import { topGrowing } from '../core/sites/diff';
 import type { CountSample, DiffSite, Frame, Site, Snapshot, SnapshotDiff } from '../core/sites/model';
 import { formatCount, formatDelta, formatDuration } from '../core/number-format';
-import { compareSitesByCount, compareText, compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, relativeTo, sameFrame } from '../core/sites/site-presentation';
+import {
+  compareSitesByCount,
+  compareText,
+  compareTypeChanges,
+  functionName,
+  isInternalFrame,
+  kindWords,
+  locationText,
+  relativeTo,
+  sameFrame,
+} from '../core/sites/site-presentation';
 import { describeSplit, splitTotalChanges, splitTotals, withoutSiteLabel, withoutSiteReason } from '../core/sites/site-totals';
 import { escapeControl } from '../core/terminal-text';
 import { painter, renderTable, truncate, type Cell, type Style } from './text-table';
@@ -74,7 +84,8 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
     lines.push(...renderTable([header, ...rows], color));
 
     const notes: string[] = [];
-    if (listed.length > shown.length) notes.push(`${listed.length - shown.length} more changed site${plural(listed.length - shown.length)} not shown (limit ${limit})`);
+    if (listed.length > shown.length)
+      notes.push(`${listed.length - shown.length} more changed site${plural(listed.length - shown.length)} not shown (limit ${limit})`);
     if (unchangedHidden > 0) notes.push(`${unchangedHidden} unchanged site${plural(unchangedHidden)} hidden`);
     if (notes.length) lines.push(paint(`… ${notes.join('; ')}.`, 'dim'));
   }
@@ -114,7 +125,10 @@ export function formatDiffTable(diff: SnapshotDiff, options: DiffTableOptions = 
 export function diffRemainderLines(diff: SnapshotDiff): string[] {
   return splitTotalChanges(diff)
     .filter((split) => Math.round(split.withoutSiteDelta) !== 0)
-    .map((split) => `${escapeControl(split.type)} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`);
+    .map(
+      (split) =>
+        `${escapeControl(split.type)} ${formatDelta(split.delta)} = ${formatDelta(split.inSitesDelta)} in sites, ${withoutSiteLabel(split.withoutSiteDelta, true)}: ${withoutSiteReason(split.type)}.`,
+    );
 }
 
 function describeTopSite(site: DiffSite, cwd: string, stackDepth: number, color: boolean): string[] {
@@ -140,7 +154,8 @@ export function exampleStackLines(site: Site, options: FormatOptions & { stackDe
     const text = `${isSiteFrame ? '>' : ' '} at ${functionName(frame)} (${location(frame, cwd)})`;
     return isSiteFrame ? paint(text, 'bold') : paint(text, ...(isInternalFrame(frame) ? (['dim'] as Style[]) : []));
   });
-  if (site.stack.length > stackDepth) lines.push(paint(`  … ${site.stack.length - stackDepth} more frame${plural(site.stack.length - stackDepth)}`, 'dim'));
+  if (site.stack.length > stackDepth)
+    lines.push(paint(`  … ${site.stack.length - stackDepth} more frame${plural(site.stack.length - stackDepth)}`, 'dim'));
   return lines;
 }
 
@@ -152,9 +167,11 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const pendingSites = snapshot.sites.filter((site) => site.count > 0);
   const splits = splitTotals(snapshot.totals, pendingSites);
   const lines = [
-    paint(`Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`, 'bold'),
-    describeSplit(splits) +
-      (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
+    paint(
+      `Snapshot${snapshot.label ? ` "${escapeControl(snapshot.label)}"` : ''} of pid ${target.pid} (Node ${escapeControl(target.nodeVersion)}${target.title ? `, ${escapeControl(target.title)}` : ''}) taken ${snapshot.takenAt}`,
+      'bold',
+    ),
+    describeSplit(splits) + (snapshot.threads.length > 1 ? `, ${snapshot.threads.length} threads` : ''),
   ];
   const gcNote = gcNotice(snapshot);
   if (gcNote) lines.push(paint(gcNote, 'yellow'));
@@ -163,7 +180,12 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   const types = splits.filter((split) => split.total > 0 || split.sites > 0);
   if (types.length) {
     lines.push('', paint('By type:', 'bold'));
-    const header = headerRow([{ text: 'TYPE' }, { text: 'COUNT', align: 'right' }, { text: 'IN SITES', align: 'right' }, { text: 'NO SITE', align: 'right' }]);
+    const header = headerRow([
+      { text: 'TYPE' },
+      { text: 'COUNT', align: 'right' },
+      { text: 'IN SITES', align: 'right' },
+      { text: 'NO SITE', align: 'right' },
+    ]);
     const rows = types.map((split): Cell[] => [
       { text: escapeControl(split.type) },
       { text: formatCount(split.total), align: 'right' },
@@ -178,7 +200,12 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const baseline = Object.entries(snapshot.baseline).filter(([, count]) => count > 0);
   if (baseline.length) {
-    lines.push(paint(`Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`, 'dim'));
+    lines.push(
+      paint(
+        `Already alive when the agent attached (no site known): ${baseline.map(([type, count]) => `${escapeControl(type)} ${formatCount(count)}`).join(', ')}`,
+        'dim',
+      ),
+    );
   }
 
   const sites = pendingSites.sort(compareSitesByCount);
@@ -205,7 +232,10 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
       { text: formatDuration(site.oldestAgeMs), align: 'right' },
     ]);
     lines.push(...renderTable([header, ...rows], color, '  '));
-    if (sites.length > shown.length) lines.push(paint(`  … ${sites.length - shown.length} more site${plural(sites.length - shown.length)} not shown (limit ${limit}).`, 'dim'));
+    if (sites.length > shown.length)
+      lines.push(
+        paint(`  … ${sites.length - shown.length} more site${plural(sites.length - shown.length)} not shown (limit ${limit}).`, 'dim'),
+      );
   }
   lines.push(...formatAbandonedSection(snapshot, { color, cwd }));
 
@@ -222,7 +252,12 @@ export function formatSnapshotSummary(snapshot: Snapshot, options: SummaryOption
   }
   const sampled = Object.entries(snapshot.stats.samplingRate).filter(([, rate]) => rate < 1);
   if (sampled.length) {
-    lines.push(paint(`Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`, 'dim'));
+    lines.push(
+      paint(
+        `Sampled types (site counts are estimates): ${sampled.map(([type, rate]) => `${escapeControl(type)} ${formatRate(rate)}`).join(', ')}`,
+        'dim',
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

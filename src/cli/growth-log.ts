@@ -48,6 +48,8 @@ export class GrowthLog {
 
   /** Growing now first, then fastest first. */
   list(): GrowingSite[] {
-    return [...this.sites.values()].sort((a, b) => Number(b.growingNow) - Number(a.growingNow) || b.ratePerMinute - a.ratePerMinute || (a.siteId < b.siteId ? -1 : 1));
+    return [...this.sites.values()].sort(
+      (a, b) => Number(b.growingNow) - Number(a.growingNow) || b.ratePerMinute - a.ratePerMinute || (a.siteId < b.siteId ? -1 : 1),
+    );
   }
 }

@@ -10,7 +10,6 @@ import type { VerdictPhase } from '../core/growth/live-target';
 import type { GrowingSite } from '../core/growth/target-growth';
 import type { GrowthLog } from './growth-log';
 
-
 export interface GrowthTextOptions {
   color: boolean;
   cwd: string;
@@ -37,17 +36,26 @@ export function formatGrowthSection(log: GrowthLog, status: VerdictPhase, option
   const paint = painter(options.color);
   const judged = log.list();
   if (judged.length === 0) {
-    if (status.phase === 'warming-up') return [paint(`Growth verdicts: warming up (${Math.floor(status.elapsedMs / 1000)} of ${options.growth.warmupMs / 1000} s).`, 'dim')];
-    if (status.phase === 'collecting') return [paint(`Growth verdicts: collecting data (${status.reads} of ${status.needed} site reads).`, 'dim')];
+    if (status.phase === 'warming-up')
+      return [paint(`Growth verdicts: warming up (${Math.floor(status.elapsedMs / 1000)} of ${options.growth.warmupMs / 1000} s).`, 'dim')];
+    if (status.phase === 'collecting')
+      return [paint(`Growth verdicts: collecting data (${status.reads} of ${status.needed} site reads).`, 'dim')];
     return [paint(`No site judged growing (${describeJudging(options.growth)}).`, 'green')];
   }
   return [paint(`Sites judged growing (${describeJudging(options.growth)}):`, 'bold'), ...formatGrowthTable(judged, options)];
 }
 
 /** Rate, site, line and since when, one row per judged site (at most `limit`). */
-export function formatGrowthTable(judged: readonly GrowingSite[], options: Pick<GrowthTextOptions, 'color' | 'cwd'> & { limit: number }): string[] {
+export function formatGrowthTable(
+  judged: readonly GrowingSite[],
+  options: Pick<GrowthTextOptions, 'color' | 'cwd'> & { limit: number },
+): string[] {
   const shown = judged.slice(0, options.limit);
-  const header = ['RATE', 'SITE', 'TYPE', 'LOCATION', 'FUNCTION', 'PENDING', 'JUDGED GROWING'].map((text, i): Cell => ({ text, align: i === 5 ? 'right' : 'left', styles: ['dim'] }));
+  const header = ['RATE', 'SITE', 'TYPE', 'LOCATION', 'FUNCTION', 'PENDING', 'JUDGED GROWING'].map((text, i): Cell => ({
+    text,
+    align: i === 5 ? 'right' : 'left',
+    styles: ['dim'],
+  }));
   const rows = shown.map((j): Cell[] => [
     { text: j.rateText, styles: j.growingNow ? ['red', 'bold'] : [] },
     { text: kindWords(j.site.kind), styles: j.site.kind === 'blocked' ? ['yellow'] : [] },
@@ -58,7 +66,8 @@ export function formatGrowthTable(judged: readonly GrowingSite[], options: Pick<
     { text: j.growingNow ? `since ${clock(j.since)}` : `from ${clock(j.since)}, not now`, styles: j.growingNow ? [] : ['dim'] },
   ]);
   const lines = renderTable([header, ...rows], options.color, '  ');
-  if (judged.length > shown.length) lines.push(painter(options.color)(`  … ${judged.length - shown.length} more (limit ${options.limit}).`, 'dim'));
+  if (judged.length > shown.length)
+    lines.push(painter(options.color)(`  … ${judged.length - shown.length} more (limit ${options.limit}).`, 'dim'));
   return lines;
 }
 

@@ -37,7 +37,8 @@ export function liveViewOptions(values: LiveValues): LiveViewOptions {
   const warmupMs = seconds(values.warmup, '--warmup', 0) ?? DEFAULT_GROWTH_OPTIONS.warmupMs;
   const windowMs = seconds(values.window, '--window', MIN_WINDOW_S) ?? DEFAULT_GROWTH_OPTIONS.windowMs;
   // About 24 site reads per window by default: twice the points a verdict needs.
-  const sitesEveryMs = positiveInt(values['sites-every'], '--sites-every') ?? Math.min(DEFAULT_SITES_EVERY_MS, Math.max(100, Math.floor(windowMs / 24)));
+  const sitesEveryMs =
+    positiveInt(values['sites-every'], '--sites-every') ?? Math.min(DEFAULT_SITES_EVERY_MS, Math.max(100, Math.floor(windowMs / 24)));
   const readsPerWindow = Math.floor(windowMs / sitesEveryMs) + 1;
   if (readsPerWindow < DEFAULT_GROWTH_OPTIONS.minPoints) {
     throw new UsageError(
@@ -77,6 +78,7 @@ export function shortestVerdictMs(options: LiveViewOptions): number {
 function seconds(text: string | undefined, name: string, min: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of seconds, ${min} or more (got "${text}").`);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} must be a whole number of seconds, ${min} or more (got "${text}").`);
   return n * 1000;
 }

@@ -53,7 +53,11 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       // A log gets a screen per site read (5 s at least), not per poll.
       if (!io.isTty && sample.t - lastScreenAt < Math.max(LOG_SCREEN_EVERY_MS, options.sitesEveryMs)) return;
       lastScreenAt = sample.t;
-      const lines = [`Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`, '', formatCounts(sample, previous, { color: io.color })];
+      const lines = [
+        `Target pid ${session.info.pid} (${escapeControl(session.info.nodeVersion)}) · ${new Date(sample.t).toLocaleTimeString()} · Ctrl-C detaches`,
+        '',
+        formatCounts(sample, previous, { color: io.color }),
+      ];
       lines.push(...formatGrowthSection(log, live.verdictPhase, { color: io.color, cwd, growth: options.growth, limit: options.top }));
       lines.push(...formatAbandonedWatchSection(log.abandoned, { color: io.color, cwd, limit: options.top }));
       const first = live.firstSites;
@@ -107,7 +111,8 @@ export function runLiveView(session: Session, io: Output, options: LiveViewOptio
       resolve(result);
     };
     const onInterrupt = () => finish({ reason: 'interrupted', targetEnded: false });
-    const durationTimer = options.durationMs > 0 ? setTimeout(() => finish({ reason: 'duration', targetEnded: false }), options.durationMs) : undefined;
+    const durationTimer =
+      options.durationMs > 0 ? setTimeout(() => finish({ reason: 'duration', targetEnded: false }), options.durationMs) : undefined;
 
     process.on('SIGINT', onInterrupt);
     live.start(options.intervalMs);

@@ -23,12 +23,22 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
-  snapshot: { summary: 'take a snapshot of live async resources by site', help: snapshotHelp, options: snapshotOptions, run: snapshotCommand },
+  snapshot: {
+    summary: 'take a snapshot of live async resources by site',
+    help: snapshotHelp,
+    options: snapshotOptions,
+    run: snapshotCommand,
+  },
   diff: { summary: 'compare two snapshots: which sites grew', help: diffHelp, options: diffOptions, run: diffCommand },
   watch: { summary: 'live counts by type and growing sites', help: watchHelp, options: watchOptions, run: watchCommand },
   run: { summary: 'start a Node program with its inspector and watch it', help: runHelp, options: runOptions, run: runCommand },
   detach: { summary: 'remove the agent from a target', help: detachHelp, options: detachOptions, run: detachCommand },
-  probe: { summary: 'send load to a loopback URL in rounds: does a request leak?', help: probeHelp, options: probeOptions, run: probeCommand },
+  probe: {
+    summary: 'send load to a loopback URL in rounds: does a request leak?',
+    help: probeHelp,
+    options: probeOptions,
+    run: probeCommand,
+  },
 };
 
 function mainHelp(): string {

@@ -42,7 +42,9 @@ export async function startProgram(command: string[], io: Output, options: { tim
     detached: group,
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim() },
   });
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0))));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? osSignal(signal) : 0))),
+  );
   const stop = () => stopTree(child, exited, group);
 
   // Every "Debugger listening" line, in order, for the search below.
@@ -62,7 +64,10 @@ export async function startProgram(command: string[], io: Output, options: { tim
     wake?.();
   });
   void exited.then((code) => {
-    failure ??= new LensError('target-gone', `${command.join(' ')} exited (code ${code}) before a Node program opened its inspector.${code === 0 ? ' Is it a Node program?' : ''}`);
+    failure ??= new LensError(
+      'target-gone',
+      `${command.join(' ')} exited (code ${code}) before a Node program opened its inspector.${code === 0 ? ' Is it a Node program?' : ''}`,
+    );
     wake?.();
   });
   let interrupted = false;
@@ -91,10 +96,19 @@ export async function startProgram(command: string[], io: Output, options: { tim
         }
         if (!found) continue; // Ended meanwhile (a short-lived helper).
         if (isLauncher(found.argv)) {
-          io.err(`${escapeControl(basename(found.argv[1] ?? 'node'))} (pid ${found.pid}) is a launcher: waiting for the Node program it starts.`);
+          io.err(
+            `${escapeControl(basename(found.argv[1] ?? 'node'))} (pid ${found.pid}) is a launcher: waiting for the Node program it starts.`,
+          );
           continue;
         }
-        io.err(`Watching pid ${found.pid} (${escapeControl(found.argv.slice(1).map((a) => basename(a)).join(' ') || 'node')}).`);
+        io.err(
+          `Watching pid ${found.pid} (${escapeControl(
+            found.argv
+              .slice(1)
+              .map((a) => basename(a))
+              .join(' ') || 'node',
+          )}).`,
+        );
         return { child, exited, app: { url, ...found }, stop };
       }
       if (failure) {
@@ -106,7 +120,10 @@ export async function startProgram(command: string[], io: Output, options: { tim
       if (Date.now() >= deadline) {
         const reason = whyNoInspector(command, child.pid);
         await stop();
-        throw new LensError('timeout', `No Node program opened its inspector within ${Math.round(options.timeoutMs / 1000)} s: ${reason} ${command.join(' ')} was stopped.`);
+        throw new LensError(
+          'timeout',
+          `No Node program opened its inspector within ${Math.round(options.timeoutMs / 1000)} s: ${reason} ${command.join(' ')} was stopped.`,
+        );
       }
       await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
@@ -122,7 +139,11 @@ async function describeInspector(url: string): Promise<{ pid: number; argv: stri
   let connection: InspectorConnection | undefined;
   try {
     connection = await InspectorConnection.open(url, 5000);
-    const answer = await connection.main.send<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression: '({ pid: process.pid, argv: process.argv })', returnByValue: true, silent: true }, 5000);
+    const answer = await connection.main.send<{ result?: { value?: unknown } }>(
+      'Runtime.evaluate',
+      { expression: '({ pid: process.pid, argv: process.argv })', returnByValue: true, silent: true },
+      5000,
+    );
     const value = answer.result?.value as { pid?: unknown; argv?: unknown } | undefined;
     if (typeof value?.pid !== 'number' || !Array.isArray(value.argv)) return undefined;
     return { pid: value.pid, argv: value.argv.filter((a): a is string => typeof a === 'string').slice(0, 64) };
@@ -140,15 +161,18 @@ function whyNoInspector(command: string[], root: number | undefined): string {
   const tree = root === undefined ? [] : processTree(root);
   const nodes = tree.filter((p) => isNodeExecutable(p.exe ?? p.argv[0]));
   const fromOptions = (process.env.NODE_OPTIONS ?? '').split(/\s+/);
-  const flagged = nodes.find((p) => permissionFlag(p.argv)) ?? (permissionFlag([...command, ...fromOptions]) ? { pid: root, argv: command } : undefined);
+  const flagged =
+    nodes.find((p) => permissionFlag(p.argv)) ?? (permissionFlag([...command, ...fromOptions]) ? { pid: root, argv: command } : undefined);
   if (flagged) {
     return (
       `the program runs Node with the permission model (${permissionFlag([...flagged.argv, ...fromOptions])}${flagged.pid ? `, pid ${flagged.pid}` : ''}), which blocks the inspector: ` +
       'on Node 20 and 22 a program under the permission model cannot be inspected; on Node 24 add --allow-inspector to its flags (where you accept what that allows).'
     );
   }
-  if (root !== undefined && tree.length > 0 && nodes.length === 0) return `${command[0]} started no Node process (run watches Node programs only).`;
-  if (nodes.length > 0) return `Node process${nodes.length > 1 ? 'es' : ''} ${nodes.map((p) => p.pid).join(', ')} did not open an inspector (was NODE_OPTIONS replaced, or --inspect given another port?).`;
+  if (root !== undefined && tree.length > 0 && nodes.length === 0)
+    return `${command[0]} started no Node process (run watches Node programs only).`;
+  if (nodes.length > 0)
+    return `Node process${nodes.length > 1 ? 'es' : ''} ${nodes.map((p) => p.pid).join(', ')} did not open an inspector (was NODE_OPTIONS replaced, or --inspect given another port?).`;
   return 'is it a Node program?';
 }
 

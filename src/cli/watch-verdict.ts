@@ -44,7 +44,14 @@ export interface WatchResult {
 }
 
 export function watchResult(run: WatchRun): WatchResult {
-  const growing = run.log.list().map((j) => ({ site: j.site, ratePerMinute: j.ratePerMinute, rateText: j.rateText, reason: j.reason, since: new Date(j.since).toISOString(), growingNow: j.growingNow }));
+  const growing = run.log.list().map((j) => ({
+    site: j.site,
+    ratePerMinute: j.ratePerMinute,
+    rateText: j.rateText,
+    reason: j.reason,
+    since: new Date(j.since).toISOString(),
+    growingNow: j.growingNow,
+  }));
   return {
     schema: WATCH_SCHEMA,
     target: { pid: run.target.pid, nodeVersion: run.target.nodeVersion, title: run.target.title },
@@ -53,7 +60,13 @@ export function watchResult(run: WatchRun): WatchResult {
     growth: { ...run.options.growth, sitesEveryMs: run.options.sitesEveryMs, intervalMs: run.options.intervalMs },
     verdict: growing.length ? 'growing' : run.log.canJudge ? 'not-growing' : 'no-verdict',
     growing,
-    abandoned: run.log.abandoned.list().map((e) => ({ site: e.site, count: e.count, ratePerMinute: e.ratePerMinute, rateText: abandonedRateText(e), since: new Date(e.since).toISOString() })),
+    abandoned: run.log.abandoned.list().map((e) => ({
+      site: e.site,
+      count: e.count,
+      ratePerMinute: e.ratePerMinute,
+      rateText: abandonedRateText(e),
+      since: new Date(e.since).toISOString(),
+    })),
     end: run.endedEarly === undefined ? { by: 'asked' } : { by: 'target-gone', reason: run.endedEarly },
   };
 }
@@ -67,7 +80,10 @@ function growthVerdict(run: WatchRun, options: { color: boolean; cwd: string }):
   const paint = painter(options.color);
   const judged = run.log.list();
   const after = `after ${formatDuration(run.endedAt - run.startedAt)} (${describeJudging(run.options.growth)})`;
-  const early = run.endedEarly === undefined ? '' : `${paint(`The watch ended early (${escapeControl(run.endedEarly)}): this is the verdict so far.`, 'yellow')}\n`;
+  const early =
+    run.endedEarly === undefined
+      ? ''
+      : `${paint(`The watch ended early (${escapeControl(run.endedEarly)}): this is the verdict so far.`, 'yellow')}\n`;
   if (judged.length === 0) {
     if (!run.log.canJudge) {
       const needed = formatDuration(shortestVerdictMs(run.options));

@@ -45,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   const targets = new TargetRegistry((message) => output.info(message), remoteWarnings.beforeRemoteAttach);
   const snapshots = new SnapshotStore();
   context.subscriptions.push(output, targets, snapshots);
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens') && targets.applySettings()));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens') && targets.applySettings()),
+  );
   const lens: LensContext = { extension: context, targets, snapshots, output };
 
   registerAttachCommands(lens);

@@ -38,7 +38,11 @@ interface PromiseHooksLike {
   createHook(callbacks: Record<string, (...args: never[]) => void>): () => void;
 }
 
-export function createDispatcher(asyncHooks: AsyncHooksLike, promiseHooks: PromiseHooksLike, currentScope: () => RoutedScope | undefined): Dispatcher {
+export function createDispatcher(
+  asyncHooks: AsyncHooksLike,
+  promiseHooks: PromiseHooksLike,
+  currentScope: () => RoutedScope | undefined,
+): Dispatcher {
   const promiseOwner = new WeakMap<object, RoutedScope>();
   let holders = 0;
   let asyncHook: { enable(): unknown; disable(): unknown } | undefined;

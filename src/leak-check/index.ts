@@ -28,7 +28,10 @@ export async function checkLeaks<T>(fn: () => T | PromiseLike<T>, options: LeakC
 }
 
 /** Like checkLeaks, but resolves with the report (and fn's result) instead of failing. */
-export async function runAndReport<T>(fn: () => T | PromiseLike<T>, options: LeakCheckOptions = {}): Promise<{ result: T; report: LeakReport }> {
+export async function runAndReport<T>(
+  fn: () => T | PromiseLike<T>,
+  options: LeakCheckOptions = {},
+): Promise<{ result: T; report: LeakReport }> {
   const o = resolveOptions(options);
   const scope = new Scope(o.name);
   scope.start(o);
@@ -48,7 +51,10 @@ type TestFn = (this: unknown, ...args: any[]) => unknown;
  * Wraps a test function so the test fails when it leaves async work behind. Works with node:test,
  * mocha, jest and vitest (the test's name comes from the runner). Done-callback tests work too.
  */
-export function leakFree<F extends TestFn>(fn: F, options: LeakCheckOptions = {}): (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<void> {
+export function leakFree<F extends TestFn>(
+  fn: F,
+  options: LeakCheckOptions = {},
+): (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<void> {
   if (typeof fn !== 'function') throw new TypeError('leakFree(fn): fn must be the test function');
   const checked = function leakCheckedTest(this: unknown, ...args: unknown[]): Promise<void> {
     const self = this;
@@ -75,13 +81,16 @@ function callWithDone(fn: TestFn, self: unknown, args: unknown[]): unknown {
  * `.concurrent` and the like keep working.
  */
 export function withLeakChecks<T extends (...args: any[]) => unknown>(test: T, options: LeakCheckOptions = {}): T {
-  if (typeof test !== 'function') throw new TypeError('withLeakChecks(test): pass the runner\'s test or it function');
+  if (typeof test !== 'function') throw new TypeError("withLeakChecks(test): pass the runner's test or it function");
   const wrapArgs = (args: unknown[]) => {
     const at = lastFunctionIndex(args);
     if (at < 0) return args;
     const declared = typeof args[0] === 'string' ? args[0] : undefined;
     const copy = [...args];
-    copy[at] = leakFree(args[at] as TestFn, { ...options, ...(options.name === undefined && declared !== undefined ? { name: declared } : {}) });
+    copy[at] = leakFree(args[at] as TestFn, {
+      ...options,
+      ...(options.name === undefined && declared !== undefined ? { name: declared } : {}),
+    });
     return copy;
   };
   return new Proxy(test, {

@@ -60,9 +60,11 @@ export function resolveOptions(options: LeakCheckOptions = {}): ResolvedOptions 
 /** True when a pending site matches an ignore rule. */
 export function isIgnored(rules: IgnoreRules, type: string, stack: Frame[]): boolean {
   if (rules.types?.includes(type)) return true;
-  const matches = (pattern: string | RegExp, text: string, exact: boolean) => (typeof pattern === 'string' ? (exact ? text === pattern : text.includes(pattern)) : pattern.test(text));
+  const matches = (pattern: string | RegExp, text: string, exact: boolean) =>
+    typeof pattern === 'string' ? (exact ? text === pattern : text.includes(pattern)) : pattern.test(text);
   for (const frame of stack) {
-    if (rules.functions?.some((p) => matches(p, frame.function, true) || matches(p, frame.function.replace(/^(async |new )/, ''), true))) return true;
+    if (rules.functions?.some((p) => matches(p, frame.function, true) || matches(p, frame.function.replace(/^(async |new )/, ''), true)))
+      return true;
     if (rules.files?.some((p) => matches(p, frame.file, false))) return true;
   }
   return false;

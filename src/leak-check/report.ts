@@ -59,7 +59,8 @@ export function formatLeakReport(report: LeakReport, options: { cwd?: string; ma
   const cwd = options.cwd ?? process.cwd();
   const who = report.test ? `test "${report.test}"` : 'the checked code';
   const abandoned = options.allowAbandoned ? [] : (report.abandoned ?? []);
-  if (report.sites.length === 0 && abandoned.length === 0) return `No leak: ${who} left nothing pending${report.ignored ? ` (${report.ignored} ignored)` : ''}.`;
+  if (report.sites.length === 0 && abandoned.length === 0)
+    return `No leak: ${who} left nothing pending${report.ignored ? ` (${report.ignored} ignored)` : ''}.`;
   const lines = report.sites.length ? pendingLines(report, who, cwd, options.maxSites ?? 10) : [];
   if (abandoned.length) lines.push(...abandonedLines(abandoned, report.sites.length ? 'it' : who, cwd, options.maxSites ?? 10));
   return lines.join('\n');
@@ -67,13 +68,23 @@ export function formatLeakReport(report: LeakReport, options: { cwd?: string; ma
 
 function abandonedLines(sites: AbandonedSite[], who: string, cwd: string, maxSites: number): string[] {
   const n = sites.reduce((sum, s) => sum + s.count, 0);
-  const lines = [`${who} abandoned ${n} task${n === 1 ? '' : 's'}: collected by the GC while suspended — the code after this await and its finally blocks never ran:`];
+  const lines = [
+    `${who} abandoned ${n} task${n === 1 ? '' : 's'}: collected by the GC while suspended — the code after this await and its finally blocks never ran:`,
+  ];
   const shown = sites.slice(0, maxSites);
   const countWidth = Math.max(...shown.map((s) => String(s.count).length));
-  for (const site of shown) lines.push(`  ${String(site.count).padStart(countWidth)} × abandoned at ${where(site.frame, cwd)}  ${site.frame.function || '<anonymous>'}`);
+  for (const site of shown)
+    lines.push(
+      `  ${String(site.count).padStart(countWidth)} × abandoned at ${where(site.frame, cwd)}  ${site.frame.function || '<anonymous>'}`,
+    );
   if (sites.length > shown.length) lines.push(`  … and ${sites.length - shown.length} more sites`);
   lines.push(`Example stack (abandoned at ${where(sites[0].frame, cwd)}):`);
-  for (const frame of sites[0].stack) lines.push(frame.function && frame.function !== '<anonymous>' ? `    at ${frame.function} (${where(frame, cwd)})` : `    at ${where(frame, cwd)}`);
+  for (const frame of sites[0].stack)
+    lines.push(
+      frame.function && frame.function !== '<anonymous>'
+        ? `    at ${frame.function} (${where(frame, cwd)})`
+        : `    at ${where(frame, cwd)}`,
+    );
   lines.push('(to let a test abandon tasks, pass { allowAbandoned: true })');
   return lines;
 }
@@ -85,14 +96,22 @@ function pendingLines(report: LeakReport, who: string, cwd: string, maxSites: nu
   const countWidth = Math.max(...shown.map((s) => String(s.count).length));
   const typeWidth = Math.max(...shown.map((s) => s.type.length));
   for (const site of shown) {
-    lines.push(`  ${String(site.count).padStart(countWidth)} × ${site.type.padEnd(typeWidth)}  ${kindWords(site.kind)} ${where(site.frame, cwd)}  ${functionName(site.frame)}`);
+    lines.push(
+      `  ${String(site.count).padStart(countWidth)} × ${site.type.padEnd(typeWidth)}  ${kindWords(site.kind)} ${where(site.frame, cwd)}  ${functionName(site.frame)}`,
+    );
   }
   if (report.sites.length > shown.length) lines.push(`  … and ${report.sites.length - shown.length} more sites`);
   const top = report.sites[0];
   lines.push(`Example stack (${top.type} ${kindWords(top.kind)} ${where(top.frame, cwd)}):`);
   // Anonymous frames as Node prints them: jest drops every "at <anonymous> (...)" line.
-  for (const frame of top.stack) lines.push(frame.function && frame.function !== '<anonymous>' ? `    at ${frame.function} (${where(frame, cwd)})` : `    at ${where(frame, cwd)}`);
-  if (report.ignored) lines.push(`(${report.ignored} more pending resource${report.ignored === 1 ? '' : 's'} ignored by the ignore options)`);
+  for (const frame of top.stack)
+    lines.push(
+      frame.function && frame.function !== '<anonymous>'
+        ? `    at ${frame.function} (${where(frame, cwd)})`
+        : `    at ${where(frame, cwd)}`,
+    );
+  if (report.ignored)
+    lines.push(`(${report.ignored} more pending resource${report.ignored === 1 ? '' : 's'} ignored by the ignore options)`);
   return lines;
 }
 

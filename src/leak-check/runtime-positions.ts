@@ -11,28 +11,72 @@ type Prepare = (error: Error, sites: NodeJS.CallSite[]) => unknown;
 /** A call site made from a frame; methods on the prototype, as source-map-support's clone expects. */
 class FrameCallSite {
   constructor(private readonly frame: RawFrame) {}
-  getThis(): undefined { return undefined; }
-  getTypeName(): null { return null; }
-  getFunction(): undefined { return undefined; }
-  getFunctionName(): string | null { return this.frame.function === '<anonymous>' ? null : this.frame.function; }
-  getMethodName(): null { return null; }
-  getFileName(): string { return this.frame.file; }
-  getLineNumber(): number { return this.frame.line; }
-  getColumnNumber(): number { return this.frame.column; }
-  getEvalOrigin(): undefined { return undefined; }
-  getScriptNameOrSourceURL(): string { return this.frame.file; }
-  getScriptHash(): string { return ''; }
-  getEnclosingLineNumber(): null { return null; }
-  getEnclosingColumnNumber(): null { return null; }
-  getPosition(): number { return 0; }
-  getPromiseIndex(): null { return null; }
-  isToplevel(): boolean { return true; }
-  isEval(): boolean { return false; }
-  isNative(): boolean { return false; }
-  isConstructor(): boolean { return false; }
-  isAsync(): boolean { return false; }
-  isPromiseAll(): boolean { return false; }
-  toString(): string { return `${this.frame.function} (${this.frame.file}:${this.frame.line}:${this.frame.column})`; }
+  getThis(): undefined {
+    return undefined;
+  }
+  getTypeName(): null {
+    return null;
+  }
+  getFunction(): undefined {
+    return undefined;
+  }
+  getFunctionName(): string | null {
+    return this.frame.function === '<anonymous>' ? null : this.frame.function;
+  }
+  getMethodName(): null {
+    return null;
+  }
+  getFileName(): string {
+    return this.frame.file;
+  }
+  getLineNumber(): number {
+    return this.frame.line;
+  }
+  getColumnNumber(): number {
+    return this.frame.column;
+  }
+  getEvalOrigin(): undefined {
+    return undefined;
+  }
+  getScriptNameOrSourceURL(): string {
+    return this.frame.file;
+  }
+  getScriptHash(): string {
+    return '';
+  }
+  getEnclosingLineNumber(): null {
+    return null;
+  }
+  getEnclosingColumnNumber(): null {
+    return null;
+  }
+  getPosition(): number {
+    return 0;
+  }
+  getPromiseIndex(): null {
+    return null;
+  }
+  isToplevel(): boolean {
+    return true;
+  }
+  isEval(): boolean {
+    return false;
+  }
+  isNative(): boolean {
+    return false;
+  }
+  isConstructor(): boolean {
+    return false;
+  }
+  isAsync(): boolean {
+    return false;
+  }
+  isPromiseAll(): boolean {
+    return false;
+  }
+  toString(): string {
+    return `${this.frame.function} (${this.frame.file}:${this.frame.line}:${this.frame.column})`;
+  }
 }
 
 /** The frame's position as the runner's installed stack formatter maps it; the frame itself when there is none. */

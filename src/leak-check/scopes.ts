@@ -107,7 +107,10 @@ function dispatcher(): Dispatcher {
  * with this scope in the dispatcher instead of with Node.
  */
 function routedBuiltins(scope: Scope, routing: Dispatcher): Builtins {
-  const unsupported = (what: string) => new Error(`leak-check routes async_hooks init and promise init/settled only; the tracker asked for ${what} (src/leak-check/dispatcher.ts)`);
+  const unsupported = (what: string) =>
+    new Error(
+      `leak-check routes async_hooks init and promise init/settled only; the tracker asked for ${what} (src/leak-check/dispatcher.ts)`,
+    );
   const register = <F>(list: F[], fn: F | undefined): (() => void) => {
     if (fn === undefined) return () => undefined;
     list.push(fn);
@@ -123,7 +126,8 @@ function routedBuiltins(scope: Scope, routing: Dispatcher): Builtins {
   };
 
   const createHook = (callbacks: asyncHooks.HookCallbacks) => {
-    if (callbacks.before || callbacks.after || callbacks.destroy || callbacks.promiseResolve) throw unsupported('async_hooks before/after/destroy/promiseResolve');
+    if (callbacks.before || callbacks.after || callbacks.destroy || callbacks.promiseResolve)
+      throw unsupported('async_hooks before/after/destroy/promiseResolve');
     let unregister: (() => void) | undefined;
     const hook = {
       enable() {
@@ -140,7 +144,12 @@ function routedBuiltins(scope: Scope, routing: Dispatcher): Builtins {
   };
 
   const promiseHooks = {
-    createHook(callbacks: { init?: ScopeHandlers['promiseInit'][number]; settled?: ScopeHandlers['promiseSettled'][number]; before?: unknown; after?: unknown }) {
+    createHook(callbacks: {
+      init?: ScopeHandlers['promiseInit'][number];
+      settled?: ScopeHandlers['promiseSettled'][number];
+      before?: unknown;
+      after?: unknown;
+    }) {
       if (callbacks.before || callbacks.after) throw unsupported('promise before/after hooks');
       const stops = [register(scope.handlers.promiseInit, callbacks.init), register(scope.handlers.promiseSettled, callbacks.settled)];
       return () => stops.forEach((stop) => stop());

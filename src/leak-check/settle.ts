@@ -16,7 +16,8 @@ const resolver = new SourceMapResolver();
 /** The event loop's own frames at the bottom of a callback's stack. */
 const EVENT_LOOP_FILE = /^node:internal\/(timers|process\/task_queues)$/;
 /** Test runners' own frames: where an example stack stops being about the test. */
-const RUNNER_FILE = /^node:(internal\/test_runner\/|async_hooks$)|[\\/]node_modules[\\/](mocha|jest-circus|jest-jasmine2|@jest|vitest|@vitest|tinypool)[\\/]/;
+const RUNNER_FILE =
+  /^node:(internal\/test_runner\/|async_hooks$)|[\\/]node_modules[\\/](mocha|jest-circus|jest-jasmine2|@jest|vitest|@vitest|tinypool)[\\/]/;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when nothing created in the scope is pending, or with what still is after timeoutMs. */
@@ -43,7 +44,8 @@ function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
   for (const raw of snapshot.sites) {
     if (!raw.abandoned || raw.abandoned.count === 0) continue;
     const site = toLeakedSite(raw);
-    if (!isIgnored(options.ignore, site.type, site.stack.length ? site.stack : [site.frame])) abandoned.push({ count: raw.abandoned.count, frame: site.frame, stack: site.stack, userCode: site.userCode });
+    if (!isIgnored(options.ignore, site.type, site.stack.length ? site.stack : [site.frame]))
+      abandoned.push({ count: raw.abandoned.count, frame: site.frame, stack: site.stack, userCode: site.userCode });
   }
   abandoned.sort((a, b) => Number(b.userCode) - Number(a.userCode) || b.count - a.count);
   for (const raw of foldTaskChains(snapshot.sites.filter((s) => s.count > 0))) {
@@ -56,7 +58,14 @@ function pendingIn(scope: Scope, options: ResolvedOptions): LeakReport {
   }
   // Your code first, blocked-at lines (the await to fix) before what they wait on, then by count.
   sites.sort(compareSitesToFix);
-  return { ...(scope.name !== undefined ? { test: scope.name } : {}), pending: sites.reduce((n, s) => n + s.count, 0), sites, abandoned, ignored, waitedMs: 0 };
+  return {
+    ...(scope.name !== undefined ? { test: scope.name } : {}),
+    pending: sites.reduce((n, s) => n + s.count, 0),
+    sites,
+    abandoned,
+    ignored,
+    waitedMs: 0,
+  };
 }
 
 function toLeakedSite(raw: AgentSite): LeakedSite {
@@ -65,7 +74,15 @@ function toLeakedSite(raw: AgentSite): LeakedSite {
     const f = runtimePosition(raw);
     return resolver.resolve({ file: toFilePath(f.file), line: f.line, column: f.column, function: f.function }).frame;
   };
-  return { kind: raw.kind, type: raw.type, count: raw.count, frame: map(raw.frame), stack: shortStack(raw).map(map), userCode: raw.userCode, oldestAgeMs: raw.oldestAgeMs };
+  return {
+    kind: raw.kind,
+    type: raw.type,
+    count: raw.count,
+    frame: map(raw.frame),
+    stack: shortStack(raw).map(map),
+    userCode: raw.userCode,
+    oldestAgeMs: raw.oldestAgeMs,
+  };
 }
 
 /**
@@ -75,8 +92,13 @@ function toLeakedSite(raw: AgentSite): LeakedSite {
  */
 function shortStack(raw: AgentSite): AgentSite['stack'] {
   const same = (a: AgentSite['frame'], b: AgentSite['frame']) => a.file === b.file && a.line === b.line && a.column === b.column;
-  const from = Math.max(0, raw.stack.findIndex((f) => same(f, raw.frame)));
-  const to = raw.stack.findIndex((f, i) => i > from && (toFilePath(f.file) === __filename || RUNNER_FILE.test(f.file) || EVENT_LOOP_FILE.test(f.file)));
+  const from = Math.max(
+    0,
+    raw.stack.findIndex((f) => same(f, raw.frame)),
+  );
+  const to = raw.stack.findIndex(
+    (f, i) => i > from && (toFilePath(f.file) === __filename || RUNNER_FILE.test(f.file) || EVENT_LOOP_FILE.test(f.file)),
+  );
   return raw.stack.slice(from, to < 0 ? undefined : to);
 }
 

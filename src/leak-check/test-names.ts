@@ -19,11 +19,22 @@ interface ExpectState {
  */
 export function currentTestName(self: unknown, args: unknown[]): string | undefined {
   const context = args[0] as { name?: unknown; fullName?: unknown; task?: VitestTask } | undefined;
-  if (context && typeof context === 'object' && (typeof context.fullName === 'string' || typeof context.name === 'string') && 'diagnostic' in context) {
+  if (
+    context &&
+    typeof context === 'object' &&
+    (typeof context.fullName === 'string' || typeof context.name === 'string') &&
+    'diagnostic' in context
+  ) {
     return String(context.fullName ?? context.name);
   }
   // vitest 4's context is a function with properties.
-  if (context && (typeof context === 'object' || typeof context === 'function') && context.task?.type === 'test' && typeof context.task.name === 'string') return vitestName(context.task);
+  if (
+    context &&
+    (typeof context === 'object' || typeof context === 'function') &&
+    context.task?.type === 'test' &&
+    typeof context.task.name === 'string'
+  )
+    return vitestName(context.task);
   const mocha = (self as { test?: { fullTitle?: () => string } } | undefined)?.test;
   if (mocha && typeof mocha.fullTitle === 'function') return mocha.fullTitle();
   const expect = (globalThis as { expect?: { getState?: () => ExpectState } }).expect;

@@ -66,14 +66,20 @@ export function registerLeakMetrics(register?: PromRegistry, options: PromClient
 /** Adds the leak metrics as observable instruments to OpenTelemetry. */
 export function registerLeakInstruments(options: OpenTelemetryOptions = {}): { unregister(): void } {
   const s = settings(options);
-  const meter = options.meter ?? (options.meterProvider ?? loadPeer('@opentelemetry/api', 'registerLeakInstruments()').metrics).getMeter('async-leak-lens', PACKAGE_VERSION);
+  const meter =
+    options.meter ??
+    (options.meterProvider ?? loadPeer('@opentelemetry/api', 'registerLeakInstruments()').metrics).getMeter(
+      'async-leak-lens',
+      PACKAGE_VERSION,
+    );
   return registerOtelInstruments(meter, sharedReadings(s), s.topSites);
 }
 
 /** Serves the metrics in Prometheus text format on GET /metrics (loopback unless allowRemote). */
 export function startMetricsEndpoint(options: EndpointOptions = {}): Server {
   const host = options.host ?? '127.0.0.1';
-  if (!options.allowRemote && !isLoopbackHost(host)) throw new Error(`async-leak-lens: ${host} is not a loopback address; pass allowRemote: true to listen there.`);
+  if (!options.allowRemote && !isLoopbackHost(host))
+    throw new Error(`async-leak-lens: ${host} is not a loopback address; pass allowRemote: true to listen there.`);
   const s = settings(options);
   return startEndpoint(sharedReadings(s), { host, port: options.port ?? 9464, topSites: s.topSites });
 }

@@ -94,7 +94,8 @@ export class LeakReadings {
       }
       this.growth.observe(t, values);
       // Labels only for keys the tracker still judges: bounded like its window.
-      for (const key of this.labelsByKey.keys()) if (!values.has(key) && this.growth.verdict(key) === undefined) this.labelsByKey.delete(key);
+      for (const key of this.labelsByKey.keys())
+        if (!values.has(key) && this.growth.verdict(key) === undefined) this.labelsByKey.delete(key);
     } catch {
       // A failed observation is a missing point, never an error in the app.
     }
@@ -138,7 +139,13 @@ export function fileLabel(file: string): string {
 }
 
 function labelsOf(site: AgentSiteCount): SiteLabels {
-  return { kind: site.kind, type: site.type, file: fileLabel(site.frame.file), line: String(site.frame.line), function: site.frame.function };
+  return {
+    kind: site.kind,
+    type: site.type,
+    file: fileLabel(site.frame.file),
+    line: String(site.frame.line),
+    function: site.frame.function,
+  };
 }
 
 let shared: LeakReadings | undefined;

@@ -28,7 +28,10 @@ export function registerOtelInstruments(meter: OtelMeter, readings: LeakReadings
   for (const key of METRIC_KEYS) {
     const { help, unit, type } = METRICS[key];
     const options = { description: help, unit };
-    instruments.set(key, type === 'counter' ? meter.createObservableCounter(otelName(key), options) : meter.createObservableGauge(otelName(key), options));
+    instruments.set(
+      key,
+      type === 'counter' ? meter.createObservableCounter(otelName(key), options) : meter.createObservableGauge(otelName(key), options),
+    );
   }
   const callback = (observer: OtelBatchObserver): void => {
     try {

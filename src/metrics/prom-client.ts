@@ -16,7 +16,11 @@ export interface PromRegistry {
 /** Collections within this span share one reading (a scrape asks every metric in turn). */
 const SHARED_READING_MS = 250;
 
-export function registerPromClientMetrics(registry: PromRegistry, readings: LeakReadings, options: { topSites: number; prefix: string }): { names: string[]; unregister(): void } {
+export function registerPromClientMetrics(
+  registry: PromRegistry,
+  readings: LeakReadings,
+  options: { topSites: number; prefix: string },
+): { names: string[]; unregister(): void } {
   const view = new LeakMetricsView(readings, options.topSites);
   let cached: { at: number; collected: Collected } | undefined;
   const current = (): Collected => {

@@ -154,7 +154,9 @@ class Reader {
     const address = parseAddress(raw);
     if (!address) return this.invalid(name, raw, 'host:port (such as 127.0.0.1:9464)', undefined, 'no metrics endpoint');
     if (!allowRemote && !isLoopbackHost(address.host)) {
-      this.warnings.push(`${name}=${show(raw)} is not a loopback address: no metrics endpoint. Set ${PREFIX}_METRICS_ALLOW_REMOTE=1 to listen there (anyone who reaches it reads file names and lines of the app).`);
+      this.warnings.push(
+        `${name}=${show(raw)} is not a loopback address: no metrics endpoint. Set ${PREFIX}_METRICS_ALLOW_REMOTE=1 to listen there (anyone who reaches it reads file names and lines of the app).`,
+      );
       return undefined;
     }
     return address;

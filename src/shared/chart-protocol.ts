@@ -63,7 +63,16 @@ export type WebviewMessage =
   /** The user asked to attach (empty chart). */
   | { type: 'attach' }
   /** The page drew the chart: samples (x values), points (y values), series and snapshot markers drawn. */
-  | { type: 'rendered'; targetId: string | undefined; samples: number; points: number; series: number; markers: number; window: ChartWindow; paused: boolean }
+  | {
+      type: 'rendered';
+      targetId: string | undefined;
+      samples: number;
+      points: number;
+      series: number;
+      markers: number;
+      window: ChartWindow;
+      paused: boolean;
+    }
   /** Something failed inside the page; logged by the extension. */
   | { type: 'error'; message: string };
 

@@ -78,7 +78,10 @@ for (const { label, node } of VERSIONS) {
     test('healthy races, aborts, early breaks and Promise.any: 0 abandoned tasks', async () => {
       const { diff, after: snapshot } = await loadAndDiff(await start('healthy-race'));
       assert.deepEqual(diff.abandoned, []);
-      assert.equal(snapshot.sites.reduce((n, s) => n + (s.abandoned ?? 0), 0), 0);
+      assert.equal(
+        snapshot.sites.reduce((n, s) => n + (s.abandoned ?? 0), 0),
+        0,
+      );
     });
   });
 }
@@ -176,7 +179,8 @@ describe('abandoned tasks in the CLI: snapshot, diff, watch', () => {
     await driveLoad(target.port, { requests: 20, concurrency: 4 });
     const snap = await runCli(['snapshot', '--target', String(target.inspectorPort), '-o', afterFile, '--detach']);
     assert.equal(snap.code, 0, snap.stderr);
-    const section = /Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\n {2}COUNT +LOCATION +FUNCTION.*\n {4,}(\d+) +(\S+) +queryMirror/;
+    const section =
+      /Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\n {2}COUNT +LOCATION +FUNCTION.*\n {4,}(\d+) +(\S+) +queryMirror/;
     const [, count, where] = section.exec(snap.stderr) ?? [];
     assert.equal(count, '40', snap.stderr);
     assert.match(where, new RegExp(`abandoned-fanout/server\\.js:${marker.line}:\\d+$`));
@@ -185,7 +189,12 @@ describe('abandoned tasks in the CLI: snapshot, diff, watch', () => {
 
     const diff = await runCli(['diff', before, afterFile]);
     assert.equal(diff.code, 0, diff.stderr);
-    assert.match(diff.stdout, new RegExp(`Abandoned: tasks collected while suspended[^\\n]*\\n.*DELTA.*\\n +\\+40 +0 → 40 +.*server\\.js:${marker.line}:\\d+ +queryMirror`));
+    assert.match(
+      diff.stdout,
+      new RegExp(
+        `Abandoned: tasks collected while suspended[^\\n]*\\n.*DELTA.*\\n +\\+40 +0 → 40 +.*server\\.js:${marker.line}:\\d+ +queryMirror`,
+      ),
+    );
     const json = JSON.parse((await runCli(['diff', before, afterFile, '--json'])).stdout);
     assert.deepEqual(
       json.abandoned.map((s: any) => [s.frame.line, s.kind, s.before, s.after, s.delta, s.count]),
@@ -197,10 +206,28 @@ describe('abandoned tasks in the CLI: snapshot, diff, watch', () => {
     const target = await startFixture('abandoned-fanout');
     running.push(target);
     const marker = findMarker('abandoned-fanout');
-    const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(target.inspectorPort), '--duration', '6', '--warmup', '1', '--window', '5', '--sites-every', '400', '--json'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const watcher = spawn(
+      process.execPath,
+      [
+        cli,
+        'watch',
+        '--target',
+        String(target.inspectorPort),
+        '--duration',
+        '6',
+        '--warmup',
+        '1',
+        '--window',
+        '5',
+        '--sites-every',
+        '400',
+        '--json',
+      ],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     watcher.stdout.on('data', (c) => (stdout += c));
     const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));

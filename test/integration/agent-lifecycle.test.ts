@@ -8,7 +8,11 @@ import { Session } from '../../src/core/inspector/session';
 import { driveLoad, startFixture, type RunningFixture } from '../support/fixtures';
 
 async function evaluate(connection: InspectorConnection, expression: string): Promise<unknown> {
-  const answer = await connection.main.send<{ result: { value: unknown } }>('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true });
+  const answer = await connection.main.send<{ result: { value: unknown } }>('Runtime.evaluate', {
+    expression,
+    returnByValue: true,
+    includeCommandLineAPI: true,
+  });
   return answer.result.value;
 }
 
@@ -55,7 +59,10 @@ describe('agent lifecycle in a real target', () => {
     const session = await Session.attach(target.inspectorUrl);
     await driveLoad(target.port, { requests: 20, concurrency: 4 });
     const snapshot = await session.snapshot();
-    assert.ok(snapshot.sites.some((s) => s.kind === 'blocked' && s.count >= 20), 'still tracking with stacks');
+    assert.ok(
+      snapshot.sites.some((s) => s.kind === 'blocked' && s.count >= 20),
+      'still tracking with stacks',
+    );
     assert.ok(snapshot.sites[0].stack.length > 3, 'our captures use their own depth');
     assert.equal(await evaluate(probe, DEEP_STACK), 'custom:3');
     await session.detach();

@@ -60,7 +60,11 @@ function startTarget(): Promise<Target> {
 }
 
 /** Polls until `check` holds for the counts or `polls` polls went by; returns the last counts. */
-async function pollUntil(session: Session, check: (counts: Record<string, number>) => boolean, polls = 10): Promise<Record<string, number>> {
+async function pollUntil(
+  session: Session,
+  check: (counts: Record<string, number>) => boolean,
+  polls = 10,
+): Promise<Record<string, number>> {
   let counts: Record<string, number> = {};
   for (let i = 0; i < polls; i++) {
     counts = (await session.poll()).counts;
@@ -94,7 +98,10 @@ describe('agent liveness without a destroy hook', () => {
   test('destroyed sockets leave the counts and the sites of a light snapshot (no GC)', async () => {
     await target.send('sockets 40');
     const open = await pollUntil(session, (c) => (c.TCPWRAP ?? 0) >= 80);
-    assert.ok((open.TCPWRAP ?? 0) >= 80, `both ends of 40 connections counted (the accepted end has no JavaScript stack): ${JSON.stringify(open)}`);
+    assert.ok(
+      (open.TCPWRAP ?? 0) >= 80,
+      `both ends of 40 connections counted (the accepted end has no JavaScript stack): ${JSON.stringify(open)}`,
+    );
     await target.send('close');
     await new Promise((r) => setTimeout(r, 300));
     const snapshot = await session.snapshot({ collectGarbage: false });

@@ -17,10 +17,14 @@ test('promtool check rules accepts the rules file', { skip: skipWithout('promtoo
   assert.match(out, /SUCCESS: 2 rules found/);
 });
 
-test('promtool test rules: growth for 15 minutes and rising abandoned tasks fire, short bursts do not', { skip: skipWithout('promtool') }, () => {
-  const out = execFileSync(findTool('promtool')!, ['test', 'rules', 'async-leak-lens.rules.test.yml'], { cwd: dir, encoding: 'utf8' });
-  assert.match(out, /SUCCESS/);
-});
+test(
+  'promtool test rules: growth for 15 minutes and rising abandoned tasks fire, short bursts do not',
+  { skip: skipWithout('promtool') },
+  () => {
+    const out = execFileSync(findTool('promtool')!, ['test', 'rules', 'async-leak-lens.rules.test.yml'], { cwd: dir, encoding: 'utf8' });
+    assert.match(out, /SUCCESS/);
+  },
+);
 
 test('the rules use exported metric names only', () => {
   const rules = readFileSync(join(dir, 'async-leak-lens.rules.yml'), 'utf8');

@@ -41,7 +41,9 @@ function siteOnLine(snapshot: Snapshot, file: string, line: number, type?: strin
 
 /** The line where `function name` is defined in a fixture file (timers are found by their callback). */
 function lineOfFunction(file: string, name: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(`function ${name}(`));
+  const index = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(`function ${name}(`));
   assert.ok(index >= 0, `function ${name} in ${file}`);
   return index + 1;
 }
@@ -72,9 +74,15 @@ async function loadThenFirstSnapshot(c: Case, node?: string): Promise<void> {
     assert.equal(load.ok, LOAD);
     const want = c.expect();
     const { snapshot, stderr } = await cliSnapshot(target, `${c.fixture}-first`);
-    assert.match(stderr, /Census: looking for what is already pending \(\d+ MB heap; pid \d+ pauses about [\d.]+ s and needs up to \d+ MB more memory/);
+    assert.match(
+      stderr,
+      /Census: looking for what is already pending \(\d+ MB heap; pid \d+ pauses about [\d.]+ s and needs up to \d+ MB more memory/,
+    );
     const site = siteOnLine(snapshot, want.file, want.line, want.type);
-    assert.ok(site, `${c.fixture}: no site at ${want.file}:${want.line} in ${JSON.stringify(snapshot.sites.map((s) => `${s.type} ${s.frame.file}:${s.frame.line} x${s.count}`))}`);
+    assert.ok(
+      site,
+      `${c.fixture}: no site at ${want.file}:${want.line} in ${JSON.stringify(snapshot.sites.map((s) => `${s.type} ${s.frame.file}:${s.frame.line} x${s.count}`))}`,
+    );
     assert.equal(site.count, LOAD * want.perRequest, `${c.fixture}: count`);
     assert.equal(site.origin, 'census');
     assert.equal(site.thread, want.thread);
@@ -158,7 +166,10 @@ describe('census at attach', () => {
         assert.equal(siteOnLine(first, entry, 6, 'PROMISE')?.count, 30);
         assert.equal(siteOnLine(first, entry, 8, 'Timeout')?.count, 30);
         const timeouts = first.totals.Timeout ?? 0;
-        assert.ok(timeouts >= 30 && timeouts <= 32, `Timeout total ${timeouts}: the census's 30, and maybe keep-alive timers of the last requests`);
+        assert.ok(
+          timeouts >= 30 && timeouts <= 32,
+          `Timeout total ${timeouts}: the census's 30, and maybe keep-alive timers of the last requests`,
+        );
         await driveLoad(target.port, { requests: 1, concurrency: 1, path: '/release' });
         await driveLoad(target.port, { requests: 1, concurrency: 1, path: '/clear' });
         const later = await session.snapshot();
@@ -225,8 +236,12 @@ describe('census at attach', () => {
 
   for (const major of ['18', '22', '24']) {
     const node = binaryOf(major);
-    test(`node ${major}: census of an async function leak, an interval leak and a worker leak`, { skip: !existsSync(node) && `Node ${major} not installed` }, async () => {
-      for (const c of CASES.filter((x) => x.fixture !== 'queue-workers')) await loadThenFirstSnapshot(c, node);
-    });
+    test(
+      `node ${major}: census of an async function leak, an interval leak and a worker leak`,
+      { skip: !existsSync(node) && `Node ${major} not installed` },
+      async () => {
+        for (const c of CASES.filter((x) => x.fixture !== 'queue-workers')) await loadThenFirstSnapshot(c, node);
+      },
+    );
   }
 });

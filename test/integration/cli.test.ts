@@ -81,7 +81,9 @@ describe('async-leak-lens CLI', () => {
     assert.equal(snapshot.target.pid, target.pid);
     assert.ok(snapshot.totals.Timeout >= 10);
     const marker = findMarker('forgotten-interval');
-    const site = snapshot.sites.find((s: { frame: { line: number; file: string } }) => s.frame.file === marker.file && s.frame.line === marker.line);
+    const site = snapshot.sites.find(
+      (s: { frame: { line: number; file: string } }) => s.frame.file === marker.file && s.frame.line === marker.line,
+    );
     assert.ok(site, 'the setInterval line is a site');
     assert.equal(site.type, 'Timeout');
     assert.ok(site.count >= 10);
@@ -163,7 +165,10 @@ describe('async-leak-lens CLI', () => {
   test('watch ends with a clear reason when the target exits mid-poll', async () => {
     const target = await startFixture('unreceived-send');
     running.push(target);
-    const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(target.inspectorPort), '--interval', '200'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const watcher = spawn(process.execPath, [cli, 'watch', '--target', String(target.inspectorPort), '--interval', '200'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     watcher.stdout.on('data', (c) => (stdout += c));

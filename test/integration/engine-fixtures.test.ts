@@ -36,7 +36,7 @@ describe('engine finds the leaking line of every fixture', () => {
     await Promise.all(running.map((f) => f.stop()));
   });
 
-  for (const fixture of listFixtures().filter((f) => (f.expected === 'blocked' || f.expected === 'created'))) {
+  for (const fixture of listFixtures().filter((f) => f.expected === 'blocked' || f.expected === 'created')) {
     test(fixture.name, async () => {
       const marker = findMarker(fixture.name);
       const target = await startFixture(fixture.name);
@@ -44,7 +44,11 @@ describe('engine finds the leaking line of every fixture', () => {
       const diff = await loadAndDiff(target);
       const top = diff.sites[0];
       assert.ok(top && top.delta >= REQUESTS * 0.8, `no site grew by ~${REQUESTS}:\n${describeTop(diff)}`);
-      assert.equal(`${top.frame.file}:${top.frame.line}`, `${marker.file}:${marker.line}`, `top growing site is not the marked line:\n${describeTop(diff)}`);
+      assert.equal(
+        `${top.frame.file}:${top.frame.line}`,
+        `${marker.file}:${marker.line}`,
+        `top growing site is not the marked line:\n${describeTop(diff)}`,
+      );
       assert.equal(top.kind, marker.kind, `expected a ${marker.kind} site:\n${describeTop(diff)}`);
       assert.equal(top.userCode, true);
       assert.ok(top.stack.length > 0, 'the site has an example stack');
@@ -61,7 +65,11 @@ describe('engine finds the leaking line of every fixture', () => {
     // Keep-alive sockets and their idle timers live on for IDLE_SOCKET_MS (1 s) after the load.
     const diff = await loadAndDiff(target, 100, 1800);
     const grown = diff.sites.filter((s) => s.userCode && s.delta > 0);
-    assert.deepEqual(grown.map((s) => `${s.frame.file}:${s.frame.line} +${s.delta}`), [], `healthy server grew:\n${describeTop(diff)}`);
+    assert.deepEqual(
+      grown.map((s) => `${s.frame.file}:${s.frame.line} +${s.delta}`),
+      [],
+      `healthy server grew:\n${describeTop(diff)}`,
+    );
     await target.stop();
   });
 });

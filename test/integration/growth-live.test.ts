@@ -69,7 +69,10 @@ describe('live growth detection on real targets', () => {
   test('a steady leak is flagged at its marked line, with a rate', async (t) => {
     const { growth, describeAll } = await flagsMarkedLine('forgotten-interval');
     t.diagnostic(`flagged ${describeAll}`);
-    assert.ok(growth.growingTypes.some((g) => g.type === 'Timeout'), `Timeout type not flagged: ${JSON.stringify(growth.growingTypes.map((g) => g.type))}`);
+    assert.ok(
+      growth.growingTypes.some((g) => g.type === 'Timeout'),
+      `Timeout type not flagged: ${JSON.stringify(growth.growingTypes.map((g) => g.type))}`,
+    );
   });
 
   test('tasks piling up at an await are flagged at that line', async (t) => {
@@ -89,7 +92,11 @@ describe('live growth detection on real targets', () => {
     const flagged = growth.growingSites.map((g) => `${g.site.kind} ${g.site.type} ${g.site.frame.file}:${g.site.frame.line} ${g.reason}`);
     t.diagnostic(`${verifications} suspects cleared by a snapshot after a full GC`);
     assert.deepEqual(flagged, [], `sites flagged on a healthy server (${verifications} GC checks)`);
-    assert.deepEqual(growth.growingTypes.map((g) => `${g.type}: ${g.reason}`), [], 'types flagged on a healthy server');
+    assert.deepEqual(
+      growth.growingTypes.map((g) => `${g.type}: ${g.reason}`),
+      [],
+      'types flagged on a healthy server',
+    );
     await fixture.stop();
   });
 });

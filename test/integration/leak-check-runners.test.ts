@@ -15,14 +15,26 @@ const vitest = join(repoRoot(), 'node_modules', 'vitest', 'vitest.mjs');
 function assertExpressReport(output: string, testFile: string, name: string): void {
   assert.match(output, new RegExp(`LeakError: test "${name}" left 2 async resources pending after waiting`));
   assert.match(output, new RegExp(`1 × PROMISE {2}blocked at orders\\.js:${markedLine('orders.js')}:\\d+ {2}submit`));
-  assert.match(output, new RegExp(`1 × PROMISE {2}created at orders\\.js:${lineOf('orders.js', 'new Promise((resolve) => waiting.set')}:\\d+ {2}waitForAck`));
-  assert.match(output, new RegExp(`at ${testFile.replace(/\./g, '\\.')}:${lineOf(testFile, "item: 'lamp', express: true")}:\\d+`), 'the test\'s own line, in its source');
+  assert.match(
+    output,
+    new RegExp(`1 × PROMISE {2}created at orders\\.js:${lineOf('orders.js', 'new Promise((resolve) => waiting.set')}:\\d+ {2}waitForAck`),
+  );
+  assert.match(
+    output,
+    new RegExp(`at ${testFile.replace(/\./g, '\\.')}:${lineOf(testFile, "item: 'lamp', express: true")}:\\d+`),
+    "the test's own line, in its source",
+  );
   assert.doesNotMatch(output, /leak-check\.js:\d+:\d+\)/, 'no frames of the checker in the report');
 }
 
 /** The report of the quotes example: the two losing mirrors abandoned at their send. */
 function assertAbandonedReport(output: string, name: string): void {
-  assert.match(output, new RegExp(`LeakError: test "${name}" abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${markedLine('quotes.js')}:\\d+ {2}askMirror`));
+  assert.match(
+    output,
+    new RegExp(
+      `LeakError: test "${name}" abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${markedLine('quotes.js')}:\\d+ {2}askMirror`,
+    ),
+  );
 }
 
 describe('leak check under jest and vitest', () => {
@@ -58,10 +70,20 @@ describe('leak check under jest and vitest', () => {
     assertExpressReport(result.output, 'orders.jest.test.js', 'an express order gets an answer');
     assert.match(result.output, /✓ clean, running at the same time/);
     const polling = section(result.output, '● side by side › polls and forgets to stop');
-    assert.match(polling, new RegExp(`test "side by side polls and forgets to stop" left 1 async resource[\\s\\S]*1 × Timeout {2}created at concurrent\\.jest\\.test\\.js:${markedLine('concurrent.jest.test.js', 'polling')}:\\d+ {2}startPolling`));
-    assert.doesNotMatch(polling, /orders\.js/, 'the other test\'s leak is not blamed on this one');
+    assert.match(
+      polling,
+      new RegExp(
+        `test "side by side polls and forgets to stop" left 1 async resource[\\s\\S]*1 × Timeout {2}created at concurrent\\.jest\\.test\\.js:${markedLine('concurrent.jest.test.js', 'polling')}:\\d+ {2}startPolling`,
+      ),
+    );
+    assert.doesNotMatch(polling, /orders\.js/, "the other test's leak is not blamed on this one");
     const express = section(result.output, '● side by side › submits an express order at the same time');
-    assert.match(express, new RegExp(`test "side by side submits an express order at the same time" left 2 async resources[\\s\\S]*blocked at orders\\.js:${markedLine('orders.js')}:`));
+    assert.match(
+      express,
+      new RegExp(
+        `test "side by side submits an express order at the same time" left 2 async resources[\\s\\S]*blocked at orders\\.js:${markedLine('orders.js')}:`,
+      ),
+    );
     assert.doesNotMatch(express, /× Timeout/);
   });
 

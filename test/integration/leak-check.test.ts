@@ -37,7 +37,12 @@ describe('leak check in test suites', () => {
     assert.equal(result.code, 1, result.output);
     assert.match(result.output, /✔ accepts a standard order/);
     assert.match(result.output, /1 failing/);
-    assert.match(result.output, new RegExp(`LeakError: test "orders answers an express order" left 2 async resources pending[\\s\\S]*blocked at orders\\.js:${markedLine('orders.js')}:`));
+    assert.match(
+      result.output,
+      new RegExp(
+        `LeakError: test "orders answers an express order" left 2 async resources pending[\\s\\S]*blocked at orders\\.js:${markedLine('orders.js')}:`,
+      ),
+    );
 
     const clean = await run([mocha, '--grep', 'standard', 'orders.mocha.test.js']);
     assert.equal(clean.code, 0, clean.output);
@@ -46,7 +51,9 @@ describe('leak check in test suites', () => {
 
   test('abandoned tasks fail a test by default with the await line (node:test and mocha); allowAbandoned lets one pass', async () => {
     const line = markedLine('quotes.js');
-    const report = new RegExp(`abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${line}:\\d+ {2}askMirror`);
+    const report = new RegExp(
+      `abandoned 2 tasks: collected by the GC while suspended — the code after this await and its finally blocks never ran:\\n\\s+2 × abandoned at quotes\\.js:${line}:\\d+ {2}askMirror`,
+    );
     const node = await run(['--test-reporter=spec', 'quotes.node.test.js']);
     assert.equal(node.code, 1, node.output);
     assert.match(node.output, /✔ a quote from one mirror/);
@@ -64,7 +71,10 @@ describe('leak check in test suites', () => {
   test('checkLeaks: abandoned tasks are in the report, and allowAbandoned resolves', async () => {
     const channel = () => {
       const receivers: ((v: unknown) => void)[] = [];
-      return { send: () => (receivers.length ? (receivers.shift()!(1), Promise.resolve()) : new Promise(() => undefined)), receive: () => new Promise((r) => receivers.push(r)) };
+      return {
+        send: () => (receivers.length ? (receivers.shift()!(1), Promise.resolve()) : new Promise(() => undefined)),
+        receive: () => new Promise((r) => receivers.push(r)),
+      };
     };
     const worker = async (c: ReturnType<typeof channel>) => {
       await sleep(1);
@@ -77,7 +87,10 @@ describe('leak check in test suites', () => {
     };
     const { report } = await leakCheck.runAndReport(race);
     assert.deepEqual(report.sites, []);
-    assert.deepEqual(report.abandoned.map((s) => [s.count, s.frame.function]), [[2, 'worker']]);
+    assert.deepEqual(
+      report.abandoned.map((s) => [s.count, s.frame.function]),
+      [[2, 'worker']],
+    );
     await assert.rejects(leakCheck.checkLeaks(race), (e: Error) => e.name === 'LeakError' && /abandoned 2 tasks/.test(e.message));
     assert.equal(await leakCheck.checkLeaks(race, { allowAbandoned: true }), 1);
   });
@@ -93,8 +106,13 @@ describe('leak check in test suites', () => {
     };
     assert.match(result.output, /✔ clean, running at the same time/);
     const polling = section('polls and forgets to stop');
-    assert.match(polling, new RegExp(`1 × Timeout {2}created at concurrent\\.node\\.test\\.js:${markedLine('concurrent.node.test.js', 'polling')}:\\d+ {2}startPolling`));
-    assert.doesNotMatch(polling, /orders\.js/, 'the other test\'s leak is not blamed on this one');
+    assert.match(
+      polling,
+      new RegExp(
+        `1 × Timeout {2}created at concurrent\\.node\\.test\\.js:${markedLine('concurrent.node.test.js', 'polling')}:\\d+ {2}startPolling`,
+      ),
+    );
+    assert.doesNotMatch(polling, /orders\.js/, "the other test's leak is not blamed on this one");
     const express = section('submits an express order at the same time');
     assert.match(express, new RegExp(`blocked at orders\\.js:${markedLine('orders.js')}:`));
     assert.doesNotMatch(express, /× Timeout/);
@@ -103,22 +121,32 @@ describe('leak check in test suites', () => {
   test('checkLeaks: clean code resolves with its result; what existed before is ignored', async () => {
     const before = setInterval(() => {}, 1000);
     try {
-      assert.equal(await leakCheck.checkLeaks(async () => {
-        await sleep(5);
-        const t = setInterval(() => {}, 1);
-        clearInterval(t);
-        return 42;
-      }), 42);
+      assert.equal(
+        await leakCheck.checkLeaks(async () => {
+          await sleep(5);
+          const t = setInterval(() => {}, 1);
+          clearInterval(t);
+          return 42;
+        }),
+        42,
+      );
     } finally {
       clearInterval(before);
     }
   });
 
   test('checkLeaks: a leak rejects with a LeakError carrying the report', async () => {
-    const error = await leakCheck.checkLeaks(() => { new Promise((resolve) => waiters.push(resolve)); }, { name: 'direct', timeoutMs: 100 }).then(
-      () => assert.fail('no leak reported'),
-      (e: unknown) => e,
-    );
+    const error = await leakCheck
+      .checkLeaks(
+        () => {
+          new Promise((resolve) => waiters.push(resolve));
+        },
+        { name: 'direct', timeoutMs: 100 },
+      )
+      .then(
+        () => assert.fail('no leak reported'),
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof leakCheck.LeakError);
     const { report } = error;
     assert.equal(report.test, 'direct');
@@ -133,7 +161,10 @@ describe('leak check in test suites', () => {
   test('work that finishes within the timeout is not a leak; past it, it is', async () => {
     await leakCheck.checkLeaks(() => void setTimeout(() => {}, 150), { timeoutMs: 2000 });
     const { report } = await leakCheck.runAndReport(() => void setTimeout(() => {}, 1500).unref(), { timeoutMs: 50 });
-    assert.deepEqual(report.sites.map((s) => s.type), ['Timeout']);
+    assert.deepEqual(
+      report.sites.map((s) => s.type),
+      ['Timeout'],
+    );
   });
 
   test('ignore by type, by function and by file pattern', async () => {
@@ -152,10 +183,13 @@ describe('leak check in test suites', () => {
   });
 
   test('a failing test keeps its own error; startLeakCheck checks from a baseline in the same async context', async () => {
-    await assert.rejects(leakCheck.checkLeaks(async () => {
-      setInterval(() => {}, 1000).unref();
-      throw new Error('the assertion that failed');
-    }), /the assertion that failed/);
+    await assert.rejects(
+      leakCheck.checkLeaks(async () => {
+        setInterval(() => {}, 1000).unref();
+        throw new Error('the assertion that failed');
+      }),
+      /the assertion that failed/,
+    );
 
     const clean = leakCheck.startLeakCheck({ name: 'baseline' });
     await sleep(5);
@@ -163,25 +197,38 @@ describe('leak check in test suites', () => {
 
     const leaky = leakCheck.startLeakCheck({ name: 'baseline leak', timeoutMs: 50 });
     new Promise((resolve) => waiters.push(resolve));
-    await assert.rejects(leaky.verify(), (e: unknown) => e instanceof leakCheck.LeakError && e.report.pending === 1 && e.report.test === 'baseline leak');
+    await assert.rejects(
+      leaky.verify(),
+      (e: unknown) => e instanceof leakCheck.LeakError && e.report.pending === 1 && e.report.test === 'baseline leak',
+    );
   });
 
   test('withLeakChecks keeps the runner API: names, .skip/.only style members, return values', async () => {
     const declared: { name: string; fn: (...args: unknown[]) => unknown }[] = [];
     const fakeRunner = Object.assign((name: string, fn: (...args: unknown[]) => unknown) => declared.push({ name, fn }) && 'declared', {
       skip: (name: string, fn: (...args: unknown[]) => unknown) => declared.push({ name: `skip ${name}`, fn }),
-      each: (rows: unknown[]) => (name: string, fn: (...args: unknown[]) => unknown) => rows.forEach((row) => declared.push({ name: `${name} ${row}`, fn: () => fn(row) })),
+      each: (rows: unknown[]) => (name: string, fn: (...args: unknown[]) => unknown) =>
+        rows.forEach((row) => declared.push({ name: `${name} ${row}`, fn: () => fn(row) })),
       timeout: 5000,
     });
     const checked = leakCheck.withLeakChecks(fakeRunner);
-    assert.equal(checked('one', async () => undefined), 'declared');
+    assert.equal(
+      checked('one', async () => undefined),
+      'declared',
+    );
     checked.skip('two', async () => undefined);
     checked.each([1, 2])('row', async (row: unknown) => assert.ok(row === 1 || row === 2));
     assert.equal(checked.timeout, 5000);
-    assert.deepEqual(declared.map((d) => d.name), ['one', 'skip two', 'row 1', 'row 2']);
+    assert.deepEqual(
+      declared.map((d) => d.name),
+      ['one', 'skip two', 'row 1', 'row 2'],
+    );
     for (const d of declared) await d.fn();
     // A leak in a declared test fails when the runner calls it, under the declared name.
     const leakyRunner = leakCheck.withLeakChecks((name: string, fn: () => Promise<void>) => fn());
-    await assert.rejects(leakyRunner('leaks a timer', async () => void setInterval(() => {}, 1000).unref()) as Promise<void>, /test "leaks a timer" left 1 async resource/);
+    await assert.rejects(
+      leakyRunner('leaks a timer', async () => void setInterval(() => {}, 1000).unref()) as Promise<void>,
+      /test "leaks a timer" left 1 async resource/,
+    );
   });
 });

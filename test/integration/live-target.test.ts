@@ -71,9 +71,14 @@ describe('live target loop on a real target', () => {
       const snapshots = await Promise.all(answers);
       assert.equal(reads.maxInFlight, 1, `site reads overlapped: ${JSON.stringify(reads.reads)}`);
       const order = applied.map((a) => a.takenAt);
-      assert.deepEqual(order, [...order].sort((a, b) => a - b), `reads applied out of order: ${JSON.stringify(applied)}`);
+      assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        `reads applied out of order: ${JSON.stringify(applied)}`,
+      );
       assert.equal(applied.filter((a) => a.collected).length, 3, 'one GC read per request');
-      for (const snapshot of snapshots) assert.ok(snapshot && live.latestSites && Date.parse(snapshot.takenAt) <= Date.parse(live.latestSites.takenAt));
+      for (const snapshot of snapshots)
+        assert.ok(snapshot && live.latestSites && Date.parse(snapshot.takenAt) <= Date.parse(live.latestSites.takenAt));
     } finally {
       live.stop();
       await session.detach();
@@ -114,10 +119,16 @@ describe('live target loop on a real target', () => {
       const snapshot = await live.snapshot({ label: 'after load', collectGarbage: true });
       assert.equal(snapshot.label, 'after load');
       assert.equal(reads.maxInFlight, 1, `the snapshot ran beside a site read: ${JSON.stringify(reads.reads)}`);
-      assert.deepEqual(reads.reads.slice(-1).map((r) => r.collectGarbage), [true]);
+      assert.deepEqual(
+        reads.reads.slice(-1).map((r) => r.collectGarbage),
+        [true],
+      );
       assert.equal(live.latestSites, snapshot, 'applied as the latest site data');
       const order = applied.map((a) => a.takenAt);
-      assert.deepEqual(order, [...order].sort((a, b) => a - b));
+      assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+      );
     } finally {
       live.stop();
       await session.detach();

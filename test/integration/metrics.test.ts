@@ -15,7 +15,11 @@ const LEAK_LINE = String(
     .split('\n')
     .findIndex((l) => l.includes('@leak created steady')) + 1,
 );
-const SITE_METRICS = ['nodejs_async_site_pending_resources', 'nodejs_async_site_abandoned_tasks_total', 'nodejs_async_site_growth_per_second'];
+const SITE_METRICS = [
+  'nodejs_async_site_pending_resources',
+  'nodejs_async_site_abandoned_tasks_total',
+  'nodejs_async_site_growth_per_second',
+];
 
 describe('async-leak-lens/metrics', () => {
   let target: RunningFixture;
@@ -51,7 +55,10 @@ describe('async-leak-lens/metrics', () => {
   test('the three outlets give the same metrics, with the leaking line', async () => {
     // The app has just started: wait (bounded) until its leak is among the top sites.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !parsePromText(await getText(endpoint)).some((s) => s.name === 'nodejs_async_site_pending_resources' && isLeak(s))) {
+    while (
+      Date.now() < deadline &&
+      !parsePromText(await getText(endpoint)).some((s) => s.name === 'nodejs_async_site_pending_resources' && isLeak(s))
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     type OtelMetric = { name: string; unit: string; points: { attributes: Record<string, string>; value: number }[] };
@@ -82,14 +89,19 @@ describe('async-leak-lens/metrics', () => {
     assert.deepEqual(otel.map((m) => m.name).sort(), namesWithSamples(prom));
     assert.equal(otel.find((m) => m.name === 'nodejs_async_site_pending_resources')?.unit, '{resource}');
 
-    for (const [outlet, samples] of [['prom-client', parsePromText(prom)], ['endpoint', parsePromText(standalone)]] as const) {
+    for (const [outlet, samples] of [
+      ['prom-client', parsePromText(prom)],
+      ['endpoint', parsePromText(standalone)],
+    ] as const) {
       assert.equal(samples.find((s) => s.name === 'nodejs_async_tracking_active')?.value, 1, outlet);
       assert.ok((samples.find((s) => s.name === 'nodejs_async_pending_resources' && s.labels.type === 'PROMISE')?.value ?? 0) > 0, outlet);
       const leak = samples.find((s) => s.name === 'nodejs_async_site_pending_resources' && isLeak(s));
       assert.ok(leak && leak.value > 0, `${outlet}: leak site ${LEAK_LINE} missing`);
       assert.deepEqual(leak.labels, { kind: 'created', type: 'PROMISE', file: 'metrics-app.js', line: LEAK_LINE, function: 'leakOne' });
     }
-    const otelLeak = otel.find((m) => m.name === 'nodejs_async_site_pending_resources')?.points.find((p) => p.attributes.line === LEAK_LINE && p.attributes.file === 'metrics-app.js');
+    const otelLeak = otel
+      .find((m) => m.name === 'nodejs_async_site_pending_resources')
+      ?.points.find((p) => p.attributes.line === LEAK_LINE && p.attributes.file === 'metrics-app.js');
     assert.ok(otelLeak && otelLeak.value > 0, 'OpenTelemetry: leak site missing');
   });
 
@@ -155,10 +167,15 @@ describe('async-leak-lens/metrics', () => {
       inspect: false,
       cwd: app,
       execArgv: ['--expose-gc', '-r', './gc-often.js', '-r', 'async-leak-lens/register'],
-      env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}`, ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND: '2000', ASYNC_LEAK_LENS_CPU_SHARE: '0.5' },
+      env: {
+        ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}`,
+        ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND: '2000',
+        ASYNC_LEAK_LENS_CPU_SHARE: '0.5',
+      },
     });
     others.push(fanout);
-    const atMarker = (s: PromSample) => s.name === 'nodejs_async_site_abandoned_tasks_total' && s.labels.file === 'server.js' && s.labels.line === String(marker.line);
+    const atMarker = (s: PromSample) =>
+      s.name === 'nodejs_async_site_abandoned_tasks_total' && s.labels.file === 'server.js' && s.labels.line === String(marker.line);
     let abandoned: PromSample | undefined;
     let requests = 0;
     // Bounded: at most 20 rounds of 50 requests, until a GC has collected some losers.
@@ -170,7 +187,13 @@ describe('async-leak-lens/metrics', () => {
       abandoned = parsePromText(await getText(endpoint)).find(atMarker);
     }
     assert.ok(abandoned && abandoned.value > 0, `no abandoned count at server.js:${marker.line} after ${requests} requests`);
-    assert.deepEqual(abandoned.labels, { kind: 'blocked', type: 'PROMISE', file: 'server.js', line: String(marker.line), function: 'queryMirror' });
+    assert.deepEqual(abandoned.labels, {
+      kind: 'blocked',
+      type: 'PROMISE',
+      file: 'server.js',
+      line: String(marker.line),
+      function: 'queryMirror',
+    });
     // Load has stopped: a few more GCs collect every loser. Two per request, estimated from
     // samples (exact while every await is sampled): the order of magnitude is what matters.
     await new Promise((r) => setTimeout(r, 600));

@@ -35,7 +35,11 @@ describe('leak probe', () => {
     const session = await Session.attach(fixture.inspectorUrl);
     const progress: ProbeProgress[] = [];
     try {
-      const result = await runProbe(session, { url: `http://127.0.0.1:${fixture.port}/`, requests: 40, concurrency: 8, rounds: 3 }, { onProgress: (p) => progress.push(p) });
+      const result = await runProbe(
+        session,
+        { url: `http://127.0.0.1:${fixture.port}/`, requests: 40, concurrency: 8, rounds: 3 },
+        { onProgress: (p) => progress.push(p) },
+      );
       assert.equal(result.verdict, 'leak');
       const [top] = result.leaks;
       assert.equal(`${top.site.frame.file}:${top.site.frame.line}`, `${marker.file}:${marker.line}`);
@@ -44,25 +48,43 @@ describe('leak probe', () => {
       assert.deepEqual(top.counts, [0, 40, 80, 120]);
       assert.ok(top.site.stack.length > 0, 'an example stack');
       assert.equal(result.hung, 0);
-      assert.deepEqual(result.rounds.map((r) => r.load?.ok), [undefined, 40, 40, 40]);
+      assert.deepEqual(
+        result.rounds.map((r) => r.load?.ok),
+        [undefined, 40, 40, 40],
+      );
       // Progress: every phase of every round, and per-request counts while loading.
-      assert.deepEqual([...new Set(progress.map((p) => `${p.round}:${p.phase}`))], ['0:settle', '0:snapshot', ...[1, 2, 3].flatMap((r) => [`${r}:load`, `${r}:settle`, `${r}:snapshot`])]);
+      assert.deepEqual(
+        [...new Set(progress.map((p) => `${p.round}:${p.phase}`))],
+        ['0:settle', '0:snapshot', ...[1, 2, 3].flatMap((r) => [`${r}:load`, `${r}:settle`, `${r}:snapshot`])],
+      );
       assert.ok(progress.some((p) => p.phase === 'load' && p.done === 40 && p.total === 40));
     } finally {
       await session.detach();
     }
   });
 
-  for (const { name } of listFixtures().filter((f) => (f.expected === 'blocked' || f.expected === 'created') && f.name !== 'queue-workers')) {
+  for (const { name } of listFixtures().filter(
+    (f) => (f.expected === 'blocked' || f.expected === 'created') && f.name !== 'queue-workers',
+  )) {
     test(`${name}: a leak at its marked line, growing with the requests`, async () => {
       const fixture = await start(name);
       const marker = findMarker(name);
       const session = await Session.attach(fixture.inspectorUrl);
       try {
-        const result = await runProbe(session, { url: `http://127.0.0.1:${fixture.port}/`, requests: 20, concurrency: 4, rounds: 2, timeoutMs: 2000 });
-        const listing = result.leaks.map((l) => `${l.perRequest.toFixed(2)}/request ${l.site.kind} ${l.site.type} ${l.site.frame.file}:${l.site.frame.line}`).join('\n');
+        const result = await runProbe(session, {
+          url: `http://127.0.0.1:${fixture.port}/`,
+          requests: 20,
+          concurrency: 4,
+          rounds: 2,
+          timeoutMs: 2000,
+        });
+        const listing = result.leaks
+          .map((l) => `${l.perRequest.toFixed(2)}/request ${l.site.kind} ${l.site.type} ${l.site.frame.file}:${l.site.frame.line}`)
+          .join('\n');
         assert.equal(result.verdict, 'leak', listing);
-        const atMarker = result.leaks.find((l) => l.site.frame.file === marker.file && l.site.frame.line === marker.line && l.site.kind === marker.kind);
+        const atMarker = result.leaks.find(
+          (l) => l.site.frame.file === marker.file && l.site.frame.line === marker.line && l.site.kind === marker.kind,
+        );
         assert.ok(atMarker, `the marked line ${marker.file}:${marker.line} is not among the leaks:\n${listing}`);
         assert.ok(Math.abs(atMarker.perRequest - 1) <= 0.2, `${atMarker.perRequest} per request at the marked line`);
       } finally {
@@ -76,9 +98,14 @@ describe('leak probe', () => {
     const session = await Session.attach(fixture.inspectorUrl);
     try {
       const result = await runProbe(session, { url: `http://127.0.0.1:${fixture.port}/`, requests: 60, concurrency: 10, rounds: 3 });
-      const describeLeaks = result.leaks.map((l) => `${l.site.kind} ${l.site.type} ${l.site.frame.file}:${l.site.frame.line} ${l.counts.join('→')}`).join('\n');
+      const describeLeaks = result.leaks
+        .map((l) => `${l.site.kind} ${l.site.type} ${l.site.frame.file}:${l.site.frame.line} ${l.counts.join('→')}`)
+        .join('\n');
       assert.equal(result.verdict, 'no-leak', describeLeaks);
-      assert.deepEqual(result.rounds.slice(1).map((r) => r.load?.ok), [60, 60, 60]);
+      assert.deepEqual(
+        result.rounds.slice(1).map((r) => r.load?.ok),
+        [60, 60, 60],
+      );
     } finally {
       await session.detach();
     }
@@ -90,10 +117,22 @@ describe('leak probe', () => {
     const session = await Session.attach(fixture.inspectorUrl);
     try {
       const started = Date.now();
-      const result = await runProbe(session, { url: `http://127.0.0.1:${fixture.port}/sync`, requests: 12, concurrency: 6, rounds: 2, timeoutMs: 300 });
+      const result = await runProbe(session, {
+        url: `http://127.0.0.1:${fixture.port}/sync`,
+        requests: 12,
+        concurrency: 6,
+        rounds: 2,
+        timeoutMs: 300,
+      });
       assert.equal(result.hung, 24);
-      assert.deepEqual(result.rounds.slice(1).map((r) => r.load?.hung), [12, 12]);
-      assert.ok(result.rounds.slice(1).every((r) => r.load!.durationMs < 5000), 'never waited on a hung request beyond its timeout');
+      assert.deepEqual(
+        result.rounds.slice(1).map((r) => r.load?.hung),
+        [12, 12],
+      );
+      assert.ok(
+        result.rounds.slice(1).every((r) => r.load!.durationMs < 5000),
+        'never waited on a hung request beyond its timeout',
+      );
       assert.equal(result.verdict, 'leak');
       assert.equal(`${result.leaks[0].site.frame.file}:${result.leaks[0].site.frame.line}`, `${marker.file}:${marker.line}`);
       assert.ok(Math.abs(result.leaks[0].perRequest - 1) <= 0.1, `per-request rate ${result.leaks[0].perRequest}`);
@@ -110,15 +149,25 @@ describe('leak probe', () => {
     try {
       const controller = new AbortController();
       const started = Date.now();
-      const probe = runProbe(session, { url: `http://127.0.0.1:${fixture.port}/sync`, requests: 1000, concurrency: 4, timeoutMs: 60_000 }, {
-        signal: controller.signal,
-        onProgress: (p) => p.phase === 'load' && controller.abort(),
-      });
+      const probe = runProbe(
+        session,
+        { url: `http://127.0.0.1:${fixture.port}/sync`, requests: 1000, concurrency: 4, timeoutMs: 60_000 },
+        {
+          signal: controller.signal,
+          onProgress: (p) => p.phase === 'load' && controller.abort(),
+        },
+      );
       await assert.rejects(probe, ProbeCancelled);
       assert.ok(Date.now() - started < 10_000, `cancelled after ${Date.now() - started} ms`);
-      await assert.rejects(runProbe(session, { url: 'http://192.0.2.1/', requests: 1, concurrency: 1 }), (e: unknown) => e instanceof LensError && /only sends load to this machine/.test(e.message));
+      await assert.rejects(
+        runProbe(session, { url: 'http://192.0.2.1/', requests: 1, concurrency: 1 }),
+        (e: unknown) => e instanceof LensError && /only sends load to this machine/.test(e.message),
+      );
       // Nothing listens: a clear error, not a "no leak".
-      await assert.rejects(runProbe(session, { url: 'http://127.0.0.1:1/', requests: 2, concurrency: 1, settleQuietMs: 0 }), /No request to http:\/\/127\.0\.0\.1:1\/ got an answer .*Is the server listening there\?/);
+      await assert.rejects(
+        runProbe(session, { url: 'http://127.0.0.1:1/', requests: 2, concurrency: 1, settleQuietMs: 0 }),
+        /No request to http:\/\/127\.0\.0\.1:1\/ got an answer .*Is the server listening there\?/,
+      );
     } finally {
       await session.detach();
     }
@@ -127,7 +176,18 @@ describe('leak probe', () => {
   test('CLI: ABANDONED (exit 1) for the fan-out at its send; the healthy race server has no abandoned tasks (exit 0)', async () => {
     const fanout = await start('abandoned-fanout');
     const marker = findMarker('abandoned-fanout');
-    const found = await runCli(['probe', '--target', String(fanout.inspectorPort), '--url', `http://127.0.0.1:${fanout.port}/`, '--requests', '30', '--concurrency', '5', '--json']);
+    const found = await runCli([
+      'probe',
+      '--target',
+      String(fanout.inspectorPort),
+      '--url',
+      `http://127.0.0.1:${fanout.port}/`,
+      '--requests',
+      '30',
+      '--concurrency',
+      '5',
+      '--json',
+    ]);
     assert.equal(found.code, 1, found.stderr);
     const result = JSON.parse(found.stdout);
     assert.equal(result.verdict, 'abandoned');
@@ -135,12 +195,38 @@ describe('leak probe', () => {
     assert.equal(`${result.abandoned[0].site.frame.file}:${result.abandoned[0].site.frame.line}`, `${marker.file}:${marker.line}`);
     assert.ok(result.abandoned[0].perRequest >= 1, `about two per request: ${result.abandoned[0].perRequest}`);
 
-    const text = await runCli(['probe', '-t', String(fanout.inspectorPort), '--url', `http://127.0.0.1:${fanout.port}/`, '-n', '20', '-c', '4', '--rounds', '2']);
+    const text = await runCli([
+      'probe',
+      '-t',
+      String(fanout.inspectorPort),
+      '--url',
+      `http://127.0.0.1:${fanout.port}/`,
+      '-n',
+      '20',
+      '-c',
+      '4',
+      '--rounds',
+      '2',
+    ]);
     assert.equal(text.code, 1, text.stderr);
-    assert.match(text.stdout, new RegExp(`ABANDONED: tasks collected while suspended at 1 await[\\s\\S]*server\\.js:${marker.line}:\\d+ +queryMirror`));
+    assert.match(
+      text.stdout,
+      new RegExp(`ABANDONED: tasks collected while suspended at 1 await[\\s\\S]*server\\.js:${marker.line}:\\d+ +queryMirror`),
+    );
 
     const healthy = await start('healthy-race');
-    const clean = await runCli(['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--requests', '30', '--concurrency', '5', '--json']);
+    const clean = await runCli([
+      'probe',
+      '--target',
+      String(healthy.inspectorPort),
+      '--url',
+      `http://127.0.0.1:${healthy.port}/`,
+      '--requests',
+      '30',
+      '--concurrency',
+      '5',
+      '--json',
+    ]);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.equal(JSON.parse(clean.stdout).verdict, 'no-leak');
     assert.deepEqual(JSON.parse(clean.stdout).abandoned, []);
@@ -149,7 +235,18 @@ describe('leak probe', () => {
   test('CLI: exit 1 on a leak (with --json), 0 without, 2 on bad usage', async () => {
     const leaky = await start('forgotten-interval');
     const marker = findMarker('forgotten-interval');
-    const leak = await runCli(['probe', '--target', String(leaky.inspectorPort), '--url', `http://127.0.0.1:${leaky.port}/`, '--requests', '30', '--concurrency', '5', '--json']);
+    const leak = await runCli([
+      'probe',
+      '--target',
+      String(leaky.inspectorPort),
+      '--url',
+      `http://127.0.0.1:${leaky.port}/`,
+      '--requests',
+      '30',
+      '--concurrency',
+      '5',
+      '--json',
+    ]);
     assert.equal(leak.code, 1, leak.stderr);
     const result = JSON.parse(leak.stdout);
     assert.equal(result.schema, 'async-leak-lens/probe@1');
@@ -157,19 +254,60 @@ describe('leak probe', () => {
     assert.equal(`${result.leaks[0].site.frame.file}:${result.leaks[0].site.frame.line}`, `${marker.file}:${marker.line}`);
     assert.match(leak.stderr, /Round 3 of 3: snapshot/);
 
-    const text = await runCli(['probe', '-t', String(leaky.inspectorPort), '--url', `http://localhost:${leaky.port}/`, '-n', '20', '-c', '4', '--rounds', '2']);
+    const text = await runCli([
+      'probe',
+      '-t',
+      String(leaky.inspectorPort),
+      '--url',
+      `http://localhost:${leaky.port}/`,
+      '-n',
+      '20',
+      '-c',
+      '4',
+      '--rounds',
+      '2',
+    ]);
     assert.equal(text.code, 1, text.stderr);
     assert.match(text.stdout, new RegExp(`LEAK: .*\\n[\\s\\S]*\\+1\\.00 +created at +Timeout +.*server\\.js:${marker.line}:`));
 
     const healthy = await start('healthy-server');
-    const clean = await runCli(['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--requests', '40', '--concurrency', '8']);
+    const clean = await runCli([
+      'probe',
+      '--target',
+      String(healthy.inspectorPort),
+      '--url',
+      `http://127.0.0.1:${healthy.port}/`,
+      '--requests',
+      '40',
+      '--concurrency',
+      '8',
+    ]);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /No leak: no site grew with the number of requests after the first round\./);
 
     const usage: [string[], RegExp][] = [
-      [['probe', '--target', String(healthy.inspectorPort), '--url', 'http://10.1.2.3/', '--requests', '5', '--concurrency', '1'], /only sends load to this machine/],
-      [['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--concurrency', '1'], /--requests is required/],
-      [['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--requests', 'ten', '--concurrency', '1'], /--requests must be a whole number/],
+      [
+        ['probe', '--target', String(healthy.inspectorPort), '--url', 'http://10.1.2.3/', '--requests', '5', '--concurrency', '1'],
+        /only sends load to this machine/,
+      ],
+      [
+        ['probe', '--target', String(healthy.inspectorPort), '--url', `http://127.0.0.1:${healthy.port}/`, '--concurrency', '1'],
+        /--requests is required/,
+      ],
+      [
+        [
+          'probe',
+          '--target',
+          String(healthy.inspectorPort),
+          '--url',
+          `http://127.0.0.1:${healthy.port}/`,
+          '--requests',
+          'ten',
+          '--concurrency',
+          '1',
+        ],
+        /--requests must be a whole number/,
+      ],
       [['probe', '--target', String(healthy.inspectorPort), '--requests', '5', '--concurrency', '1'], /--url is required/],
       [['probe', '--url', `http://127.0.0.1:${healthy.port}/`, '--requests', '5', '--concurrency', '1'], /--target is required/],
     ];

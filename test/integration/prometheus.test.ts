@@ -78,7 +78,11 @@ describe('Prometheus scraping a node:cluster service', { skip }, () => {
 
   test('PromQL finds the growing site on the leaking instance only; the alert fires for it alone', async () => {
     const leaky = instance(lensBase, 2);
-    const growing = await prometheus.waitFor(`nodejs_async_site_growth_per_second{job="lens"}`, (r) => r.some((s) => s.metric.instance === leaky && s.metric.line === LEAK_LINE), 30_000);
+    const growing = await prometheus.waitFor(
+      `nodejs_async_site_growth_per_second{job="lens"}`,
+      (r) => r.some((s) => s.metric.instance === leaky && s.metric.line === LEAK_LINE),
+      30_000,
+    );
     const leakSeries = growing.find((s) => s.metric.instance === leaky && s.metric.line === LEAK_LINE);
     assert.ok(leakSeries, `no growing site on ${leaky}: ${JSON.stringify(growing)}\n${prometheus.log}`);
     assert.deepEqual(
@@ -89,10 +93,12 @@ describe('Prometheus scraping a node:cluster service', { skip }, () => {
     // The alert fires for the leaking line on the leaking worker (through either outlet), never for
     // that line elsewhere.
     const leakyInstances = new Set([leaky, instance(otelBase, 2)]);
-    const firingHere = (r: { metric: Record<string, string> }[]) => r.some((a) => leakyInstances.has(a.metric.instance) && a.metric.line === LEAK_LINE);
+    const firingHere = (r: { metric: Record<string, string> }[]) =>
+      r.some((a) => leakyInstances.has(a.metric.instance) && a.metric.line === LEAK_LINE);
     const alerts = await prometheus.waitFor('ALERTS{alertname="AsyncLeakSiteGrowing",alertstate="firing"}', firingHere, 60_000);
     assert.ok(firingHere(alerts), `the alert did not fire for ${leaky}: ${JSON.stringify(alerts)}`);
-    for (const alert of alerts.filter((a) => a.metric.file === 'metrics-app.js')) assert.ok(leakyInstances.has(alert.metric.instance), `alert on a healthy instance: ${JSON.stringify(alert.metric)}`);
+    for (const alert of alerts.filter((a) => a.metric.file === 'metrics-app.js'))
+      assert.ok(leakyInstances.has(alert.metric.instance), `alert on a healthy instance: ${JSON.stringify(alert.metric)}`);
 
     // Over everything scraped so far, the leaking line was never judged growing on a healthy worker.
     const healthy = `instance!~".*:(${lensBase + 2}|${otelBase + 2})"`;
@@ -102,10 +108,24 @@ describe('Prometheus scraping a node:cluster service', { skip }, () => {
 
   test('the OpenTelemetry Prometheus exporter carries the same site, on the leaking worker', async () => {
     const leakyOtel = instance(otelBase, 2);
-    const pending = await prometheus.waitFor(`nodejs_async_site_pending_resources{job="otel",file="metrics-app.js",line="${LEAK_LINE}"}`, (r) => r.length > 0, 20_000);
-    assert.deepEqual(pending.map((s) => s.metric.instance), [leakyOtel]);
+    const pending = await prometheus.waitFor(
+      `nodejs_async_site_pending_resources{job="otel",file="metrics-app.js",line="${LEAK_LINE}"}`,
+      (r) => r.length > 0,
+      20_000,
+    );
+    assert.deepEqual(
+      pending.map((s) => s.metric.instance),
+      [leakyOtel],
+    );
     assert.ok(Number(pending[0].value[1]) > 0);
-    const growth = await prometheus.waitFor(`nodejs_async_site_growth_per_second{job="otel",line="${LEAK_LINE}"}`, (r) => r.length > 0, 20_000);
-    assert.deepEqual(growth.map((s) => s.metric.instance), [leakyOtel]);
+    const growth = await prometheus.waitFor(
+      `nodejs_async_site_growth_per_second{job="otel",line="${LEAK_LINE}"}`,
+      (r) => r.length > 0,
+      20_000,
+    );
+    assert.deepEqual(
+      growth.map((s) => s.metric.instance),
+      [leakyOtel],
+    );
   });
 });

@@ -53,7 +53,9 @@ describe('PROMISE total while stacks are sampled', () => {
 
   const healthy = `a busy healthy server's total stays flat over ${ROUNDS * REQUESTS_PER_ROUND} requests (GC'd snapshots)`;
   test(`${healthy}, Node ${process.versions.node}`, () => healthyStaysFlat());
-  test(`${healthy}, Node 24`, { skip: !existsSync(node24) && 'Node 24 not installed: run node scripts/install-node-versions.mjs' }, () => healthyStaysFlat(node24));
+  test(`${healthy}, Node 24`, { skip: !existsSync(node24) && 'Node 24 not installed: run node scripts/install-node-versions.mjs' }, () =>
+    healthyStaysFlat(node24),
+  );
 
   test('a leaking server still shows its total grow', async () => {
     const target = await startFixture('unreceived-send');
@@ -66,7 +68,10 @@ describe('PROMISE total while stacks are sampled', () => {
       assert.equal(load.ok, requests, `load failed: ${JSON.stringify(load)}`);
       const after = await session.snapshot();
       // At least the suspended sender of each request (its await) is pending, estimated from samples.
-      assert.ok(promises(after) - before >= requests * 0.7, `PROMISE total grew by ${promises(after) - before} for ${requests} leaked senders`);
+      assert.ok(
+        promises(after) - before >= requests * 0.7,
+        `PROMISE total grew by ${promises(after) - before} for ${requests} leaked senders`,
+      );
     } finally {
       await session.detach();
     }

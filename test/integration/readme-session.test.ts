@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { repoRoot } from '../support/fixtures';
 
 test("the README's real session matches a real run of the demo", () => {
-  const check = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'readme-session.mjs'), '--check'], { cwd: repoRoot(), encoding: 'utf8', timeout: 200_000 });
+  const check = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'readme-session.mjs'), '--check'], {
+    cwd: repoRoot(),
+    encoding: 'utf8',
+    timeout: 200_000,
+  });
   assert.equal(check.status, 0, `${check.stdout}\n${check.stderr}`);
 });

@@ -27,15 +27,23 @@ async function start(entry: string, opts: StartOptions): Promise<RunningFixture>
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], { timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot(), 'dist', 'cli.js'), ...args],
+      { timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Our lines on stderr (the app writes none). */
 function warnings(target: RunningFixture): string[] {
-  return target.stderr().split('\n').filter((l) => l.startsWith('async-leak-lens:'));
+  return target
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('async-leak-lens:'));
 }
 
 describe('async-leak-lens/register', () => {
@@ -51,7 +59,10 @@ describe('async-leak-lens/register', () => {
 
   test('--import (ES module app) and NODE_OPTIONS with either', async () => {
     const port = await freePort();
-    const viaImport = await start('service.mjs', { execArgv: ['--import', 'async-leak-lens/register'], env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}` } });
+    const viaImport = await start('service.mjs', {
+      execArgv: ['--import', 'async-leak-lens/register'],
+      env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}` },
+    });
     assert.equal(viaImport.ready.agent, true);
     assert.equal(viaImport.ready.inspector, null);
     // The ES module loader runs the preload as CommonJS: its metrics endpoint works there too.
@@ -65,9 +76,14 @@ describe('async-leak-lens/register', () => {
 
   test('sites made while the module loaded are in the metrics endpoint', async () => {
     const port = await freePort();
-    const target = await start('service.js', { execArgv: ['-r', 'async-leak-lens/register'], env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}` } });
+    const target = await start('service.js', {
+      execArgv: ['-r', 'async-leak-lens/register'],
+      env: { ASYNC_LEAK_LENS_METRICS: `127.0.0.1:${port}` },
+    });
     const samples = parsePromText(await getText(`http://127.0.0.1:${port}/metrics`));
-    const site = samples.find((s) => s.name === 'nodejs_async_site_pending_resources' && s.labels.file === 'service.js' && s.labels.line === String(STARTUP_LINE));
+    const site = samples.find(
+      (s) => s.name === 'nodejs_async_site_pending_resources' && s.labels.file === 'service.js' && s.labels.line === String(STARTUP_LINE),
+    );
     assert.ok(site, `no series for service.js:${STARTUP_LINE} in\n${samples.map((s) => JSON.stringify(s)).join('\n')}`);
     assert.ok(site.value >= 20, `startup site counts ${site.value}`);
     assert.equal(site.labels.kind, 'created');
@@ -83,8 +99,15 @@ describe('async-leak-lens/register', () => {
     assert.match(snapshot.stderr, /agent stays/, 'the CLI found an agent already there');
     const snap = JSON.parse(readFileSync(out, 'utf8'));
     const startup = snap.sites.find((s: any) => s.frame.file.endsWith('service.js') && s.frame.line === STARTUP_LINE);
-    assert.ok(startup && startup.count >= 20, `promises made at startup, before the attach, are in the snapshot: ${JSON.stringify(startup)}`);
-    assert.deepEqual(await getJson(target.port, '/agent'), { agent: true, profile: 'production', stackCapturesPerSecond: 20, servers: 1 }, 'the attach kept the production settings');
+    assert.ok(
+      startup && startup.count >= 20,
+      `promises made at startup, before the attach, are in the snapshot: ${JSON.stringify(startup)}`,
+    );
+    assert.deepEqual(
+      await getJson(target.port, '/agent'),
+      { agent: true, profile: 'production', stackCapturesPerSecond: 20, servers: 1 },
+      'the attach kept the production settings',
+    );
 
     const detach = await runCli(['detach', '--target', String(target.inspectorPort)]);
     assert.equal(detach.code, 0, detach.stderr);

@@ -73,8 +73,15 @@ describe('watch: growth verdicts for CI', () => {
     assert.equal(result.code, 1, `exit code\n${result.stderr}\n${result.stdout.slice(-3000)}`);
     const line = `${relative(repoRoot(), marker.file)}:${marker.line}:`;
     const notices = result.stdout.split('\n').filter((l) => / Growing: /.test(l));
-    assert.equal(notices.filter((l) => l.includes(line)).length, 1, `one notice for the leak's line, not one per poll:\n${notices.join('\n')}`);
-    assert.match(notices.find((l) => l.includes(line))!, /created at .* \(Timeout, .*\), \+\d+(\.\d)? pending per minute, \d+ pending now; floor rose/);
+    assert.equal(
+      notices.filter((l) => l.includes(line)).length,
+      1,
+      `one notice for the leak's line, not one per poll:\n${notices.join('\n')}`,
+    );
+    assert.match(
+      notices.find((l) => l.includes(line))!,
+      /created at .* \(Timeout, .*\), \+\d+(\.\d)? pending per minute, \d+ pending now; floor rose/,
+    );
     assert.match(verdict, /^Growth verdict after .*: \d+ sites? judged growing\./);
     assert.ok(verdict.includes(`Example stack, created at ${line}`), verdict);
     assert.match(verdict, new RegExp(`> at .* \\(${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'the stack marks the site frame');
@@ -87,7 +94,11 @@ describe('watch: growth verdicts for CI', () => {
       const ready = /READY (\{.*\})/.exec(stdout);
       return ready ? (JSON.parse(ready[1]).port as number) : undefined;
     };
-    const result = await cliUnderLoad(['run', ...VERDICT_ARGS, '--', process.execPath, marker.file], readyPort, { requests: 2, concurrency: 1, pauseMs: 200 });
+    const result = await cliUnderLoad(['run', ...VERDICT_ARGS, '--', process.execPath, marker.file], readyPort, {
+      requests: 2,
+      concurrency: 1,
+      pauseMs: 200,
+    });
     assert.equal(result.code, 1, `exit code\n${result.stderr}\n${result.stdout.slice(-3000)}`);
     assert.ok(result.requests > 20, `${result.requests} requests reached the program`);
     const verdict = result.stdout.slice(result.stdout.lastIndexOf('Growth verdict after'));
@@ -101,7 +112,10 @@ describe('watch: growth verdicts for CI', () => {
     t.diagnostic(`${result.requests} requests; stderr:\n${result.stderr}`);
     const verdict = JSON.parse(result.stdout);
     assert.deepEqual(
-      verdict.growing.map((g: { site: { kind: string; frame: { file: string; line: number } }; reason: string }) => `${g.site.kind} ${g.site.frame.file}:${g.site.frame.line} ${g.reason}`),
+      verdict.growing.map(
+        (g: { site: { kind: string; frame: { file: string; line: number } }; reason: string }) =>
+          `${g.site.kind} ${g.site.frame.file}:${g.site.frame.line} ${g.reason}`,
+      ),
       [],
       'no site judged growing',
     );
@@ -121,7 +135,9 @@ describe('watch: growth verdicts for CI', () => {
     assert.equal(result.code, 1, result.stderr);
     const verdict = JSON.parse(result.stdout);
     assert.equal(verdict.verdict, 'growing');
-    const found = verdict.growing.find((g: { site: { frame: { file: string; line: number } } }) => g.site.frame.file === marker.file && g.site.frame.line === marker.line);
+    const found = verdict.growing.find(
+      (g: { site: { frame: { file: string; line: number } } }) => g.site.frame.file === marker.file && g.site.frame.line === marker.line,
+    );
     assert.ok(found, `marked line not among ${JSON.stringify(verdict.growing.map((g: { site: { frame: unknown } }) => g.site.frame))}`);
     assert.ok(found.ratePerMinute > 30, found.rateText);
     assert.match(found.rateText, /^\+\d+(\.\d)? pending per minute$/);

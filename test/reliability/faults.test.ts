@@ -53,7 +53,10 @@ describe('faults', () => {
     const server = http.createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/json/version') res.end(JSON.stringify({ Browser: 'Chrome/120.0.6099.71', 'Protocol-Version': '1.3' }));
-      else res.end(JSON.stringify([{ type: 'page', title: 'x', url: 'about:blank', webSocketDebuggerUrl: 'ws://127.0.0.1:1/devtools/page/x' }]));
+      else
+        res.end(
+          JSON.stringify([{ type: 'page', title: 'x', url: 'about:blank', webSocketDebuggerUrl: 'ws://127.0.0.1:1/devtools/page/x' }]),
+        );
     });
     const port = await listen(server);
     cleanups.push(() => server.close());
@@ -79,7 +82,10 @@ describe('faults', () => {
     });
     await debuggerClient.main.send('Debugger.enable');
     const urlRegex = `${marker.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-    const { breakpointId } = await debuggerClient.main.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', { urlRegex, lineNumber: marker.line - 1 });
+    const { breakpointId } = await debuggerClient.main.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', {
+      urlRegex,
+      lineNumber: marker.line - 1,
+    });
     // A request reaches the marked line and stops there (it hangs while paused).
     const load = driveLoad(target.port, { requests: 1, concurrency: 1, timeoutMs: PAUSE_MS + 30_000 });
     while (pausedAt !== breakpointId) await new Promise((r) => setTimeout(r, 50));
@@ -98,7 +104,10 @@ describe('faults', () => {
     assert.equal(pausedAt, breakpointId, 'still held at the breakpoint');
     // Polls do not overlap: at most one call in flight, whatever the interval.
     assert.ok(samples + errors.length <= Math.ceil(PAUSE_MS / 300) + 1, `${samples} samples and ${errors.length} errors in ${PAUSE_MS} ms`);
-    assert.ok(samples + errors.length >= PAUSE_MS / CALL_TIMEOUT_MS / 2, `polling went on while paused: ${samples} samples, ${errors.length} errors`);
+    assert.ok(
+      samples + errors.length >= PAUSE_MS / CALL_TIMEOUT_MS / 2,
+      `polling went on while paused: ${samples} samples, ${errors.length} errors`,
+    );
     for (const error of errors) assert.match(error.message, /is the target paused at a breakpoint\?/);
     assert.equal(session.isEnded, false, 'a long pause does not end the session');
     assert.ok(heapGrowth < 20 * 1024 * 1024, `the client grew by ${heapGrowth} bytes while the target was paused`);
@@ -108,7 +117,10 @@ describe('faults', () => {
     const sample = await session.poll();
     assert.ok(sample.counts.PROMISE >= 1, 'tracking went on');
     const snapshot = await session.snapshot();
-    assert.ok(snapshot.sites.some((s) => s.frame.file === marker.file && s.frame.line === marker.line), 'the held task is at its line');
+    assert.ok(
+      snapshot.sites.some((s) => s.frame.file === marker.file && s.frame.line === marker.line),
+      'the held task is at its line',
+    );
     await session.detach();
   });
 
@@ -119,7 +131,11 @@ describe('faults', () => {
     const start = () => startFixture('forgotten-interval', { inspect: false, execArgv: [`--inspect=127.0.0.1:${inspectorPort}`] });
     let target: RunningFixture = await start();
     cleanups.push(() => target.stop());
-    const watcher: ChildProcess = spawn(process.execPath, [cli, 'watch', '--target', String(inspectorPort), '--interval', '200', '--reconnect', '--reconnect-timeout', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watcher: ChildProcess = spawn(
+      process.execPath,
+      [cli, 'watch', '--target', String(inspectorPort), '--interval', '200', '--reconnect', '--reconnect-timeout', '20'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     cleanups.push(() => watcher.kill('SIGKILL'));
     let stderr = '';
     let stdout = '';
@@ -143,7 +159,7 @@ describe('faults', () => {
     assert.match(stderr, /agent was removed/);
   });
 
-  test("a target that overrides Error, Promise, process.emit and async_hooks: leak found, overrides intact", async () => {
+  test('a target that overrides Error, Promise, process.emit and async_hooks: leak found, overrides intact', async () => {
     const entry = join(repoRoot(), 'test', 'reliability', 'targets', 'overrides.js');
     const target = await startScript(entry);
     cleanups.push(() => target.stop());
@@ -154,8 +170,14 @@ describe('faults', () => {
     await driveLoad(port, { requests: 20, concurrency: 4 });
     const second = await session.snapshot();
     const top = diffSnapshots(first, second).sites[0];
-    const markerLine = readFileSync(entry, 'utf8').split('\n').findIndex((l) => l.includes('// @leak blocked')) + 1;
-    const listing = diffSnapshots(first, second).sites.slice(0, 6).map((s) => `${s.delta} ${s.kind} ${s.type} ${s.frame.line}:${s.frame.column} ${s.frame.function}`).join('\n');
+    const markerLine =
+      readFileSync(entry, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('// @leak blocked')) + 1;
+    const listing = diffSnapshots(first, second)
+      .sites.slice(0, 6)
+      .map((s) => `${s.delta} ${s.kind} ${s.type} ${s.frame.line}:${s.frame.column} ${s.frame.function}`)
+      .join('\n');
     assert.equal(`${top.frame.file}:${top.frame.line}`, `${entry}:${markerLine}`, listing);
     assert.ok(top.delta >= 20);
     const during = await getJson(port, '/state');
@@ -223,7 +245,10 @@ describe('faults', () => {
     assert.equal((await driveLoad(target.port, { requests: 5, concurrency: 1 })).ok, 5);
     const ended = new Promise<string>((r) => session.once('end', r));
     for (const socket of sockets) socket.destroy();
-    assert.match(await ended, new RegExp(`^Lost the inspector connection to pid ${target.pid}, which is still running with the agent in it`));
+    assert.match(
+      await ended,
+      new RegExp(`^Lost the inspector connection to pid ${target.pid}, which is still running with the agent in it`),
+    );
 
     assert.equal((await driveLoad(target.port, { requests: 3, concurrency: 1 })).ok, 3, 'the target goes on serving');
     const again = await Session.attach(target.inspectorUrl);
@@ -233,7 +258,9 @@ describe('faults', () => {
     await again.detach();
     const probe = await InspectorConnection.open(target.inspectorUrl);
     cleanups.push(() => probe.close());
-    const answer = (await probe.main.send('Runtime.evaluate', { expression: agentPresentExpression, returnByValue: true })) as { result: { value: boolean } };
+    const answer = (await probe.main.send('Runtime.evaluate', { expression: agentPresentExpression, returnByValue: true })) as {
+      result: { value: boolean };
+    };
     assert.equal(answer.result.value, false, 'detach removed the agent');
   });
 
@@ -243,7 +270,11 @@ describe('faults', () => {
     const probe = await InspectorConnection.open(target.inspectorUrl);
     cleanups.push(() => probe.close());
     const evaluate = async (expression: string) =>
-      ((await probe.main.send('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true })) as { result: { value: any } }).result.value;
+      (
+        (await probe.main.send('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true })) as {
+          result: { value: any };
+        }
+      ).result.value;
     const measure = async () => {
       await probe.main.send('HeapProfiler.collectGarbage');
       return evaluate(`({ heap: process.memoryUsage().heapUsed, resources: process.getActiveResourcesInfo().length })`);

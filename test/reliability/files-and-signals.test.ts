@@ -4,7 +4,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,14 +91,18 @@ describe('files: --out never replaces what the path is', () => {
     assert.match(read, SNAPSHOT_SCHEMA);
   });
 
-  test('a symlink to /proc/self/fd/1 writes to the command\'s own stdout and stays a link', { skip: !existsSync('/proc/self/fd/1') }, async () => {
-    const link = join(dir, 'stdout.json');
-    symlinkSync('/proc/self/fd/1', link);
-    const result = await runCli(['snapshot', '--target', target.inspectorUrl, '--out', link]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
-    assert.match(result.stdout, SNAPSHOT_SCHEMA);
-  });
+  test(
+    "a symlink to /proc/self/fd/1 writes to the command's own stdout and stays a link",
+    { skip: !existsSync('/proc/self/fd/1') },
+    async () => {
+      const link = join(dir, 'stdout.json');
+      symlinkSync('/proc/self/fd/1', link);
+      const result = await runCli(['snapshot', '--target', target.inspectorUrl, '--out', link]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+      assert.match(result.stdout, SNAPSHOT_SCHEMA);
+    },
+  );
 
   // A private twin of /dev/null (same device numbers) rather than /dev/null itself: should this
   // ever regress, the machine's /dev/null must not be the thing that gets replaced.
@@ -151,7 +166,7 @@ describe('signals: only a process proven to be Node gets SIGUSR1', () => {
     });
   }
 
-  test('the command\'s own parent (here: the test process) is refused', async () => {
+  test("the command's own parent (here: the test process) is refused", async () => {
     const result = await runCli(['snapshot', '--target', `pid:${process.pid}`]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, new RegExp(`pid ${process.pid} is a parent of this command`));
@@ -206,31 +221,40 @@ describe('attach by pid talks to the inspector only', () => {
     ['this Node', process.execPath],
     ['Node 24', node24],
   ] as const) {
-    test(`${version}: SIGUSR1, snapshot, detach; the app's own server saw no request; --close-inspector closes it`, { skip: !existsSync(binary) && `${binary} is not installed` }, async () => {
-      // --inspect-port=0: the inspector SIGUSR1 opens takes a free port (9229 may be busy here).
-      const target = await startScript(requestLogger, { node: binary, inspect: false, execArgv: ['--inspect-port=0'] });
-      try {
-        const result = await runCli(['snapshot', '--target', `pid:${target.pid}`, '--detach']);
-        assert.equal(result.code, 0, result.stderr);
-        assert.match(result.stdout, SNAPSHOT_SCHEMA);
-        // Other programs on this machine may probe ports too: only requests from the CLI count.
-        assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${result.pid}\\b`), 'the app got a request from the tool');
-        assert.match(result.stderr, new RegExp(`The inspector that SIGUSR1 opened in pid ${target.pid} stays listening on 127\\.0\\.0\\.1:\\d+ .*detach --target 127\\.0\\.0\\.1:\\d+ --close-inspector`));
-        const port = Number(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(target.stderr())?.[1]);
-        assert.ok(port > 0, target.stderr());
-        assert.equal(await portAccepts(port), true, 'the inspector stays open after detach');
+    test(
+      `${version}: SIGUSR1, snapshot, detach; the app's own server saw no request; --close-inspector closes it`,
+      { skip: !existsSync(binary) && `${binary} is not installed` },
+      async () => {
+        // --inspect-port=0: the inspector SIGUSR1 opens takes a free port (9229 may be busy here).
+        const target = await startScript(requestLogger, { node: binary, inspect: false, execArgv: ['--inspect-port=0'] });
+        try {
+          const result = await runCli(['snapshot', '--target', `pid:${target.pid}`, '--detach']);
+          assert.equal(result.code, 0, result.stderr);
+          assert.match(result.stdout, SNAPSHOT_SCHEMA);
+          // Other programs on this machine may probe ports too: only requests from the CLI count.
+          assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${result.pid}\\b`), 'the app got a request from the tool');
+          assert.match(
+            result.stderr,
+            new RegExp(
+              `The inspector that SIGUSR1 opened in pid ${target.pid} stays listening on 127\\.0\\.0\\.1:\\d+ .*detach --target 127\\.0\\.0\\.1:\\d+ --close-inspector`,
+            ),
+          );
+          const port = Number(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(target.stderr())?.[1]);
+          assert.ok(port > 0, target.stderr());
+          assert.equal(await portAccepts(port), true, 'the inspector stays open after detach');
 
-        const closing = await runCli(['detach', '--target', `127.0.0.1:${port}`, '--close-inspector']);
-        assert.equal(closing.code, 0, closing.stderr);
-        const deadline = Date.now() + 5000;
-        while ((await portAccepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-        assert.equal(await portAccepts(port), false, 'the inspector closed');
-        assert.ok(isAlive(target.pid), 'the target runs on');
-        assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${closing.pid}\\b`));
-      } finally {
-        await target.stop();
-      }
-    });
+          const closing = await runCli(['detach', '--target', `127.0.0.1:${port}`, '--close-inspector']);
+          assert.equal(closing.code, 0, closing.stderr);
+          const deadline = Date.now() + 5000;
+          while ((await portAccepts(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+          assert.equal(await portAccepts(port), false, 'the inspector closed');
+          assert.ok(isAlive(target.pid), 'the target runs on');
+          assert.doesNotMatch(target.stdout(), new RegExp(`REQUEST .* FROM ${closing.pid}\\b`));
+        } finally {
+          await target.stop();
+        }
+      },
+    );
   }
 });
 

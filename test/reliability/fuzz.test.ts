@@ -12,13 +12,31 @@ import { frame, site, snapshot } from '../unit/core-test-data';
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 3000);
 
-
 const base = snapshot([
-  { ...site({ kind: 'blocked', at: frame('server.js', 41, 20, 'runWorker'), count: 100 }), abandoned: 12, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } },
+  {
+    ...site({ kind: 'blocked', at: frame('server.js', 41, 20, 'runWorker'), count: 100 }),
+    abandoned: 12,
+    abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' },
+  },
   site({ at: frame('queue.js', 30, 16, 'next'), count: 100, type: 'PROMISE' }),
   site({ at: frame('server.js', 20, 3, '<anonymous>'), count: 3, type: 'Timeout' }),
 ]);
-const VALUES: unknown[] = [null, true, 0, -1, 1e308, NaN, '', 'x'.repeat(1000), [], {}, [1, 2], { __proto__: { polluted: 1 } }, '__proto__', '<script>alert(1)</script>'];
+const VALUES: unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  NaN,
+  '',
+  'x'.repeat(1000),
+  [],
+  {},
+  [1, 2],
+  { __proto__: { polluted: 1 } },
+  '__proto__',
+  '<script>alert(1)</script>',
+];
 
 function mutateJson(value: unknown, random: () => number): unknown {
   const clone = JSON.parse(JSON.stringify(value));
@@ -65,7 +83,10 @@ test(`snapshot parser: ${ROUNDS} mutated files give a snapshot or a clear Snapsh
       diffSnapshots(result, result);
       parsed++;
     } catch (error) {
-      assert.ok(error instanceof SnapshotFileError, `round ${round} (seed ${SEED}): ${error instanceof Error ? error.stack : String(error)}\ninput: ${input.slice(0, 300)}`);
+      assert.ok(
+        error instanceof SnapshotFileError,
+        `round ${round} (seed ${SEED}): ${error instanceof Error ? error.stack : String(error)}\ninput: ${input.slice(0, 300)}`,
+      );
       assert.match(error.message, /^fuzz\.json: \S/, 'the error names the file');
       rejected++;
     }
@@ -75,7 +96,45 @@ test(`snapshot parser: ${ROUNDS} mutated files give a snapshot or a clear Snapsh
 
 test(`CLI arguments: random command lines exit 0, 1 or 2 with a message, never a crash (seed ${SEED})`, async () => {
   const random = seededRandom(SEED + 1);
-  const words = ['snapshot', 'diff', 'watch', 'run', 'detach', 'probe', 'help', '--help', '-h', '--json', '--limit', '--all', '--out', '-o', '--label', '--target', '-t', '--stack-depth', '--interval', '--duration', '--', '-x', '--fail-on-growth', '', ' ', '-1', '0', '1e9', 'NaN', 'bad:target', 'ws://[bad', 'pid:', 'pid:x', '/nonexistent/file.json', '\u0000', '--target=', '--no-gc'];
+  const words = [
+    'snapshot',
+    'diff',
+    'watch',
+    'run',
+    'detach',
+    'probe',
+    'help',
+    '--help',
+    '-h',
+    '--json',
+    '--limit',
+    '--all',
+    '--out',
+    '-o',
+    '--label',
+    '--target',
+    '-t',
+    '--stack-depth',
+    '--interval',
+    '--duration',
+    '--',
+    '-x',
+    '--fail-on-growth',
+    '',
+    ' ',
+    '-1',
+    '0',
+    '1e9',
+    'NaN',
+    'bad:target',
+    'ws://[bad',
+    'pid:',
+    'pid:x',
+    '/nonexistent/file.json',
+    '\u0000',
+    '--target=',
+    '--no-gc',
+  ];
   // No bare numbers or host:port: those would connect to whatever listens on this machine.
   for (let round = 0; round < 300; round++) {
     const argv = Array.from({ length: Math.floor(random() * 6) }, () => words[Math.floor(random() * words.length)]);

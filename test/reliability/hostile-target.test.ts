@@ -32,7 +32,11 @@ function runCli(args: string[], nodeFlags: string[] = []): Promise<CliResult> {
 }
 
 function markerLine(file: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes('// @leak blocked')) + 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes('// @leak blocked')) + 1
+  );
 }
 
 /**
@@ -119,7 +123,11 @@ describe('a hostile or broken target', () => {
 
     assert.equal((await driveLoad(target.port, { requests: 10, concurrency: 2 })).ok, 10);
     // Now with a fake agent (answering "nothing pending") wherever the agent's globals were.
-    assert.equal((await getJson<{ handleReplaced: boolean }>(target.port, '/tamper')).handleReplaced, false, 'the handle cannot be changed');
+    assert.equal(
+      (await getJson<{ handleReplaced: boolean }>(target.port, '/tamper')).handleReplaced,
+      false,
+      'the handle cannot be changed',
+    );
     const second = await runCli(['snapshot', '--target', target.inspectorUrl, '--out', afterLoad]);
     assert.equal(second.code, 0, second.stderr);
     assert.doesNotMatch(second.stderr, /^0 pending/m);
@@ -166,12 +174,17 @@ describe('a hostile or broken target', () => {
     for (const type of types) {
       assert.ok(Object.prototype.hasOwnProperty.call(snapshot.totals, type), `totals has ${type}`);
       assert.equal(snapshot.totals[type], 7, `totals.${type}`);
-      assert.equal(snapshot.sites.filter((s) => s.type === type).reduce((n, s) => n + s.count, 0), 7, `sites of ${type}`);
+      assert.equal(
+        snapshot.sites.filter((s) => s.type === type).reduce((n, s) => n + s.count, 0),
+        7,
+        `sites of ${type}`,
+      );
     }
     const diff = await runCli(['diff', before, afterLoad, '--json']);
     assert.equal(diff.code, 0, diff.stderr);
     const totals = (JSON.parse(diff.stdout) as SnapshotDiff).totals;
-    for (const type of types) assert.deepEqual(Object.getOwnPropertyDescriptor(totals, type)?.value, { before: 0, after: 7, delta: 7 }, type);
+    for (const type of types)
+      assert.deepEqual(Object.getOwnPropertyDescriptor(totals, type)?.value, { before: 0, after: 7, delta: 7 }, type);
     const table = await runCli(['diff', before, afterLoad]);
     assert.doesNotMatch(table.stdout, /NaN|\[object/);
 
@@ -182,7 +195,12 @@ describe('a hostile or broken target', () => {
   });
 
   const blind: [string, Record<string, string>, string[], RegExp][] = [
-    ['a throwing Error.captureStackTrace', { TRICK: 'throwing-capture' }, [], /Error\.captureStackTrace throws in this process \(stack capture is disabled in this process\)/],
+    [
+      'a throwing Error.captureStackTrace',
+      { TRICK: 'throwing-capture' },
+      [],
+      /Error\.captureStackTrace throws in this process \(stack capture is disabled in this process\)/,
+    ],
     ['a read-only Error.prepareStackTrace', { TRICK: 'readonly-prepare' }, [], /Error\.prepareStackTrace is read-only in this process/],
     ['--frozen-intrinsics', {}, ['--frozen-intrinsics'], /the Error constructor is frozen \(node --frozen-intrinsics\)/],
   ];
@@ -200,7 +218,10 @@ describe('a hostile or broken target', () => {
       const snapshot = readJson<Snapshot>(afterLoad);
       assert.match(snapshot.sitesUnavailable ?? '', reason);
       // 15 leaked intervals, and Node's own HTTP date-cache timer while it lives (1 s).
-      assert.ok(snapshot.totals.Timeout === 15 || snapshot.totals.Timeout === 16, `the leaked intervals are counted: Timeout ${snapshot.totals.Timeout}`);
+      assert.ok(
+        snapshot.totals.Timeout === 15 || snapshot.totals.Timeout === 16,
+        `the leaked intervals are counted: Timeout ${snapshot.totals.Timeout}`,
+      );
       assert.ok(snapshot.totals.PROMISE >= 15, `promises counted: ${snapshot.totals.PROMISE}`);
       const diff = await runCli(['diff', before, afterLoad, '--fail-on-growth', '5']);
       assert.equal(diff.code, 2, 'a check that cannot see must not pass');
@@ -211,7 +232,19 @@ describe('a hostile or broken target', () => {
 
   test('a probe of a target without stacks says it cannot tell (exit 2), never "no leak"', async () => {
     const target = await start('stack-tricks.js', { TRICK: 'throwing-capture' });
-    const args = ['probe', '--target', target.inspectorUrl, '--url', `http://127.0.0.1:${target.port}/`, '--requests', '10', '--concurrency', '2', '--rounds', '2'];
+    const args = [
+      'probe',
+      '--target',
+      target.inspectorUrl,
+      '--url',
+      `http://127.0.0.1:${target.port}/`,
+      '--requests',
+      '10',
+      '--concurrency',
+      '2',
+      '--rounds',
+      '2',
+    ];
     const result = await runCli(args);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stdout, /CANNOT TELL: WARNING: sites unavailable/);
@@ -243,7 +276,10 @@ describe('a hostile or broken target', () => {
     await session.detach();
     const sites = diffSnapshots(first, second).sites;
     const blocked = sites.find((s) => s.kind === 'blocked' && s.frame.file === file && s.frame.line === markerLine(file));
-    const listing = sites.slice(0, 5).map((s) => `${s.delta} ${s.kind} ${s.frame.line}:${s.frame.column} ${s.frame.function}`).join('\n');
+    const listing = sites
+      .slice(0, 5)
+      .map((s) => `${s.delta} ${s.kind} ${s.frame.line}:${s.frame.column} ${s.frame.function}`)
+      .join('\n');
     assert.equal(sites[0], blocked, `the suspended calls are the top site:\n${listing}`);
     // Counted twice would be 60.
     assertTopSite({ ...diffSnapshots(first, second), sites }, file, 30);

@@ -39,13 +39,20 @@ describe('lifecycle', () => {
     test(`diff refuses snapshots of two different processes unless allowed (${node.label})`, async () => {
       const [one, two] = await Promise.all([start('forgotten-interval', node.binary), start('forgotten-interval', node.binary)]);
       const files = [join(dir, `${node.label}-one.json`), join(dir, `${node.label}-two.json`), join(dir, `${node.label}-one-again.json`)];
-      for (const [target, file] of [[one, files[0]], [two, files[1]], [one, files[2]]] as const) {
+      for (const [target, file] of [
+        [one, files[0]],
+        [two, files[1]],
+        [one, files[2]],
+      ] as const) {
         const taken = await runCli(['snapshot', '--target', String(target.inspectorPort), '--out', file]);
         assert.equal(taken.code, 0, taken.stderr);
       }
       const refused = await runCli(['diff', files[0], files[1], '--fail-on-growth', '1']);
       assert.equal(refused.code, 2, refused.stderr);
-      assert.match(refused.stderr, new RegExp(`two different processes \\(pid ${one.pid} and pid ${two.pid}\\).*--allow-different-processes`));
+      assert.match(
+        refused.stderr,
+        new RegExp(`two different processes \\(pid ${one.pid} and pid ${two.pid}\\).*--allow-different-processes`),
+      );
       assert.equal(refused.stdout, '', 'no table for a refused diff');
 
       const allowed = await runCli(['diff', files[0], files[1], '--allow-different-processes']);
@@ -91,7 +98,9 @@ describe('lifecycle', () => {
   for (const node of targetNodes()) {
     test(`watch --json on a target killed mid-run prints the verdict so far with the reason (${node.label})`, async () => {
       const target = await start('forgotten-interval', node.binary);
-      const watch = startCli(['watch', '--target', String(target.inspectorPort), '--json', '--duration', '60', '--interval', '200'], { timeoutMs: 30_000 });
+      const watch = startCli(['watch', '--target', String(target.inspectorPort), '--json', '--duration', '60', '--interval', '200'], {
+        timeoutMs: 30_000,
+      });
       await new Promise((r) => setTimeout(r, 2500));
       process.kill(target.pid, 'SIGKILL');
       const result = await watch.done;
@@ -147,7 +156,10 @@ describe('lifecycle', () => {
         await new Promise((r) => setTimeout(r, 3 * HOP_MS));
         assert.equal(await agentIsIn(target.inspectorUrl), false, `no agent left in the target; stderr: ${result.stderr}`);
         assert.equal(result.code, 130, `exit code; stderr: ${result.stderr}`);
-        assert.match(result.stderr, /(nothing was changed|no agent was installed|the agent was removed again from pid \d+; the target is as it was)/);
+        assert.match(
+          result.stderr,
+          /(nothing was changed|no agent was installed|the agent was removed again from pid \d+; the target is as it was)/,
+        );
         assert.equal(result.stdout, '', 'no snapshot printed');
       });
     }
@@ -165,7 +177,10 @@ describe('lifecycle', () => {
   for (const node of targetNodes()) {
     test(`run -- npm start watches the server npm starts and ends the whole tree (${node.label})`, async () => {
       const pkg = mkdtempSync(join(dir, 'npm-app-'));
-      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'leaky-app', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }));
+      writeFileSync(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: 'leaky-app', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }),
+      );
       writeFileSync(
         join(pkg, 'server.js'),
         [
@@ -194,9 +209,16 @@ describe('lifecycle', () => {
     test(`run of a program whose inspector the permission model blocks times out with the reason (${node.label})`, async () => {
       const app = join(dir, 'permission-app.js');
       writeFileSync(app, "setInterval(() => {}, 1000); console.log('READY {}');\n");
-      const result = await runCli(['run', '--duration', '4', '--', node.binary, permission, '--allow-fs-read=*', app], { timeoutMs: 30_000 });
+      const result = await runCli(['run', '--duration', '4', '--', node.binary, permission, '--allow-fs-read=*', app], {
+        timeoutMs: 30_000,
+      });
       assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, new RegExp(`No Node program opened its inspector within 4 s: the program runs Node with the permission model \\(${permission}, pid (\\d+)\\), which blocks the inspector`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `No Node program opened its inspector within 4 s: the program runs Node with the permission model \\(${permission}, pid (\\d+)\\), which blocks the inspector`,
+        ),
+      );
       assert.match(result.stderr, /on Node 24 add --allow-inspector/);
       assert.ok(result.ms < 12_000, `took ${result.ms} ms`);
       const pid = Number(/permission model \([^,]+, pid (\d+)\)/.exec(result.stderr)![1]);
@@ -207,7 +229,10 @@ describe('lifecycle', () => {
   test('run of a command that is not Node says so within --start-timeout', async () => {
     const result = await runCli(['run', '--start-timeout', '2', '--', 'sleep', '60'], { timeoutMs: 30_000 });
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /No Node program opened its inspector within 2 s: sleep started no Node process \(run watches Node programs only\)\. sleep 60 was stopped\./);
+    assert.match(
+      result.stderr,
+      /No Node program opened its inspector within 2 s: sleep started no Node process \(run watches Node programs only\)\. sleep 60 was stopped\./,
+    );
     assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
   });
 
@@ -232,7 +257,13 @@ describe('lifecycle', () => {
       for (const address of [String(target.inspectorPort), `pid:${target.pid}`, target.inspectorUrl]) {
         const result = await runCli(['snapshot', '--target', address], { timeoutMs: 30_000 });
         assert.equal(result.code, 2, result.stderr);
-        assert.match(result.stderr, new RegExp(`Process ${target.pid} is stopped \\(SIGSTOP or Ctrl-Z\\), so it cannot answer: resume it with \`kill -CONT ${target.pid}\``), address);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `Process ${target.pid} is stopped \\(SIGSTOP or Ctrl-Z\\), so it cannot answer: resume it with \`kill -CONT ${target.pid}\``,
+          ),
+          address,
+        );
         assert.doesNotMatch(result.stderr, /Is it an inspector port\?|Is it a Node\.js process\?/);
         assert.ok(result.ms < 15_000, `${address}: took ${result.ms} ms`);
       }

@@ -29,7 +29,17 @@ describe('loopback only, for every URL about to be opened', () => {
     const server = http.createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/json/version') res.end(JSON.stringify({ Browser: 'node.js/v20.0.0', 'Protocol-Version': '1.1' }));
-      else res.end(JSON.stringify([{ type: 'node', title: 'x', url: 'file:///x.js', webSocketDebuggerUrl: `ws://${REMOTE}:9229/0f2c936f-b1cd-4ac9-aab3-f63b0f33d55e` }]));
+      else
+        res.end(
+          JSON.stringify([
+            {
+              type: 'node',
+              title: 'x',
+              url: 'file:///x.js',
+              webSocketDebuggerUrl: `ws://${REMOTE}:9229/0f2c936f-b1cd-4ac9-aab3-f63b0f33d55e`,
+            },
+          ]),
+        );
     });
     const port = await listen(server);
     cleanups.push(() => server.close());
@@ -49,7 +59,10 @@ describe('loopback only, for every URL about to be opened', () => {
 
   test('the connection itself refuses a remote URL without opening a socket', async () => {
     const started = Date.now();
-    await assert.rejects(InspectorConnection.open(`ws://${REMOTE}:9229/x`), (error: Error & { code?: string }) => error.code === 'not-loopback');
+    await assert.rejects(
+      InspectorConnection.open(`ws://${REMOTE}:9229/x`),
+      (error: Error & { code?: string }) => error.code === 'not-loopback',
+    );
     assert.ok(Date.now() - started < 100);
     await assert.rejects(InspectorConnection.open('http://127.0.0.1:9229/json/list'), /not an inspector WebSocket URL/);
   });
@@ -68,7 +81,7 @@ describe('loopback only, for every URL about to be opened', () => {
     assert.ok(result.ms < 13_000, `took ${result.ms} ms`);
   });
 
-  test('in process (the editor\'s case): the timed-out connection closes its socket', async () => {
+  test("in process (the editor's case): the timed-out connection closes its socket", async () => {
     const sockets: net.Socket[] = [];
     // It reads (so it sees the other end close) but never answers.
     const server = net.createServer((socket) => void sockets.push(socket.resume()));
@@ -79,7 +92,10 @@ describe('loopback only, for every URL about to be opened', () => {
     });
     await assert.rejects(InspectorConnection.open(`ws://127.0.0.1:${port}/x`, 500), /did not accept a connection within 0\.5 s/);
     assert.equal(sockets.length, 1);
-    const closed = await Promise.race([new Promise((r) => sockets[0].once('close', () => r(true))), new Promise((r) => setTimeout(() => r(false), 2000))]);
+    const closed = await Promise.race([
+      new Promise((r) => sockets[0].once('close', () => r(true))),
+      new Promise((r) => setTimeout(() => r(false), 2000)),
+    ]);
     assert.equal(closed, true, 'the socket is still open 2 s after the timeout');
   });
 });

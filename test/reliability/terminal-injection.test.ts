@@ -15,7 +15,11 @@ const FAKE_LINE = /^\s*OK: no leak found/m;
 /** No raw control character but newline (colour is off in a pipe), and no forged line. */
 function assertInert(text: string, what: string): void {
   const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.exec(text);
-  assert.equal(raw, null, `${what} holds a raw control character ${JSON.stringify(raw?.[0])} near ${JSON.stringify(text.slice(Math.max(0, (raw?.index ?? 0) - 60), (raw?.index ?? 0) + 20))}`);
+  assert.equal(
+    raw,
+    null,
+    `${what} holds a raw control character ${JSON.stringify(raw?.[0])} near ${JSON.stringify(text.slice(Math.max(0, (raw?.index ?? 0) - 60), (raw?.index ?? 0) + 20))}`,
+  );
   assert.doesNotMatch(text, FAKE_LINE, `${what} holds a forged "OK: no leak found" line`);
 }
 
@@ -38,7 +42,15 @@ describe('terminal injection', () => {
       const first = await runCli(['snapshot', '--target', address, '--out', before]);
       assert.equal(first.code, 0, first.stderr);
       await driveLoad(target.port, { requests: 20, concurrency: 4 });
-      const second = await runCli(['snapshot', '--target', address, '--out', afterFile, '--label', `after\u001b]0;label\u0007\nOK: no leak found`]);
+      const second = await runCli([
+        'snapshot',
+        '--target',
+        address,
+        '--out',
+        afterFile,
+        '--label',
+        `after\u001b]0;label\u0007\nOK: no leak found`,
+      ]);
       assert.equal(second.code, 0, second.stderr);
       assertInert(second.stdout + second.stderr, 'snapshot summary');
       // The summary names the process title and the leaking function, escaped.
@@ -50,7 +62,21 @@ describe('terminal injection', () => {
       assertInert(diff.stdout + diff.stderr, 'diff table');
       assert.match(diff.stdout, /jobs\\r\\nOK: no leak found\\x1b\[K\.js:5/, 'the file name is shown, escaped');
 
-      const watch = runCli(['watch', '--target', address, '--duration', '9', '--warmup', '0', '--window', '5', '--sites-every', '250', '--interval', '250']);
+      const watch = runCli([
+        'watch',
+        '--target',
+        address,
+        '--duration',
+        '9',
+        '--warmup',
+        '0',
+        '--window',
+        '5',
+        '--sites-every',
+        '250',
+        '--interval',
+        '250',
+      ]);
       const load = (async () => {
         for (let i = 0; i < 14; i++) {
           await driveLoad(target.port, { requests: 10, concurrency: 2 });
@@ -62,7 +88,21 @@ describe('terminal injection', () => {
       assertInert(watched.stdout + watched.stderr, 'watch screens and verdict');
       assert.match(watched.stdout, /leak\\x1b\]0;pwned/, 'the watch output names the leaking function');
 
-      const probe = await runCli(['probe', '--target', address, '--url', `http://127.0.0.1:${target.port}/`, '--requests', '20', '--concurrency', '4', '--rounds', '2', '--settle-max', '3000']);
+      const probe = await runCli([
+        'probe',
+        '--target',
+        address,
+        '--url',
+        `http://127.0.0.1:${target.port}/`,
+        '--requests',
+        '20',
+        '--concurrency',
+        '4',
+        '--rounds',
+        '2',
+        '--settle-max',
+        '3000',
+      ]);
       assert.equal(probe.code, 1, probe.stderr);
       assertInert(probe.stdout + probe.stderr, 'probe report');
       assert.match(probe.stdout, /leak\\x1b\]0;pwned/, 'the probe report names the leaking function');
@@ -81,7 +121,10 @@ describe('terminal injection', () => {
 
   test('a snapshot file with control characters in its name and fields is reported escaped', async () => {
     const bad = join(dir, 'bad\u001b]0;file\u0007\rOK: no leak found.json');
-    writeFileSync(bad, JSON.stringify({ schema: 'async-leak-lens/snapshot@1', takenAt: '\u001b[2J\nOK: no leak found', sites: [], totals: {} }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ schema: 'async-leak-lens/snapshot@1', takenAt: '\u001b[2J\nOK: no leak found', sites: [], totals: {} }),
+    );
     const result = await runCli(['diff', bad, bad]);
     assert.equal(result.code, 2, result.stderr);
     assertInert(result.stdout + result.stderr, 'the file error');

@@ -25,7 +25,11 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM:
 
 export function startCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -39,7 +43,7 @@ export function startCli(args: string[], options: { timeoutMs?: number; env?: No
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const ms = Date.now() - started;
-      const settle = () => resolve({ code: timedOut ? -1 : code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0), stdout, stderr, ms });
+      const settle = () => resolve({ code: timedOut ? -1 : (code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)), stdout, stderr, ms });
       // Its pipes close with it, unless a process it left behind holds them: then do not wait.
       const grace = setTimeout(() => {
         child.stdout!.destroy();

@@ -143,12 +143,14 @@ const FIXTURES: Record<string, FixtureSpec> = {
   },
   'abandoned-fanout': {
     expected: 'abandoned',
-    description: 'fans out to three workers over a per-request channel and takes the first result; the two others are collected at their send',
+    description:
+      'fans out to three workers over a per-request channel and takes the first result; the two others are collected at their send',
     entry: 'server.js',
   },
   'abandoned-holder': {
     expected: 'abandoned',
-    description: "a refresh holding a pool slot is collected at an await whose waiter was forgotten; its finally never releases, later refreshes queue",
+    description:
+      'a refresh holding a pool slot is collected at an await whose waiter was forgotten; its finally never releases, later refreshes queue',
     entry: 'server.js',
   },
   'healthy-race': {
@@ -361,13 +363,15 @@ export function getJson<T = any>(port: number, path: string, timeoutMs = 60_000)
       .get({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (res) => {
         let body = '';
         res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c)).on('end', () => {
-          try {
-            resolve(JSON.parse(body));
-          } catch {
-            reject(new Error(`GET ${path}: not JSON: ${body.slice(0, 200)}`));
-          }
-        });
+        res
+          .on('data', (c: string) => (body += c))
+          .on('end', () => {
+            try {
+              resolve(JSON.parse(body));
+            } catch {
+              reject(new Error(`GET ${path}: not JSON: ${body.slice(0, 200)}`));
+            }
+          });
       })
       .on('timeout', function (this: http.ClientRequest) {
         this.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`));

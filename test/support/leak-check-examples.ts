@@ -18,9 +18,14 @@ export function runExample(args: string[]): Promise<Run> {
   // A child of `node --test` would otherwise report to this runner in its binary protocol.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: examples, timeout: 90_000, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: examples, timeout: 90_000, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -34,7 +39,9 @@ export function markedLine(file: string, label = ''): number {
 
 /** The first line of an example that contains `text`. */
 export function lineOf(file: string, text: string): number {
-  const at = readFileSync(join(examples, file), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const at = readFileSync(join(examples, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(at >= 0, `no "${text}" in ${file}`);
   return at + 1;
 }

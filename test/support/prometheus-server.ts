@@ -38,14 +38,27 @@ export class PrometheusServer {
       '  evaluation_interval: 1s',
       ...(rules ? ['rule_files:', `  - ${JSON.stringify(join(dir, 'rules.yml'))}`] : []),
       'scrape_configs:',
-      ...jobs.flatMap((j) => [`  - job_name: ${JSON.stringify(j.job)}`, '    static_configs:', `      - targets: ${JSON.stringify(j.targets)}`]),
+      ...jobs.flatMap((j) => [
+        `  - job_name: ${JSON.stringify(j.job)}`,
+        '    static_configs:',
+        `      - targets: ${JSON.stringify(j.targets)}`,
+      ]),
       '',
     ].join('\n');
     writeFileSync(join(dir, 'prometheus.yml'), config);
     if (rules) writeFileSync(join(dir, 'rules.yml'), rules);
-    const child = spawn(binary, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      binary,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout!.on('data', (c) => (output += c));
     child.stderr!.on('data', (c) => (output += c));

@@ -49,7 +49,8 @@ export class Screenshots {
       const picture = join(this.picturesDir, `${options.picture}.png`);
       copyFileSync(path, picture);
       this.pictures.push({ path: picture, bytes });
-      if (bytes > PICTURE_BUDGET_BYTES) this.log(`WARNING: ${picture} is ${kib(bytes)}, above the ${kib(PICTURE_BUDGET_BYTES)} budget for README pictures`);
+      if (bytes > PICTURE_BUDGET_BYTES)
+        this.log(`WARNING: ${picture} is ${kib(bytes)}, above the ${kib(PICTURE_BUDGET_BYTES)} budget for README pictures`);
     }
     return path;
   }

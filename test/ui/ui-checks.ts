@@ -112,7 +112,8 @@ const STEPS: Step[] = [
     },
   },
   {
-    title: "Attach to Node Process… names the fixture as the view does, the user's programs above the editor's own, a typed number as a port",
+    title:
+      "Attach to Node Process… names the fixture as the view does, the user's programs above the editor's own, a typed number as a port",
     async run({ workbench, shots, fixture }) {
       const { pid, inspectorPort } = fixture!;
       await workbench.runCommand('Async Leak Lens: Attach to Node Process');
@@ -121,7 +122,11 @@ const STEPS: Step[] = [
       await rows.first().waitFor({ timeout: UI_TIMEOUT_MS });
       // Typing the pid: a number is read as a port (the first row says so), the fixture's row follows.
       await input.fill(String(pid));
-      await waitForText(rows.first(), new RegExp(`^\\s*Attach to the inspector at 127\\.0\\.0\\.1:${pid}(?!\\d)[^]*a number is a port; type pid:N`), 'the first row after typing the pid');
+      await waitForText(
+        rows.first(),
+        new RegExp(`^\\s*Attach to the inspector at 127\\.0\\.0\\.1:${pid}(?!\\d)[^]*a number is a port; type pid:N`),
+        'the first row after typing the pid',
+      );
       const row = rows.filter({ hasText: targetName(pid) }).first();
       await row.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
         throw new Error(`the picker lists no "${targetName(pid)}"`);
@@ -135,7 +140,7 @@ const STEPS: Step[] = [
       const list = workbench.quickInput().locator('.monaco-list').first();
       const listBox = await boxOf(list, 'the process list');
       await workbench.page.mouse.move(listBox.x + listBox.width / 2, listBox.y + listBox.height / 2);
-      for (let stale = 0; stale < 3; ) {
+      for (let stale = 0; stale < 3;) {
         const before = listed.size;
         for (const r of await rows.all()) {
           const at = Number(await r.getAttribute('aria-posinset'));
@@ -151,7 +156,9 @@ const STEPS: Step[] = [
       const fixtureAt = ordered.findIndex((t) => t.includes(targetName(pid)));
       if (firstEditor < 0) throw new Error(`the picker lists none of code-server's own processes: ${JSON.stringify(ordered)}`);
       if (heading < 0 || firstEditor < heading || fixtureAt < 0 || fixtureAt > heading) {
-        throw new Error(`expected the fixture (at ${fixtureAt}) above "The editor's own processes" (at ${heading}) and code-server's processes below it (first at ${firstEditor}): ${JSON.stringify(ordered)}`);
+        throw new Error(
+          `expected the fixture (at ${fixtureAt}) above "The editor's own processes" (at ${heading}) and code-server's processes below it (first at ${firstEditor}): ${JSON.stringify(ordered)}`,
+        );
       }
       await workbench.page.keyboard.press('Escape');
       await workbench.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
@@ -167,14 +174,22 @@ const STEPS: Step[] = [
       await workbench.expand(workbench.treeRow(pane, /^PROMISE/));
       const site = workbench.treeRow(pane, `server.js:${line} ${kind}`);
       // Counts arrive with the next site reading (every second here).
-      await waitForText(site, new RegExp(`^${story.requestsSent}( [↑↓→])? · server\\.js:${line} ${kind}[^]*runWorker`), `the tree row "server.js:${line} ${kind}"`);
+      await waitForText(
+        site,
+        new RegExp(`^${story.requestsSent}( [↑↓→])? · server\\.js:${line} ${kind}[^]*runWorker`),
+        `the tree row "server.js:${line} ${kind}"`,
+      );
       // It is the first site listed: the largest count, and blocked-at in user code first on ties.
       const rows = await pane.locator('.monaco-list-row').allInnerTexts();
       const firstSite = rows.find((text) => / · \S+:\d+ (blocked|created)/.test(text));
-      if (!firstSite?.includes(`· server.js:${line} ${kind}`)) throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
+      if (!firstSite?.includes(`· server.js:${line} ${kind}`))
+        throw new Error(`the first site listed is "${firstSite}", expected ${kind} at server.js:${line}`);
       // Under the site: example resources and the example stack, whose first frame is the await.
       await workbench.expand(site.first());
-      const frame = pane.locator('.monaco-list-row[aria-level="5"]').filter({ hasText: `server.js:${line}:` }).first();
+      const frame = pane
+        .locator('.monaco-list-row[aria-level="5"]')
+        .filter({ hasText: `server.js:${line}:` })
+        .first();
       await frame.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
         throw new Error(`the site's example stack shows no frame at server.js:${line}`);
       });
@@ -199,7 +214,10 @@ const STEPS: Step[] = [
       const page = workbench.page;
       const viewport = page.viewportSize()!;
       const region = around([await boxOf(item, 'the status bar entry'), await boxOf(tooltip, 'the status bar tooltip')], viewport, 12);
-      await shots.take('status-bar', { clip: { ...region, x: 0, width: Math.min(viewport.width, region.x + region.width + 160) }, picture: 'status-bar' });
+      await shots.take('status-bar', {
+        clip: { ...region, x: 0, width: Math.min(viewport.width, region.x + region.width + 160) },
+        picture: 'status-bar',
+      });
       await page.mouse.move(viewport.width / 2, viewport.height / 2);
     },
   },
@@ -212,17 +230,28 @@ const STEPS: Step[] = [
       const editor = await workbench.openFile('server.js');
       await workbench.goToLine(line);
       // The CodeLens over runWorker comes first: it shifts the lines below it.
-      await editor.locator('.contentWidgets .codelens-decoration').filter({ hasText: blocked }).first().waitFor({ timeout: 2 * UI_TIMEOUT_MS }).catch(() => {
-        throw new Error(`no CodeLens "${blocked}" over runWorker`);
-      });
+      await editor
+        .locator('.contentWidgets .codelens-decoration')
+        .filter({ hasText: blocked })
+        .first()
+        .waitFor({ timeout: 2 * UI_TIMEOUT_MS })
+        .catch(() => {
+          throw new Error(`no CodeLens "${blocked}" over runWorker`);
+        });
       // The hint is decoration text after the line's code (CSS generated content).
       const text = workbench.codeLine(codeOnLine(file, line));
-      await waitUntil(async () => (await afterContents(text)).some((c) => c.includes(blocked)), UI_TIMEOUT_MS, `the hint "${blocked}" at the end of line ${line}`);
+      await waitUntil(
+        async () => (await afterContents(text)).some((c) => c.includes(blocked)),
+        UI_TIMEOUT_MS,
+        `the hint "${blocked}" at the end of line ${line}`,
+      );
       // The gutter icon is a glyph-margin decoration at the height of the line.
       await waitUntil(
         async () => {
           const lineTop = (await boxOf(workbench.lineNumber(line), `line number ${line}`)).y;
-          return (await editor.locator('.cgmr').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))).some((top) => Math.abs(top - lineTop) < 3);
+          return (await editor.locator('.cgmr').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))).some(
+            (top) => Math.abs(top - lineTop) < 3,
+          );
         },
         UI_TIMEOUT_MS,
         `a gutter mark on line ${line}`,
@@ -244,7 +273,10 @@ const STEPS: Step[] = [
         500,
       );
       const lineBox = await boxOf(workbench.lineNumber(line), `line number ${line}`);
-      const codeLens = await boxOf(editor.locator('.contentWidgets .codelens-decoration').filter({ hasText: blocked }).first(), 'the CodeLens');
+      const codeLens = await boxOf(
+        editor.locator('.contentWidgets .codelens-decoration').filter({ hasText: blocked }).first(),
+        'the CodeLens',
+      );
       // Hover the code of the marked line, like a person pointing at it.
       const textBox = await boxOf(text, `line ${line}`);
       await workbench.page.mouse.move(textBox.x + 60, textBox.y + textBox.height / 2);
@@ -254,7 +286,10 @@ const STEPS: Step[] = [
       });
       await waitForText(hover, new RegExp(`Blocked at · PROMISE · ${story.requestsSent} pending tasks[^]*Example stack`), 'the hover');
       const region = around([codeLens, lineBox, await boxOf(hover, 'the hover'), textBox], workbench.page.viewportSize()!, 16);
-      await shots.take('gutter-hover', { clip: { ...region, x: editorBox.x, width: Math.min(editorBox.width, 900) }, picture: 'gutter-hover' });
+      await shots.take('gutter-hover', {
+        clip: { ...region, x: editorBox.x, width: Math.min(editorBox.width, 900) },
+        picture: 'gutter-hover',
+      });
       await workbench.page.keyboard.press('Escape');
     },
   },
@@ -264,12 +299,19 @@ const STEPS: Step[] = [
       const { workbench, shots } = story;
       const { line, kind } = story.marker!;
       const pane = workbench.viewPane(VIEW);
-      for (const [label, requests] of [['before load', SECOND_LOAD], ['after load', 0]] as const) {
+      for (const [label, requests] of [
+        ['before load', SECOND_LOAD],
+        ['after load', 0],
+      ] as const) {
         await workbench.runCommand('Async Leak Lens: Take Snapshot');
         await workbench.answerInput(`Take Snapshot of ${targetName(story.fixture!.pid)}`, label);
-        await workbench.treeRow(pane, label).first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-          throw new Error(`no snapshot "${label}" in the view's Snapshots section`);
-        });
+        await workbench
+          .treeRow(pane, label)
+          .first()
+          .waitFor({ timeout: UI_TIMEOUT_MS })
+          .catch(() => {
+            throw new Error(`no snapshot "${label}" in the view's Snapshots section`);
+          });
         if (requests) await load(story, requests);
       }
       await workbench.runCommand('Async Leak Lens: Compare Snapshots');
@@ -283,7 +325,8 @@ const STEPS: Step[] = [
         throw new Error(`the top growing site reads "${headline}", expected ${delta} ${kind} at server.js:${line}`);
       }
       const firstRow = await report.locator('table.sites tbody tr').first().innerText();
-      if (!firstRow.includes(delta) || !firstRow.includes(`server.js:${line}`)) throw new Error(`the first changed site reads "${firstRow}", expected ${delta} at server.js:${line}`);
+      if (!firstRow.includes(delta) || !firstRow.includes(`server.js:${line}`))
+        throw new Error(`the first changed site reads "${firstRow}", expected ${delta} at server.js:${line}`);
       await shots.take('diff-report', { element: workbench.editorGroupOf('Comparison:'), picture: 'diff-report' });
       // In a narrow editor no file name breaks inside and nothing is cut off or needs scrolling
       // sideways: each changed site becomes a short block.
@@ -325,7 +368,10 @@ const STEPS: Step[] = [
       await workbench.runCommand('View: Close All Editors');
       await workbench.runCommand('Async Leak Lens: Show Live Chart');
       const chart = await workbench.webview(CHART_TITLE);
-      await chart.locator('#status').filter({ hasText: `Live counts of ${targetName(story.fixture!.pid)}` }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await chart
+        .locator('#status')
+        .filter({ hasText: `Live counts of ${targetName(story.fixture!.pid)}` })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
       const promise = chart.locator('.u-legend .u-series').filter({ hasText: 'PROMISE' });
       await promise.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
         throw new Error('the chart legend has no PROMISE series');
@@ -335,7 +381,11 @@ const STEPS: Step[] = [
       await workbench.page.mouse.move(5, 5);
       const color = await promise.locator('.u-marker').evaluate((m) => getComputedStyle(m).borderColor);
       let drawn = 0;
-      await waitUntil(async () => (drawn = await chart.locator('.u-wrap canvas').evaluate(countPixelsOf, color)) >= 20, UI_TIMEOUT_MS, 'the PROMISE line').catch(() => {
+      await waitUntil(
+        async () => (drawn = await chart.locator('.u-wrap canvas').evaluate(countPixelsOf, color)) >= 20,
+        UI_TIMEOUT_MS,
+        'the PROMISE line',
+      ).catch(() => {
         throw new Error(`the PROMISE line is not drawn on the chart (${drawn} pixels of its colour ${color})`);
       });
       // Pointing at the newest samples shows their values in the legend.
@@ -343,7 +393,19 @@ const STEPS: Step[] = [
       await workbench.page.mouse.move(over.x + over.width - 3, over.y + over.height / 2);
       // The same number as the tree's PROMISE row (the load is over: the counts hold still), and
       // at least one per blocked worker.
-      const treeCount = async () => Number(/^PROMISE\s*([\d,]+)/.exec((await workbench.treeRow(workbench.viewPane(VIEW), /^PROMISE/).first().innerText()).trim())?.[1].replace(/,/g, ''));
+      const treeCount = async () =>
+        Number(
+          /^PROMISE\s*([\d,]+)/
+            .exec(
+              (
+                await workbench
+                  .treeRow(workbench.viewPane(VIEW), /^PROMISE/)
+                  .first()
+                  .innerText()
+              ).trim(),
+            )?.[1]
+            .replace(/,/g, ''),
+        );
       let legend = NaN;
       let tree = NaN;
       await waitUntil(
@@ -355,25 +417,36 @@ const STEPS: Step[] = [
         UI_TIMEOUT_MS,
         'the legend value',
       ).catch(() => {
-        throw new Error(`the legend shows ${legend} pending PROMISE at the newest sample; the tree shows ${tree}, and ${story.requestsSent} workers are blocked`);
+        throw new Error(
+          `the legend shows ${legend} pending PROMISE at the newest sample; the tree shows ${tree}, and ${story.requestsSent} workers are blocked`,
+        );
       });
       // The line reads against the theme's background.
       const background = await chart.evaluate(() => getComputedStyle(document.body).backgroundColor);
       const ratio = contrastRatio(parseColor(color)!, parseColor(background)!);
-      if (!(ratio >= MIN_LINE_CONTRAST)) throw new Error(`the PROMISE line (${color}) has a contrast of ${ratio.toFixed(2)} with the background ${background}`);
+      if (!(ratio >= MIN_LINE_CONTRAST))
+        throw new Error(`the PROMISE line (${color}) has a contrast of ${ratio.toFixed(2)} with the background ${background}`);
       // The "before load" and "after load" labels do not overlap.
-      const labels = await chart.locator('#plot').evaluate((plot) => JSON.parse((plot as HTMLElement).dataset.markerLabels ?? '{"boxes":[]}') as { boxes: { start: number; end: number; top: number; bottom: number }[] });
-      if (labels.boxes.length < 2) throw new Error(`the chart shows ${labels.boxes.length} snapshot labels, expected "before load" and "after load"`);
+      const labels = await chart.locator('#plot').evaluate(
+        (plot) =>
+          JSON.parse((plot as HTMLElement).dataset.markerLabels ?? '{"boxes":[]}') as {
+            boxes: { start: number; end: number; top: number; bottom: number }[];
+          },
+      );
+      if (labels.boxes.length < 2)
+        throw new Error(`the chart shows ${labels.boxes.length} snapshot labels, expected "before load" and "after load"`);
       labels.boxes.forEach((a, i) =>
         labels.boxes.slice(i + 1).forEach((b) => {
-          if (a.start < b.end && b.start < a.end && a.top < b.bottom && b.top < a.bottom) throw new Error(`snapshot labels overlap: ${JSON.stringify(labels.boxes)}`);
+          if (a.start < b.end && b.start < a.end && a.top < b.bottom && b.top < a.bottom)
+            throw new Error(`snapshot labels overlap: ${JSON.stringify(labels.boxes)}`);
         }),
       );
       await shots.take('chart', { element: workbench.editorGroupOf(CHART_TITLE), picture: 'chart' });
     },
   },
   {
-    title: 'Run Leak Probe… offers the fixture\'s own URL, shows the run in progress in its report panel, then the verdict with a working source link',
+    title:
+      "Run Leak Probe… offers the fixture's own URL, shows the run in progress in its report panel, then the verdict with a working source link",
     async run(story) {
       const { workbench, shots } = story;
       const { pid, port } = story.fixture!;
@@ -382,16 +455,31 @@ const STEPS: Step[] = [
       await workbench.runCommand('Async Leak Lens: Run Leak Probe');
       // The URL offered is the attached program's own server (its listening socket), not a default port.
       const input = workbench.quickInput().locator('.quick-input-box input');
-      await workbench.quickInput().locator('.quick-input-title').filter({ hasText: `Run Leak Probe on ${targetName(pid)} (1/4)` }).waitFor({ timeout: UI_TIMEOUT_MS });
-      await waitUntil(async () => (await input.inputValue()) === `http://127.0.0.1:${port}/`, UI_TIMEOUT_MS, `the URL input to offer http://127.0.0.1:${port}/`).catch(async () => {
+      await workbench
+        .quickInput()
+        .locator('.quick-input-title')
+        .filter({ hasText: `Run Leak Probe on ${targetName(pid)} (1/4)` })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      await waitUntil(
+        async () => (await input.inputValue()) === `http://127.0.0.1:${port}/`,
+        UI_TIMEOUT_MS,
+        `the URL input to offer http://127.0.0.1:${port}/`,
+      ).catch(async () => {
         throw new Error(`the probe offers "${await input.inputValue()}", expected the fixture's http://127.0.0.1:${port}/`);
       });
       // The four steps share one input widget: each waits for its own title.
-      const stepTitle = (n: number) => workbench.quickInput().locator('.quick-input-title').filter({ hasText: `Run Leak Probe on ${targetName(pid)} (${n}/4)` });
+      const stepTitle = (n: number) =>
+        workbench
+          .quickInput()
+          .locator('.quick-input-title')
+          .filter({ hasText: `Run Leak Probe on ${targetName(pid)} (${n}/4)` });
       await input.press('Enter');
       await stepTitle(2).waitFor({ timeout: UI_TIMEOUT_MS });
       await workbench.quickInput().locator('.monaco-list-row').filter({ hasText: 'GET' }).first().click();
-      for (const [n, answer] of [[3, String(PROBE_REQUESTS)], [4, '4']] as const) {
+      for (const [n, answer] of [
+        [3, String(PROBE_REQUESTS)],
+        [4, '4'],
+      ] as const) {
         await stepTitle(n).waitFor({ timeout: UI_TIMEOUT_MS });
         await input.fill(answer);
         await input.press('Enter');
@@ -401,9 +489,13 @@ const STEPS: Step[] = [
       // A short tab title, and a visible running state at once.
       const title = `Leak Probe: ${targetName(pid)}`;
       const running = await workbench.webview(title);
-      await running.locator('body.running').getByText('Running…').waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-        throw new Error('the report panel shows no running state while the probe runs');
-      });
+      await running
+        .locator('body.running')
+        .getByText('Running…')
+        .waitFor({ timeout: UI_TIMEOUT_MS })
+        .catch(() => {
+          throw new Error('the report panel shows no running state while the probe runs');
+        });
       await shots.take('probe-running', { element: workbench.editorGroupOf(title) });
       // The verdict replaces it: the marked line, as a link.
       let link: Locator | undefined;
@@ -419,13 +511,28 @@ const STEPS: Step[] = [
         'the probe verdict',
       );
       const text = await link!.innerText();
-      if (!new RegExp(`^server\\.js:${line}:\\d+$`).test(text)) throw new Error(`the first leaking site reads "${text}", expected server.js:${line}`);
+      if (!new RegExp(`^server\\.js:${line}:\\d+$`).test(text))
+        throw new Error(`the first leaking site reads "${text}", expected server.js:${line}`);
       await shots.take('probe-report', { element: workbench.editorGroupOf(title) });
       await link!.click();
-      await workbench.editorTab('server.js').waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-        throw new Error('clicking the location opened no server.js editor');
-      });
-      await waitUntil(async () => (await workbench.page.locator('.editor-status-selection, [id="status.editor.selection"]').first().innerText().catch(() => '')).includes(`Ln ${line},`), UI_TIMEOUT_MS, `the cursor on line ${line}`);
+      await workbench
+        .editorTab('server.js')
+        .waitFor({ timeout: UI_TIMEOUT_MS })
+        .catch(() => {
+          throw new Error('clicking the location opened no server.js editor');
+        });
+      await waitUntil(
+        async () =>
+          (
+            await workbench.page
+              .locator('.editor-status-selection, [id="status.editor.selection"]')
+              .first()
+              .innerText()
+              .catch(() => '')
+          ).includes(`Ln ${line},`),
+        UI_TIMEOUT_MS,
+        `the cursor on line ${line}`,
+      );
     },
   },
   {
@@ -448,163 +555,182 @@ const STEPS: Step[] = [
  */
 function treeReadingSteps(): Step[] {
   return [
-  {
-    title: 'at the default side bar width a site row shows its count and file:line, and the view title is whole',
-    async run(story) {
-      const { workbench, shots } = story;
-      const { line, kind } = story.marker!;
-      const pane = workbench.viewPane(VIEW);
-      await workbench.setSideBarWidth(Math.round(story.defaultSideBarWidth ?? 300));
-      const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
-      await site.waitFor({ timeout: UI_TIMEOUT_MS });
-      // The label's text (count and line) ends inside the row; the description after it may be cut.
-      const cut = await site.locator('.label-name').first().evaluate((label) => {
-        const row = label.closest('.monaco-list-row')!;
-        return label.getBoundingClientRect().right > row.getBoundingClientRect().right - 4;
-      });
-      if (cut) throw new Error(`the site row's label is cut at ${story.defaultSideBarWidth} px: "${await site.innerText()}"`);
-      // The product's name stays whole in the title (six icons cut it to "Async Le…").
-      const title = workbench.page.locator('.part.sidebar .composite.title .title-label h2').first();
-      const nameWhole = await title.evaluate((h, name) => {
-        const text = [...h.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').startsWith(name)) ?? h.querySelector('*')?.firstChild;
-        if (!text) return false;
-        const range = document.createRange();
-        range.setStart(text, 0);
-        range.setEnd(text, Math.min(name.length, (text.textContent ?? '').length));
-        return range.getBoundingClientRect().right <= h.getBoundingClientRect().right && (text.textContent ?? '').startsWith(name);
-      }, CONTAINER);
-      if (!nameWhole) throw new Error(`the view title does not show "${CONTAINER}" whole: "${await title.innerText()}"`);
-      await workbench.page.mouse.move(workbench.page.viewportSize()!.width - 20, 400);
-      await shots.take('tree-default-width', { element: workbench.page.locator('.part.sidebar') });
-      await workbench.setSideBarWidth(SIDE_BAR_WIDTH);
+    {
+      title: 'at the default side bar width a site row shows its count and file:line, and the view title is whole',
+      async run(story) {
+        const { workbench, shots } = story;
+        const { line, kind } = story.marker!;
+        const pane = workbench.viewPane(VIEW);
+        await workbench.setSideBarWidth(Math.round(story.defaultSideBarWidth ?? 300));
+        const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
+        await site.waitFor({ timeout: UI_TIMEOUT_MS });
+        // The label's text (count and line) ends inside the row; the description after it may be cut.
+        const cut = await site
+          .locator('.label-name')
+          .first()
+          .evaluate((label) => {
+            const row = label.closest('.monaco-list-row')!;
+            return label.getBoundingClientRect().right > row.getBoundingClientRect().right - 4;
+          });
+        if (cut) throw new Error(`the site row's label is cut at ${story.defaultSideBarWidth} px: "${await site.innerText()}"`);
+        // The product's name stays whole in the title (six icons cut it to "Async Le…").
+        const title = workbench.page.locator('.part.sidebar .composite.title .title-label h2').first();
+        const nameWhole = await title.evaluate((h, name) => {
+          const text =
+            [...h.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').startsWith(name)) ??
+            h.querySelector('*')?.firstChild;
+          if (!text) return false;
+          const range = document.createRange();
+          range.setStart(text, 0);
+          range.setEnd(text, Math.min(name.length, (text.textContent ?? '').length));
+          return range.getBoundingClientRect().right <= h.getBoundingClientRect().right && (text.textContent ?? '').startsWith(name);
+        }, CONTAINER);
+        if (!nameWhole) throw new Error(`the view title does not show "${CONTAINER}" whole: "${await title.innerText()}"`);
+        await workbench.page.mouse.move(workbench.page.viewportSize()!.width - 20, 400);
+        await shots.take('tree-default-width', { element: workbench.page.locator('.part.sidebar') });
+        await workbench.setSideBarWidth(SIDE_BAR_WIDTH);
+      },
     },
-  },
-  {
-    title: 'between changes the tree holds still: no row is redrawn, and a tooltip stays open',
-    async run(story) {
-      const { workbench } = story;
-      const { line, kind } = story.marker!;
-      const pane = workbench.viewPane(VIEW);
-      // Polls and site reads go on every second. Once the load's trend has left the 30 s window
-      // (every arrow →) and the rows read the same twice, no number moves.
-      const rows = pane.locator('.monaco-list-rows').first();
-      await waitUntil(
-        async () => {
-          const before = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
-          await workbench.page.waitForTimeout(2000);
-          const after = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
-          return before === after && !/[↑↓]/.test(after);
-        },
-        2 * UI_TIMEOUT_MS,
-        'the tree to settle after the load',
-      );
-      await rows.evaluate((el) => {
-        const w = window as unknown as { treeMutations: number };
-        w.treeMutations = 0;
-        new MutationObserver((records) => (w.treeMutations += records.length)).observe(el, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label', 'title'] });
-      });
-      await workbench.page.waitForTimeout(5000);
-      const mutations = await workbench.page.evaluate(() => (window as unknown as { treeMutations: number }).treeMutations);
-      if (mutations > 3) throw new Error(`the tree changed ${mutations} times in 5 s while no number moved`);
-      const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
-      await site.hover();
-      const tooltip = workbench.hover().filter({ hasText: `${kind === 'blocked' ? 'Blocked' : 'Created'} at` });
-      await tooltip.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-        throw new Error('no tooltip over the site row');
-      });
-      await workbench.page.waitForTimeout(3000);
-      if (!(await tooltip.isVisible())) throw new Error('the site row\'s tooltip closed by itself within 3 s');
-      await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400);
+    {
+      title: 'between changes the tree holds still: no row is redrawn, and a tooltip stays open',
+      async run(story) {
+        const { workbench } = story;
+        const { line, kind } = story.marker!;
+        const pane = workbench.viewPane(VIEW);
+        // Polls and site reads go on every second. Once the load's trend has left the 30 s window
+        // (every arrow →) and the rows read the same twice, no number moves.
+        const rows = pane.locator('.monaco-list-rows').first();
+        await waitUntil(
+          async () => {
+            const before = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+            await workbench.page.waitForTimeout(2000);
+            const after = (await pane.locator('.monaco-list-row').allInnerTexts()).join('\n');
+            return before === after && !/[↑↓]/.test(after);
+          },
+          2 * UI_TIMEOUT_MS,
+          'the tree to settle after the load',
+        );
+        await rows.evaluate((el) => {
+          const w = window as unknown as { treeMutations: number };
+          w.treeMutations = 0;
+          new MutationObserver((records) => (w.treeMutations += records.length)).observe(el, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+            attributes: true,
+            attributeFilter: ['aria-label', 'title'],
+          });
+        });
+        await workbench.page.waitForTimeout(5000);
+        const mutations = await workbench.page.evaluate(() => (window as unknown as { treeMutations: number }).treeMutations);
+        if (mutations > 3) throw new Error(`the tree changed ${mutations} times in 5 s while no number moved`);
+        const site = workbench.treeRow(pane, `server.js:${line} ${kind}`).first();
+        await site.hover();
+        const tooltip = workbench.hover().filter({ hasText: `${kind === 'blocked' ? 'Blocked' : 'Created'} at` });
+        await tooltip.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+          throw new Error('no tooltip over the site row');
+        });
+        await workbench.page.waitForTimeout(3000);
+        if (!(await tooltip.isVisible())) throw new Error("the site row's tooltip closed by itself within 3 s");
+        await workbench.page.mouse.move(SIDE_BAR_WIDTH + 200, 400);
+      },
     },
-  },
-  {
-    title: "the status bar and the tree's root show the same count and the same trend",
-    async run({ workbench, fixture }) {
-      const pid = fixture!.pid;
-      const item = workbench.statusItem(new RegExp(`pid ${pid}: [\\d,]+ pending`));
-      const root = targetRow(workbench, pid);
-      const arrows: Record<string, string> = { 'arrow-up': '↑', 'arrow-down': '↓', 'arrow-right': '→' };
-      let seen = '';
-      await waitUntil(
-        async () => {
-          const status = (await item.innerText()).replace(/\u00a0/g, ' ');
-          const icon = await item.locator('.codicon[class*="codicon-arrow-"]').first().getAttribute('class');
-          const statusArrow = arrows[/codicon-(arrow-\w+)/.exec(icon ?? '')?.[1] ?? ''];
-          const tree = await root.innerText();
-          const count = /: ([\d,]+) pending/.exec(status)?.[1];
-          seen = `status "${status}" ${statusArrow}, tree "${tree}"`;
-          return count !== undefined && tree.includes(`${count} pending ${statusArrow}`);
-        },
-        UI_TIMEOUT_MS,
-        'the same count and arrow in the status bar and the tree',
-      ).catch(() => {
-        throw new Error(`the status bar and the tree disagree: ${seen}`);
-      });
+    {
+      title: "the status bar and the tree's root show the same count and the same trend",
+      async run({ workbench, fixture }) {
+        const pid = fixture!.pid;
+        const item = workbench.statusItem(new RegExp(`pid ${pid}: [\\d,]+ pending`));
+        const root = targetRow(workbench, pid);
+        const arrows: Record<string, string> = { 'arrow-up': '↑', 'arrow-down': '↓', 'arrow-right': '→' };
+        let seen = '';
+        await waitUntil(
+          async () => {
+            const status = (await item.innerText()).replace(/\u00a0/g, ' ');
+            const icon = await item.locator('.codicon[class*="codicon-arrow-"]').first().getAttribute('class');
+            const statusArrow = arrows[/codicon-(arrow-\w+)/.exec(icon ?? '')?.[1] ?? ''];
+            const tree = await root.innerText();
+            const count = /: ([\d,]+) pending/.exec(status)?.[1];
+            seen = `status "${status}" ${statusArrow}, tree "${tree}"`;
+            return count !== undefined && tree.includes(`${count} pending ${statusArrow}`);
+          },
+          UI_TIMEOUT_MS,
+          'the same count and arrow in the status bar and the tree',
+        ).catch(() => {
+          throw new Error(`the status bar and the tree disagree: ${seen}`);
+        });
+      },
     },
-  },
-  {
-    title: 'a type adds up: its count is its site rows plus the "with no site" row',
-    async run({ workbench }) {
-      const pane = workbench.viewPane(VIEW);
-      const number = (text: string) => Number(text.replace(/,/g, ''));
-      let seen = '';
-      await waitUntil(
-        async () => {
-          const texts = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-          // The label and the description are adjacent: "PROMISE180 ↑".
-          const type = texts.findIndex((t) => /^PROMISE\s*[\d,]+/.test(t));
-          seen = `no PROMISE row among ${JSON.stringify(texts)}`;
-          if (type < 0) return false;
-          const total = number(/^PROMISE\s*([\d,]+)/.exec(texts[type])![1]);
-          let sum = 0;
-          const parts: string[] = [];
-          // The rows of the type's level that follow it: sites ("46 · x.js:15 blocked") and the rest.
-          const levels = await pane.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-level'))));
-          for (let i = type + 1; i < texts.length && levels[i] > levels[type]; i++) {
-            if (levels[i] !== levels[type] + 1) continue;
-            const n = /^~?([\d,]+)(?: [↑↓→])? · /.exec(texts[i]);
-            if (n) {
-              sum += number(n[1]);
-              parts.push(n[1]);
+    {
+      title: 'a type adds up: its count is its site rows plus the "with no site" row',
+      async run({ workbench }) {
+        const pane = workbench.viewPane(VIEW);
+        const number = (text: string) => Number(text.replace(/,/g, ''));
+        let seen = '';
+        await waitUntil(
+          async () => {
+            const texts = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+            // The label and the description are adjacent: "PROMISE180 ↑".
+            const type = texts.findIndex((t) => /^PROMISE\s*[\d,]+/.test(t));
+            seen = `no PROMISE row among ${JSON.stringify(texts)}`;
+            if (type < 0) return false;
+            const total = number(/^PROMISE\s*([\d,]+)/.exec(texts[type])![1]);
+            let sum = 0;
+            const parts: string[] = [];
+            // The rows of the type's level that follow it: sites ("46 · x.js:15 blocked") and the rest.
+            const levels = await pane
+              .locator('.monaco-list-row')
+              .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-level'))));
+            for (let i = type + 1; i < texts.length && levels[i] > levels[type]; i++) {
+              if (levels[i] !== levels[type] + 1) continue;
+              const n = /^~?([\d,]+)(?: [↑↓→])? · /.exec(texts[i]);
+              if (n) {
+                sum += number(n[1]);
+                parts.push(n[1]);
+              }
             }
-          }
-          seen = `PROMISE ${total} against rows ${parts.join(' + ')} = ${sum}`;
-          return sum === total && parts.length > 0;
-        },
-        UI_TIMEOUT_MS,
-        'the PROMISE rows to add up',
-      ).catch(() => {
-        throw new Error(`the PROMISE type does not add up: ${seen}`);
-      });
+            seen = `PROMISE ${total} against rows ${parts.join(' + ')} = ${sum}`;
+            return sum === total && parts.length > 0;
+          },
+          UI_TIMEOUT_MS,
+          'the PROMISE rows to add up',
+        ).catch(() => {
+          throw new Error(`the PROMISE type does not add up: ${seen}`);
+        });
+      },
     },
-  },
-  {
-    title: 'the example stack lists your frames and folds node: and node_modules frames into one row',
-    async run(story) {
-      const { workbench } = story;
-      const pane = workbench.viewPane(VIEW);
-      const library = workbench.treeRow(pane, /^\d+ library frames?/).first();
-      await library.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-        throw new Error('the example stack has no "N library frames" row');
-      });
-      const texts = await pane.locator('.monaco-list-row[aria-level="5"]').allInnerTexts();
-      const libraryAt = texts.findIndex((t) => /^\d+ library frames?/.test(t));
-      const internalAbove = texts.slice(0, libraryAt).filter((t) => /node:|node_modules/.test(t));
-      if (internalAbove.length) throw new Error(`library frames are listed above the folded row: ${internalAbove.join(' | ')}`);
+    {
+      title: 'the example stack lists your frames and folds node: and node_modules frames into one row',
+      async run(story) {
+        const { workbench } = story;
+        const pane = workbench.viewPane(VIEW);
+        const library = workbench.treeRow(pane, /^\d+ library frames?/).first();
+        await library.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
+          throw new Error('the example stack has no "N library frames" row');
+        });
+        const texts = await pane.locator('.monaco-list-row[aria-level="5"]').allInnerTexts();
+        const libraryAt = texts.findIndex((t) => /^\d+ library frames?/.test(t));
+        const internalAbove = texts.slice(0, libraryAt).filter((t) => /node:|node_modules/.test(t));
+        if (internalAbove.length) throw new Error(`library frames are listed above the folded row: ${internalAbove.join(' | ')}`);
+      },
     },
-  },
   ];
 }
 
 /** The code on a 1-based line of a file, without its trailing comment. */
 function codeOnLine(file: string, line: number): string {
-  return readFileSync(file, 'utf8').split('\n')[line - 1].replace(/\/\/.*$/, '').trim();
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    [line - 1].replace(/\/\/.*$/, '')
+    .trim();
 }
 
 /** The side bar down to its last visible tree row: the picture without the empty rest. */
 async function rowsRegion(workbench: Workbench): Promise<Region> {
   const bar = await boxOf(workbench.page.locator('.part.sidebar'), 'the side bar');
-  const bottoms = await workbench.viewPane(VIEW).locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().bottom));
+  const bottoms = await workbench
+    .viewPane(VIEW)
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().bottom));
   const bottom = Math.min(bar.y + bar.height, Math.max(bar.y + 120, ...bottoms) + 12);
   return { x: bar.x, y: bar.y, width: bar.width, height: bottom - bar.y };
 }
@@ -616,7 +742,10 @@ function targetName(pid: number): string {
 
 /** The view's top-level row of an attached process (snapshot rows mention the pid too). */
 function targetRow(workbench: Workbench, pid: number) {
-  return workbench.viewPane(VIEW).locator('.monaco-list-row[aria-level="1"]').filter({ hasText: targetName(pid) });
+  return workbench
+    .viewPane(VIEW)
+    .locator('.monaco-list-row[aria-level="1"]')
+    .filter({ hasText: targetName(pid) });
 }
 
 /** Sends bounded load to the fixture; every request must be answered. */
@@ -656,7 +785,9 @@ function countPixelsOf(canvas: HTMLCanvasElement, color: string): number {
 
 /** The CSS generated text (::after) of a rendered line's parts: where decorations put hints. */
 function afterContents(line: Locator): Promise<string[]> {
-  return line.locator('span').evaluateAll((spans) => spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal'));
+  return line
+    .locator('span')
+    .evaluateAll((spans) => spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal'));
 }
 
 /** Runs the story; every step after a failed one is reported as not run. */

@@ -25,7 +25,9 @@ export class Workbench {
     await this.openPalette();
     await this.page.keyboard.type(title);
     // The row whose label is the title (a keybinding may follow it in the aria-label).
-    const row = this.quickInput().locator(`.monaco-list-row[aria-label^="${cssString(title)}"]`).first();
+    const row = this.quickInput()
+      .locator(`.monaco-list-row[aria-label^="${cssString(title)}"]`)
+      .first();
     await row.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
       throw new Error(`the command palette lists no command "${title}"`);
     });
@@ -61,7 +63,9 @@ export class Workbench {
     await this.page.keyboard.press('Control+P');
     await this.quickInput().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await this.page.keyboard.type(name);
-    const row = this.quickInput().locator(`.monaco-list-row[aria-label^="${cssString(name)}"]`).first();
+    const row = this.quickInput()
+      .locator(`.monaco-list-row[aria-label^="${cssString(name)}"]`)
+      .first();
     await row.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
       throw new Error(`Quick Open finds no file "${name}"`);
     });
@@ -81,7 +85,11 @@ export class Workbench {
     await this.quickInput().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await this.page.keyboard.type(String(line));
     // Enter only counts once the picker has read the number.
-    await this.quickInput().locator('.monaco-list-row').filter({ hasText: `line ${line}` }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await this.quickInput()
+      .locator('.monaco-list-row')
+      .filter({ hasText: `line ${line}` })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
     await this.lineNumber(line).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -89,13 +97,18 @@ export class Workbench {
 
   /** The line-number cell of a 1-based line in the active editor (rendered only when visible). */
   lineNumber(line: number): Locator {
-    return this.activeEditor().locator('.margin-view-overlays .line-numbers').filter({ hasText: new RegExp(`^\\s*${line}\\s*$`) });
+    return this.activeEditor()
+      .locator('.margin-view-overlays .line-numbers')
+      .filter({ hasText: new RegExp(`^\\s*${line}\\s*$`) });
   }
 
   /** The rendered line of the active editor that shows this code (the editor renders spaces as no-break spaces). */
   codeLine(code: string): Locator {
     const pattern = code.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-    return this.activeEditor().locator('.view-lines .view-line').filter({ hasText: new RegExp(pattern) }).first();
+    return this.activeEditor()
+      .locator('.view-lines .view-line')
+      .filter({ hasText: new RegExp(pattern) })
+      .first();
   }
 
   /** Drags the side bar's edge, as a person widens it to read long tree rows. */
@@ -106,14 +119,19 @@ export class Workbench {
     let handle: { x: number; y: number } | undefined;
     for (let i = 0; i < (await sashes.count()) && !handle; i++) {
       const b = await sashes.nth(i).boundingBox();
-      if (b && Math.abs(b.x + b.width / 2 - edge) <= 4 && b.height > bar.height / 2) handle = { x: b.x + b.width / 2, y: bar.y + bar.height / 2 };
+      if (b && Math.abs(b.x + b.width / 2 - edge) <= 4 && b.height > bar.height / 2)
+        handle = { x: b.x + b.width / 2, y: bar.y + bar.height / 2 };
     }
-    if (!handle) throw new Error('found no sash on the side bar\'s edge');
+    if (!handle) throw new Error("found no sash on the side bar's edge");
     await this.page.mouse.move(handle.x, handle.y);
     await this.page.mouse.down();
     await this.page.mouse.move(bar.x + width, handle.y, { steps: 8 });
     await this.page.mouse.up();
-    await waitUntil(async () => Math.abs(((await this.page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) <= 4, UI_TIMEOUT_MS, `the side bar to be ${width} px wide`);
+    await waitUntil(
+      async () => Math.abs(((await this.page.locator('.part.sidebar').boundingBox())?.width ?? 0) - width) <= 4,
+      UI_TIMEOUT_MS,
+      `the side bar to be ${width} px wide`,
+    );
   }
 
   /** A view pane (by its header title) in the side bar. */
@@ -162,14 +180,19 @@ export class Workbench {
 
   /** The editor group showing the tab whose title starts with this text. */
   editorGroupOf(titleStart: string): Locator {
-    return this.page.locator('.editor-group-container').filter({ has: this.editorTab(titleStart) }).first();
+    return this.page
+      .locator('.editor-group-container')
+      .filter({ has: this.editorTab(titleStart) })
+      .first();
   }
 
   /** The page inside the webview of the editor tab whose title starts with this text. */
   async webview(titleStart: string): Promise<Frame> {
-    await this.editorTab(titleStart).waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {
-      throw new Error(`no editor tab "${titleStart}…" opened`);
-    });
+    await this.editorTab(titleStart)
+      .waitFor({ timeout: UI_TIMEOUT_MS })
+      .catch(() => {
+        throw new Error(`no editor tab "${titleStart}…" opened`);
+      });
     // Webviews are iframes laid over the editor area, each holding its page in a nested frame;
     // the page's own <title> tells them apart.
     let found: Frame | undefined;

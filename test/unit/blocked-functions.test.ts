@@ -79,7 +79,10 @@ test('an anonymous handler (the express shape) gets its lens on the line that op
     ]),
     lineAt,
   );
-  assert.deepEqual(found.map((f) => [f.name, f.declarationLine, f.count, f.topSiteLine]), [['<anonymous>', 25, 50, 27]]);
+  assert.deepEqual(
+    found.map((f) => [f.name, f.declarationLine, f.count, f.topSiteLine]),
+    [['<anonymous>', 25, 50, 27]],
+  );
 });
 
 test('declarations are told apart from calls', () => {

@@ -16,7 +16,7 @@ async function heapSnapshotText(): Promise<string> {
 
 function readInChunks(text: string, sizes: () => number): HeapGraphData {
   const reader = new HeapSnapshotReader();
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = sizes();
     reader.push(text.slice(at, at + size));
     at += size;

@@ -16,7 +16,15 @@ test('an all-zero chart has a sane count axis: 0 at the bottom, whole numbers, e
 });
 
 test('count ticks are whole numbers at a 1-2-5 step, never more than asked, for any range', () => {
-  for (const [max, room] of [[1, 11], [3, 11], [7, 3], [48, 10], [330, 11], [12_345, 8], [1_000_000, 6]] as const) {
+  for (const [max, room] of [
+    [1, 11],
+    [3, 11],
+    [7, 3],
+    [48, 10],
+    [330, 11],
+    [12_345, 8],
+    [1_000_000, 6],
+  ] as const) {
     const [lo, hi] = countRange(max);
     assert.ok(hi >= max, `range ${lo}..${hi} holds ${max}`);
     const ticks = countTicks(lo, hi, room);
@@ -50,26 +58,55 @@ test('series colours keep enough contrast with the background: a dark orange on 
 test('"before load" and "after load" a few pixels apart: labels neither overlap nor cross the other line', () => {
   // Two snapshots 50 px apart near the right edge, labels 60 px wide (the README's chart).
   const cases = [
-    [{ x: 560, width: 60 }, { x: 610, width: 60 }],
-    [{ x: 100, width: 60 }, { x: 104, width: 60 }],
-    [{ x: 300, width: 60 }, { x: 340, width: 60 }, { x: 345, width: 80 }],
+    [
+      { x: 560, width: 60 },
+      { x: 610, width: 60 },
+    ],
+    [
+      { x: 100, width: 60 },
+      { x: 104, width: 60 },
+    ],
+    [
+      { x: 300, width: 60 },
+      { x: 340, width: 60 },
+      { x: 345, width: 80 },
+    ],
   ];
   for (const markers of cases) {
     const placed = placeMarkerLabels(markers, 50, 660, 3, 3);
     for (const [i, a] of placed.entries()) {
       assert.ok(a.start >= 50 && a.end <= 660, `label ${i} leaves the plot: ${JSON.stringify(a)}`);
       for (const [j, b] of placed.entries()) {
-        if (i < j && a.row === b.row) assert.ok(a.end <= b.start || b.end <= a.start, `labels ${i} and ${j} overlap on row ${a.row}: ${JSON.stringify(placed)}`);
+        if (i < j && a.row === b.row)
+          assert.ok(a.end <= b.start || b.end <= a.start, `labels ${i} and ${j} overlap on row ${a.row}: ${JSON.stringify(placed)}`);
       }
     }
   }
   // With room on its right and no other line there, a label stays on the right; else it goes left.
-  const [first, second] = placeMarkerLabels([{ x: 560, width: 60 }, { x: 610, width: 60 }], 50, 660, 3, 3);
+  const [first, second] = placeMarkerLabels(
+    [
+      { x: 560, width: 60 },
+      { x: 610, width: 60 },
+    ],
+    50,
+    660,
+    3,
+    3,
+  );
   assert.equal(first.onLeft, true, 'the first label would cross the second line on its right');
   assert.equal(second.onLeft, true, 'no room on the right of the second');
   assert.ok(first.end <= 560, 'the first label stays clear of the second line');
   // The second has no clear side: it takes another row (its box hides the first line behind its text).
   assert.notEqual(first.row, second.row);
-  const [a, b] = placeMarkerLabels([{ x: 200, width: 60 }, { x: 400, width: 60 }], 50, 660, 3, 3);
+  const [a, b] = placeMarkerLabels(
+    [
+      { x: 200, width: 60 },
+      { x: 400, width: 60 },
+    ],
+    50,
+    660,
+    3,
+    3,
+  );
   assert.deepEqual([a.onLeft, a.row, b.onLeft, b.row], [false, 0, false, 0], 'far apart: both on the right, one row');
 });

@@ -38,7 +38,12 @@ test('detach --help names how to reach the target, not how the agent records sit
 
 test('detach refuses an option of another command before attaching to anything', async () => {
   let err = '';
-  const code = await main(['detach', '--target', '1', '--stack-depth', '3'], { out: () => undefined, err: (text) => (err += text), color: false, isTty: false });
+  const code = await main(['detach', '--target', '1', '--stack-depth', '3'], {
+    out: () => undefined,
+    err: (text) => (err += text),
+    color: false,
+    isTty: false,
+  });
   assert.equal(code, 2);
   assert.match(err, /stack-depth/);
 });

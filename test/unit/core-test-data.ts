@@ -44,7 +44,13 @@ export function snapshot(sites: Site[], overrides: Partial<Snapshot> = {}): Snap
   return {
     schema: SNAPSHOT_SCHEMA,
     takenAt: '2026-11-26T14:00:00.000Z',
-    target: { pid: 4242, nodeVersion: 'v20.20.2', title: 'node', url: 'ws://127.0.0.1:9229/0f2c', argv: ['/usr/bin/node', `${APP_DIR}/server.js`] },
+    target: {
+      pid: 4242,
+      nodeVersion: 'v20.20.2',
+      title: 'node',
+      url: 'ws://127.0.0.1:9229/0f2c',
+      argv: ['/usr/bin/node', `${APP_DIR}/server.js`],
+    },
     threads: [{ thread: 0, title: 'main' }],
     totals,
     baseline: { TCPSERVERWRAP: 1 },

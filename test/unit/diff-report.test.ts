@@ -10,7 +10,12 @@ import { selectedSnapshotIds, snapshotIdOf, targetIdOf } from '../../src/extensi
 import { frame, site, snapshot } from './core-test-data';
 
 const workers = (count: number) =>
-  site({ kind: 'blocked', at: frame('src/workers.ts', 41, 20, 'runWorker'), count, stack: [frame('src/workers.ts', 41, 20, 'runWorker'), frame('node:events', 524, 28, 'emit')] });
+  site({
+    kind: 'blocked',
+    at: frame('src/workers.ts', 41, 20, 'runWorker'),
+    count,
+    stack: [frame('src/workers.ts', 41, 20, 'runWorker'), frame('node:events', 524, 28, 'emit')],
+  });
 const queue = (count: number) => site({ at: frame('src/queue.ts', 30, 16, 'next'), count });
 const timer = (count: number) => site({ type: 'Timeout', at: frame('src/poll.ts', 3, 5, 'startPolling'), count });
 const shrinking = (count: number) => site({ type: 'TCPWRAP', at: frame('src/client.ts', 9, 3, 'connect'), count });
@@ -23,19 +28,35 @@ function pair(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snap
 }
 
 test('the report lists exactly the changed sites of diffSnapshots, in its order', () => {
-  const [before, after] = pair(snapshot([queue(0), workers(0), timer(2), shrinking(5)]), snapshot([queue(100), workers(100), timer(2), shrinking(1)]));
+  const [before, after] = pair(
+    snapshot([queue(0), workers(0), timer(2), shrinking(5)]),
+    snapshot([queue(100), workers(100), timer(2), shrinking(1)]),
+  );
   const report = buildDiffReport(before, after);
   const expected = diffSnapshots(before.snapshot, after.snapshot).sites.filter((s) => s.delta !== 0);
-  assert.deepEqual(report.rows.map((r) => [r.siteId, r.before, r.after, r.delta]), expected.map((s) => [s.id, s.before, s.after, s.delta]));
+  assert.deepEqual(
+    report.rows.map((r) => [r.siteId, r.before, r.after, r.delta]),
+    expected.map((s) => [s.id, s.before, s.after, s.delta]),
+  );
   assert.equal(report.rows[0].location, '/srv/app/src/workers.ts:41:20', 'blocked-at user code first among equal growth');
   assert.equal(report.rows[0].kindLabel, 'blocked at');
   assert.equal(report.unchanged, 1);
   assert.equal(report.top?.row.siteId, workers(0).id);
-  assert.deepEqual(report.top?.stack.map((f) => [f.location, f.internal]), [
-    ['/srv/app/src/workers.ts:41:20', false],
-    ['node:events:524:28', true],
-  ]);
-  assert.deepEqual(report.totals.map((t) => [t.type, t.delta]), [['PROMISE', 200], ['Timeout', 0], ['TCPWRAP', -4]]);
+  assert.deepEqual(
+    report.top?.stack.map((f) => [f.location, f.internal]),
+    [
+      ['/srv/app/src/workers.ts:41:20', false],
+      ['node:events:524:28', true],
+    ],
+  );
+  assert.deepEqual(
+    report.totals.map((t) => [t.type, t.delta]),
+    [
+      ['PROMISE', 200],
+      ['Timeout', 0],
+      ['TCPWRAP', -4],
+    ],
+  );
   assert.deepEqual(report.warnings, []);
 });
 
@@ -56,10 +77,18 @@ test('snapshots of different processes, or in reverse order, carry a warning', (
 });
 
 test('the page escapes everything from the snapshot and runs only its own nonce script', () => {
-  const evil = site({ kind: 'blocked', at: frame('src/<img src=x onerror=alert(1)>.ts', 7, 1, '</script><script>alert(2)</script>'), count: 5 });
+  const evil = site({
+    kind: 'blocked',
+    at: frame('src/<img src=x onerror=alert(1)>.ts', 7, 1, '</script><script>alert(2)</script>'),
+    count: 5,
+  });
   const [before, after] = pair(snapshot([]), snapshot([evil], { label: '"><b>x' }));
   const report = buildDiffReport({ ...before, name: '<i>before</i>' }, after, { canOpen: () => true });
-  const html = renderReportHtml(report, { cspSource: 'vscode-webview://abc', styleUri: 'vscode-webview://abc/report.css', nonce: 'bm9uY2U=' });
+  const html = renderReportHtml(report, {
+    cspSource: 'vscode-webview://abc',
+    styleUri: 'vscode-webview://abc/report.css',
+    nonce: 'bm9uY2U=',
+  });
   assert.doesNotMatch(html, /<img/);
   assert.doesNotMatch(html, /<i>before/);
   assert.doesNotMatch(html, /<script>alert/);
@@ -84,7 +113,19 @@ test('escapeHtml escapes the five special characters', () => {
 test('page messages: only "open" with a site id (and a frame index) is accepted', () => {
   assert.deepEqual(parseReportMessage({ type: 'open', siteId: 'abc' }), { type: 'open', siteId: 'abc' });
   assert.deepEqual(parseReportMessage({ type: 'open', siteId: 'abc', frame: 2 }), { type: 'open', siteId: 'abc', frame: 2 });
-  for (const bad of [null, 'open', [], { type: 'run', siteId: 'abc' }, { type: 'open' }, { type: 'open', siteId: '' }, { type: 'open', siteId: 5 }, { type: 'open', siteId: 'a', frame: -1 }, { type: 'open', siteId: 'a', frame: 1.5 }, { type: 'open', siteId: 'a', frame: '1' }, { type: 'open', siteId: 'x'.repeat(500) }]) {
+  for (const bad of [
+    null,
+    'open',
+    [],
+    { type: 'run', siteId: 'abc' },
+    { type: 'open' },
+    { type: 'open', siteId: '' },
+    { type: 'open', siteId: 5 },
+    { type: 'open', siteId: 'a', frame: -1 },
+    { type: 'open', siteId: 'a', frame: 1.5 },
+    { type: 'open', siteId: 'a', frame: '1' },
+    { type: 'open', siteId: 'x'.repeat(500) },
+  ]) {
     assert.equal(parseReportMessage(bad), undefined, JSON.stringify(bad));
   }
 });
@@ -114,7 +155,7 @@ test('command arguments: ids, tree nodes and context-menu selections', () => {
   assert.deepEqual(selectedSnapshotIds(a, undefined), ['snapshot-1']);
 });
 
-test('the report\'s totals add up: each type\'s change splits into its sites\' and the rest with no site, with why', () => {
+test("the report's totals add up: each type's change splits into its sites' and the rest with no site, with why", () => {
   const [before, after] = pair(snapshot([workers(0)], { totals: { PROMISE: 10 } }), snapshot([workers(50)], { totals: { PROMISE: 260 } }));
   const report = buildDiffReport(before, after);
   const promise = report.totals.find((t) => t.type === 'PROMISE')!;
@@ -124,19 +165,33 @@ test('the report\'s totals add up: each type\'s change splits into its sites\' a
   assert.match(html, /PROMISE \+250 = \+50 in sites, \+200 with no site: results of the suspended calls above/);
 });
 
-test('the report\'s example stack lists your frames, the library frames folded in one row', () => {
+test("the report's example stack lists your frames, the library frames folded in one row", () => {
   const lib = (i: number) => frame(`/srv/app/node_modules/express/lib/router/l${i}.js`, i + 1, 1, `handle${i}`);
-  const handler = site({ kind: 'blocked', at: frame('src/app.js', 12, 5, ''), count: 0, stack: [frame('src/app.js', 12, 5, ''), lib(1), frame('node:internal/x', 3, 1, 'x'), lib(2)] });
+  const handler = site({
+    kind: 'blocked',
+    at: frame('src/app.js', 12, 5, ''),
+    count: 0,
+    stack: [frame('src/app.js', 12, 5, ''), lib(1), frame('node:internal/x', 3, 1, 'x'), lib(2)],
+  });
   const [before, after] = pair(snapshot([handler]), snapshot([{ ...handler, count: 9 }]));
   const report = buildDiffReport(before, after);
-  assert.deepEqual(report.top?.stack.map((f) => f.index), [0]);
-  assert.deepEqual(report.top?.library.map((f) => f.index), [1, 2, 3]);
+  assert.deepEqual(
+    report.top?.stack.map((f) => f.index),
+    [0],
+  );
+  assert.deepEqual(
+    report.top?.library.map((f) => f.index),
+    [1, 2, 3],
+  );
   const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'style.css', nonce: 'n' });
   assert.match(html, /<details class="library"><summary>3 library frames<\/summary>/);
 });
 
 test('a location wraps only after a folder slash: the file name and line stay whole', () => {
-  assert.equal(locationHtml('src/lib/t9-express-pool.js:41:7'), '<span class="dir">src/<wbr>lib/<wbr></span><span class="file">t9-express-pool.js:41:7</span>');
+  assert.equal(
+    locationHtml('src/lib/t9-express-pool.js:41:7'),
+    '<span class="dir">src/<wbr>lib/<wbr></span><span class="file">t9-express-pool.js:41:7</span>',
+  );
   assert.equal(locationHtml('t9-express-pool.js:41'), '<span class="file">t9-express-pool.js:41</span>');
   assert.equal(locationHtml('a/<b>.js:1'), '<span class="dir">a/<wbr></span><span class="file">&lt;b&gt;.js:1</span>');
 });
@@ -146,10 +201,16 @@ test('abandoned tasks: their own section with the awaits whose count changed, es
   const gone = (n: number) => ({ ...site({ kind: 'blocked', at, count: 0 }), abandoned: n });
   const [before, after] = pair(snapshot([gone(10), queue(3)]), snapshot([gone(50), queue(3)]));
   const report = buildDiffReport(before, after, { canOpen: () => true });
-  assert.deepEqual(report.abandoned.map((r) => [r.functionName, r.before, r.after, r.delta]), [['queryMirror', 10, 50, 40]]);
+  assert.deepEqual(
+    report.abandoned.map((r) => [r.functionName, r.before, r.after, r.delta]),
+    [['queryMirror', 10, 50, 40]],
+  );
   assert.deepEqual(report.rows, [], 'nothing pending changed');
   const html = renderReportHtml(report, { cspSource: 'x', styleUri: 'y', nonce: 'n' });
-  assert.match(html, /<h2>Abandoned tasks<\/h2><p class="warning">Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\.<\/p>/);
+  assert.match(
+    html,
+    /<h2>Abandoned tasks<\/h2><p class="warning">Abandoned: tasks collected while suspended — the code after this await and its finally blocks never ran\.<\/p>/,
+  );
   assert.match(html, /<td class="num delta">\+40<\/td><td class="num">10 → 50<\/td>/);
   assert.doesNotMatch(html, /fan<out>/, 'escaped');
   assert.deepEqual(frameForRequest(report, report.abandoned[0].siteId, undefined), at);

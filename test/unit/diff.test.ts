@@ -23,10 +23,7 @@ test('a site only in one snapshot counts 0 in the other', () => {
   const diff = diffSnapshots(snapshot([gone]), snapshot([added]));
 
   const byId = new Map(diff.sites.map((s) => [s.id, s]));
-  assert.deepEqual(
-    [byId.get(added.id)?.before, byId.get(added.id)?.after, byId.get(added.id)?.delta],
-    [0, 6, 6],
-  );
+  assert.deepEqual([byId.get(added.id)?.before, byId.get(added.id)?.after, byId.get(added.id)?.delta], [0, 6, 6]);
   const vanished = byId.get(gone.id);
   assert.deepEqual([vanished?.before, vanished?.after, vanished?.delta], [4, 0, -4]);
   assert.deepEqual(vanished?.frame, gone.frame, 'a vanished site keeps its last known data');
@@ -65,7 +62,10 @@ test('among equal growth: blocked-at in user code, then user code, then larger c
   ]);
   // The order does not depend on the input order.
   const reversed = diffSnapshots(snapshot([...before.sites].reverse()), snapshot([...after.sites].reverse()));
-  assert.deepEqual(reversed.sites.map((s) => s.id), order);
+  assert.deepEqual(
+    reversed.sites.map((s) => s.id),
+    order,
+  );
 });
 
 test('totals per type cover types present on either side', () => {
@@ -94,8 +94,14 @@ test('duplicate ids within one snapshot are merged, not lost', () => {
 test('topGrowing returns only sites that grew, at most n', () => {
   const sites = [5, 0, 8, -2, 1].map((delta, i) => ({ delta, s: site({ at: frame(`src/f${i}.ts`, 1, 1, 'f'), count: 10 + delta }) }));
   const diff = diffSnapshots(snapshot(sites.map(({ s }) => ({ ...s, count: 10 }))), snapshot(sites.map(({ s }) => s)));
-  assert.deepEqual(topGrowing(diff, 2).map((s) => s.delta), [8, 5]);
-  assert.deepEqual(topGrowing(diff, 10).map((s) => s.delta), [8, 5, 1]);
+  assert.deepEqual(
+    topGrowing(diff, 2).map((s) => s.delta),
+    [8, 5],
+  );
+  assert.deepEqual(
+    topGrowing(diff, 10).map((s) => s.delta),
+    [8, 5, 1],
+  );
   assert.deepEqual(topGrowing(diffSnapshots(snapshot([]), snapshot([])), 3), []);
 });
 

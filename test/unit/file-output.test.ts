@@ -2,7 +2,18 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +30,10 @@ test('a new file and a replaced regular file: whole contents, mode kept, no temp
   await writeOutputFile(path, 'second');
   assert.equal(readFileSync(path, 'utf8'), 'second');
   assert.equal(statSync(path).mode & 0o777, 0o600);
-  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+    [],
+  );
 });
 
 test('a symlink (and a chain of them) stays a link; the file at the end is replaced in its own directory', async () => {
@@ -40,7 +54,10 @@ test('a symlink (and a chain of them) stays a link; the file at the end is repla
 test('a dangling symlink is refused, not replaced', async () => {
   const link = join(dir, 'dangling');
   symlinkSync(join(dir, 'missing', 'x.json'), link);
-  await assert.rejects(writeOutputFile(link, 'x'), (e: unknown) => e instanceof FileOutputError && /symbolic link to a file that does not exist/.test(e.message));
+  await assert.rejects(
+    writeOutputFile(link, 'x'),
+    (e: unknown) => e instanceof FileOutputError && /symbolic link to a file that does not exist/.test(e.message),
+  );
   assert.ok(lstatSync(link).isSymbolicLink());
 });
 

@@ -169,7 +169,11 @@ if (process.env[EXIT_PROBE_ENV] === '1') {
     const { port } = server.address() as AddressInfo;
 
     const started = Date.now();
-    assert.deepEqual(await driveLoad(port, { requests: 6, concurrency: 3, path: '/hang', timeoutMs: 200 }), { ok: 0, failed: 0, timedOut: 6 });
+    assert.deepEqual(await driveLoad(port, { requests: 6, concurrency: 3, path: '/hang', timeoutMs: 200 }), {
+      ok: 0,
+      failed: 0,
+      timedOut: 6,
+    });
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 2000, `two rounds of 200 ms timeouts took ${elapsed} ms`);
 

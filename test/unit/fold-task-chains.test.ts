@@ -9,7 +9,12 @@ function site(kind: AgentSite['kind'], type: string, line: number, column = 5): 
 }
 
 test('promises created where a task is blocked fold into the blocked-at site', () => {
-  const sites = [site('blocked', 'PROMISE', 18, 20), site('created', 'PROMISE', 18, 9), site('created', 'PROMISE', 30), site('created', 'Timeout', 18)];
+  const sites = [
+    site('blocked', 'PROMISE', 18, 20),
+    site('created', 'PROMISE', 18, 9),
+    site('created', 'PROMISE', 30),
+    site('created', 'Timeout', 18),
+  ];
   const kept = foldTaskChains(sites).map((s) => `${s.kind} ${s.type} ${s.frame.line}`);
   assert.deepEqual(kept, ['blocked PROMISE 18', 'created PROMISE 30', 'created Timeout 18']);
 });

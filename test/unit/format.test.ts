@@ -7,7 +7,11 @@ import { APP_DIR, frame, site, snapshot, stripAnsi } from './core-test-data';
 
 const ESCAPE = '\u001b[';
 
-const sendStack = [frame('node:internal/process/task_queues', 95, 5, 'processTicksAndRejections'), frame('src/sender.ts', 39, 11, 'send'), frame('src/main.ts', 12, 3, 'main')];
+const sendStack = [
+  frame('node:internal/process/task_queues', 95, 5, 'processTicksAndRejections'),
+  frame('src/sender.ts', 39, 11, 'send'),
+  frame('src/main.ts', 12, 3, 'main'),
+];
 const blocked = (count: number) => site({ kind: 'blocked', at: frame('src/sender.ts', 39, 11, 'send'), count, stack: sendStack });
 const timer = (count: number) => site({ type: 'Timeout', at: frame('src/poll.ts', 3, 5, 'startPolling'), count });
 const library = (count: number) => site({ at: frame('node_modules/pg/lib/client.js', 210, 14, 'Client.query'), count });
@@ -37,7 +41,10 @@ test('the diff table lists changed sites by growth with relative locations, alig
   // Columns line up: the arrows and the locations start at the same offset on every row.
   const header = text.split('\n').find((line) => line.includes('DELTA')) as string;
   assert.equal(new Set([header, ...rows].map((row) => row.indexOf('→'))).size, 1);
-  assert.equal(new Set([header.indexOf('LOCATION'), ...rows.map((row) => row.indexOf(row.includes('node_modules') ? 'node_modules' : 'src/'))]).size, 1);
+  assert.equal(
+    new Set([header.indexOf('LOCATION'), ...rows.map((row) => row.indexOf(row.includes('node_modules') ? 'node_modules' : 'src/'))]).size,
+    1,
+  );
   assert.match(text, /1 unchanged site hidden/);
   assert.doesNotMatch(text, /src\/db\.ts/, 'zero-delta rows are hidden');
   assert.ok(!text.includes(ESCAPE), 'no color unless asked');
@@ -99,7 +106,11 @@ test('the snapshot summary gives totals by type and the top sites by count', () 
   assert.match(text, /1,251 pending async resources in 4 sites/);
   const byType = text.slice(text.indexOf('By type:'), text.indexOf('Already alive'));
   assert.deepEqual(
-    byType.split('\n').slice(2).filter(Boolean).map((line) => line.trim().split(/\s+/)),
+    byType
+      .split('\n')
+      .slice(2)
+      .filter(Boolean)
+      .map((line) => line.trim().split(/\s+/)),
     [
       ['PROMISE', '1,205', '1,205', '0'],
       ['Timeout', '45', '45', '0'],
@@ -128,7 +139,10 @@ test('sites in worker threads get a THREAD column', () => {
 test('live counts: sorted by count, trend against the previous sample, vanished types shown as 0', () => {
   const previous = { t: 1000, counts: { PROMISE: 1200, Timeout: 12, TCPWRAP: 2 }, total: 1214 };
   const sample = { t: 2000, counts: { Timeout: 12, PROMISE: 1234 }, total: 1246 };
-  const rows = formatCounts(sample, previous).trimEnd().split('\n').map((line) => line.split(/\s{2,}/));
+  const rows = formatCounts(sample, previous)
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(/\s{2,}/));
   assert.deepEqual(rows, [
     ['TYPE', 'COUNT', 'TREND'],
     ['PROMISE', '1,234', '↑ +34'],
@@ -137,12 +151,15 @@ test('live counts: sorted by count, trend against the previous sample, vanished 
     ['total', '1,246', '↑ +32'],
   ]);
   const first = formatCounts(sample).trimEnd().split('\n');
-  assert.deepEqual(first.map((line) => line.split(/\s{2,}/)), [
-    ['TYPE', 'COUNT'],
-    ['PROMISE', '1,234'],
-    ['Timeout', '12'],
-    ['total', '1,246'],
-  ]);
+  assert.deepEqual(
+    first.map((line) => line.split(/\s{2,}/)),
+    [
+      ['TYPE', 'COUNT'],
+      ['PROMISE', '1,234'],
+      ['Timeout', '12'],
+      ['total', '1,246'],
+    ],
+  );
   assert.ok(formatCounts(sample, previous, { color: true }).includes(`${ESCAPE}31m↑ +34`));
 });
 

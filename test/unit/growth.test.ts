@@ -1,7 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '../support/seeded-random';
-import { assessTrend, formatRate, GrowthTracker, kendallTau, lowerEnvelope, theilSenSlope, type GrowthOptions, type Point } from '../../src/core/growth/growth';
+import {
+  assessTrend,
+  formatRate,
+  GrowthTracker,
+  kendallTau,
+  lowerEnvelope,
+  theilSenSlope,
+  type GrowthOptions,
+  type Point,
+} from '../../src/core/growth/growth';
 
 // A fixed seed, so every run judges the same series.
 const random = seededRandom;
@@ -35,7 +44,10 @@ describe('growth: leak or churn', () => {
   test('a leak ramp is flagged, with its rate', () => {
     // +0.5 per second = +30 per minute, with small jitter.
     const rnd = random(1);
-    const verdict = assessTrend(series(90, (s) => 3 + s * 0.5 + rnd() * 2), LIVE);
+    const verdict = assessTrend(
+      series(90, (s) => 3 + s * 0.5 + rnd() * 2),
+      LIVE,
+    );
     assert.equal(verdict.growing, true, verdict.reason);
     assert.ok(Math.abs(verdict.ratePerMinute - 30) < 4, `rate ${verdict.ratePerMinute}`);
     assert.ok(verdict.tau > 0.9, `tau ${verdict.tau}`);
@@ -50,7 +62,10 @@ describe('growth: leak or churn', () => {
   };
 
   test('a busy healthy server (bursts up to 40x the idle level) is never flagged', () => {
-    assert.equal(flagged((seed) => bursty(seed, 5, 200)), 0);
+    assert.equal(
+      flagged((seed) => bursty(seed, 5, 200)),
+      0,
+    );
   });
 
   test('steady heavy load whose level jitters is (almost) never flagged', () => {
@@ -70,7 +85,10 @@ describe('growth: leak or churn', () => {
   });
 
   test('a burst that ends late in the window does not count as growth', () => {
-    const verdict = assessTrend(series(90, (s) => (s > 75 ? 500 : 4)), LIVE);
+    const verdict = assessTrend(
+      series(90, (s) => (s > 75 ? 500 : 4)),
+      LIVE,
+    );
     assert.equal(verdict.growing, false, verdict.reason);
   });
 
@@ -81,19 +99,28 @@ describe('growth: leak or churn', () => {
     // The same shape judged without warm-up, within one window, is growth.
     assert.equal(assessTrend(warmupThenFlat.slice(0, 10), { ...LIVE, warmupMs: 0, minPoints: 6 }).growing, true);
     // Nothing is judged before the warm-up ends, however steep.
-    const early = assessTrend(series(9, (s) => s * 100), LIVE);
+    const early = assessTrend(
+      series(9, (s) => s * 100),
+      LIVE,
+    );
     assert.equal(early.growing, false);
     assert.equal(early.reason, 'warming up');
   });
 
   test('a slow drift of a large steady pool is below the relative minimum', () => {
-    const verdict = assessTrend(series(90, (s) => 1000 + s * 0.05), LIVE);
+    const verdict = assessTrend(
+      series(90, (s) => 1000 + s * 0.05),
+      LIVE,
+    );
     assert.equal(verdict.growing, false, verdict.reason);
     assert.match(verdict.reason, /less than/);
   });
 
   test('too little data gives no verdict', () => {
-    const verdict = assessTrend(series(15, (s) => s), { ...LIVE, warmupMs: 10_000 });
+    const verdict = assessTrend(
+      series(15, (s) => s),
+      { ...LIVE, warmupMs: 10_000 },
+    );
     assert.equal(verdict.growing, false);
     assert.match(verdict.reason, /collecting data \(5 of 12 points\)/);
     assert.equal(assessTrend([]).reason, 'no data yet');
@@ -102,7 +129,10 @@ describe('growth: leak or churn', () => {
   test('building blocks: envelope, tau, Theil–Sen', () => {
     const points = series(12, (s) => (s % 3 === 1 ? 100 : s));
     const envelope = lowerEnvelope(points, 4);
-    assert.deepEqual(envelope.map((p) => p.value), [0, 3, 6, 9]);
+    assert.deepEqual(
+      envelope.map((p) => p.value),
+      [0, 3, 6, 9],
+    );
     assert.equal(kendallTau(envelope), 1);
     assert.equal(kendallTau([...envelope].reverse().map((p, i) => ({ ...p, t: i }))), -1);
     assert.ok(Math.abs(theilSenSlope(envelope) * 1000 - 1) < 1e-9, 'one per second');
@@ -132,7 +162,10 @@ describe('GrowthTracker', () => {
       tracker.observe(s * 1000, values);
     }
     const growing = tracker.growing();
-    assert.deepEqual(growing.map((g) => g.key), ['leak']);
+    assert.deepEqual(
+      growing.map((g) => g.key),
+      ['leak'],
+    );
     assert.ok(Math.abs(growing[0].ratePerMinute - 30) < 8, `rate ${growing[0].ratePerMinute}`);
     assert.ok(growing[0].since <= 39_000 && growing[0].since >= 10_000);
     assert.equal(tracker.verdict('churn')?.growing, false);
@@ -142,7 +175,10 @@ describe('GrowthTracker', () => {
     const tracker = new GrowthTracker(options);
     let s = 0;
     for (; s < 30; s++) tracker.observe(s * 1000, { site: s });
-    assert.deepEqual(tracker.growing().map((g) => g.key), ['site']);
+    assert.deepEqual(
+      tracker.growing().map((g) => g.key),
+      ['site'],
+    );
     for (; s < 70; s++) tracker.observe(s * 1000, { site: 29 });
     assert.deepEqual(tracker.growing(), []);
     for (; s < 110; s++) tracker.observe(s * 1000, {});

@@ -20,7 +20,10 @@ function markOf(sites: ReturnType<typeof site>[], previous?: ReturnType<typeof s
 test('the hover shows count, oldest age, growth and the example stack with links to frames', () => {
   const at = frame('server.js', 41, 20, 'runWorker');
   const stack = [at, frame('server.js', 53, 3, '<anonymous>'), frame('node:events', 524, 28, 'emit')];
-  const md = hoverMarkdown(markOf([site({ kind: 'blocked', at, count: 130, oldestAgeMs: 12_300, stack })], [site({ kind: 'blocked', at, count: 100 })]), OPTIONS);
+  const md = hoverMarkdown(
+    markOf([site({ kind: 'blocked', at, count: 130, oldestAgeMs: 12_300, stack })], [site({ kind: 'blocked', at, count: 100 })]),
+    OPTIONS,
+  );
 
   assert.match(md, /\*\*Blocked at\*\* · PROMISE · \*\*130\*\* pending tasks/);
   assert.match(md, /oldest 12\\\.3 s/);
@@ -49,7 +52,11 @@ test('text from the target cannot inject markdown, HTML or links', () => {
   const links = [...md.matchAll(/\]\((command:[^ )]+)/g)].map((m) => m[1]);
   assert.equal(links.length, 1);
   assert.ok(links[0].startsWith('command:asyncLeakLens.openFrame?'));
-  assert.deepEqual(JSON.parse(decodeURIComponent(links[0].split('?')[1]))[0].file, `${APP_DIR}/a (1)/b.js`, 'parentheses in paths survive the link');
+  assert.deepEqual(
+    JSON.parse(decodeURIComponent(links[0].split('?')[1]))[0].file,
+    `${APP_DIR}/a (1)/b.js`,
+    'parentheses in paths survive the link',
+  );
 });
 
 test('escapeMarkdown escapes all ASCII punctuation and flattens lines', () => {
@@ -61,9 +68,16 @@ test('the hover lists your frames and folds node: and node_modules frames into o
   const { hoverMarkdown } = await import('../../src/extension/editor/hover-content');
   const { site, frame } = await import('./core-test-data');
   const at = frame('server.js', 12, 3, '');
-  const stack = [frame('node:internal/timers', 1, 1, 'initAsyncResource'), at, ...Array.from({ length: 10 }, (_, i) => frame(`/srv/app/node_modules/express/lib/r${i}.js`, i + 1, 1, `r${i}`))];
+  const stack = [
+    frame('node:internal/timers', 1, 1, 'initAsyncResource'),
+    at,
+    ...Array.from({ length: 10 }, (_, i) => frame(`/srv/app/node_modules/express/lib/r${i}.js`, i + 1, 1, `r${i}`)),
+  ];
   const line = 12;
-  const md = hoverMarkdown({ line, sites: [{ site: site({ kind: 'blocked', at, count: 4, stack }), sourceLabel: 'pid 1', growth: undefined }] } as never, { openFrameCommand: 'open' });
+  const md = hoverMarkdown(
+    { line, sites: [{ site: site({ kind: 'blocked', at, count: 4, stack }), sourceLabel: 'pid 1', growth: undefined }] } as never,
+    { openFrameCommand: 'open' },
+  );
   const numbered = md.split('\n').filter((l) => /^\d+\. /.test(l));
   assert.equal(numbered.length, 1, md);
   assert.match(numbered[0], /server\\.js\\:12\\:3/);
@@ -73,9 +87,16 @@ test('the hover lists your frames and folds node: and node_modules frames into o
 
 test('the hover of an await with abandoned tasks says what that means, and when the last was seen', () => {
   const at = frame('server.js', 41, 19, 'queryMirror');
-  const gone = { ...site({ kind: 'blocked', at, count: 0 }), abandoned: 60, abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' } };
+  const gone = {
+    ...site({ kind: 'blocked', at, count: 0 }),
+    abandoned: 60,
+    abandonedSeen: { first: '2026-11-26T13:59:00.000Z', last: '2026-11-26T14:00:00.000Z' },
+  };
   const md = hoverMarkdown(markOf([gone]), OPTIONS);
-  assert.match(md, /\*\*Abandoned\*\* · \*\*60\*\* tasks collected by the GC while suspended here since attach: the code after this await and its finally blocks never ran · last seen 2026\\-11\\-26T14\\:00\\:00\\\.000Z/);
+  assert.match(
+    md,
+    /\*\*Abandoned\*\* · \*\*60\*\* tasks collected by the GC while suspended here since attach: the code after this await and its finally blocks never ran · last seen 2026\\-11\\-26T14\\:00\\:00\\\.000Z/,
+  );
   assert.doesNotMatch(md, /0\*\* pending/, 'no "0 pending" line for a site whose tasks were all abandoned');
   assert.match(md, /Example stack \(where the task waits\)/);
 });

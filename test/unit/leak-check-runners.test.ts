@@ -10,11 +10,14 @@ const frame = { file: '/app/orders.test.js', line: 17, column: 9, function: 'sub
 test('a position goes through the installed Error.prepareStackTrace, as source-map-support formats it', () => {
   const saved = Error.prepareStackTrace;
   try {
-    Error.prepareStackTrace = (error, sites) => `${error.name}: ${error.message}\n    at ${sites[0].getFunctionName()} (${sites[0].getFileName()}:${sites[0].getLineNumber()! - 3}:${sites[0].getColumnNumber()})`;
+    Error.prepareStackTrace = (error, sites) =>
+      `${error.name}: ${error.message}\n    at ${sites[0].getFunctionName()} (${sites[0].getFileName()}:${sites[0].getLineNumber()! - 3}:${sites[0].getColumnNumber()})`;
     assert.deepEqual(runtimePosition(frame), { ...frame, line: 14 });
     Error.prepareStackTrace = (_error, sites) => `Error: \n    at ${sites[0].getFileName()}:2:3`; // anonymous frame format
     assert.deepEqual(runtimePosition(frame), { ...frame, line: 2, column: 3 });
-    Error.prepareStackTrace = () => { throw new Error('broken formatter'); };
+    Error.prepareStackTrace = () => {
+      throw new Error('broken formatter');
+    };
     assert.deepEqual(runtimePosition(frame), frame);
     Error.prepareStackTrace = () => 'no position here';
     assert.deepEqual(runtimePosition(frame), frame);

@@ -15,7 +15,10 @@ test('sites are indexed by file and line; a line with several sites is one mark'
 
   assert.deepEqual([...changed].sort(), [`${APP_DIR}/lib/queue.js`, SERVER]);
   const marks = index.marksForFile(SERVER);
-  assert.deepEqual(marks.map((m) => m.line), [41, 55]);
+  assert.deepEqual(
+    marks.map((m) => m.line),
+    [41, 55],
+  );
   const [line41, line55] = marks;
   assert.equal(line41.kind, 'blocked');
   assert.deepEqual([line41.count, line41.blockedCount, line41.createdCount], [32, 30, 2]);
@@ -50,7 +53,11 @@ test('sources merge per line and are replaced or removed one at a time', () => {
   assert.equal(index.marksForFile(SERVER)[0].count, 15);
   assert.equal(index.marksForFile(SERVER)[0].sites.length, 2);
 
-  const moved = index.setSource({ id: 'target:1', label: 'pid 1', snapshot: snapshot([site({ at: frame('other.js', 3, 1, 'f'), count: 1 })]) });
+  const moved = index.setSource({
+    id: 'target:1',
+    label: 'pid 1',
+    snapshot: snapshot([site({ at: frame('other.js', 3, 1, 'f'), count: 1 })]),
+  });
   assert.deepEqual([...moved].sort(), [`${APP_DIR}/other.js`, SERVER], 'the files it left and the files it entered');
   assert.equal(index.marksForFile(SERVER)[0].count, 5);
 
@@ -111,10 +118,15 @@ test('file keys are case-insensitive with either slash on Windows only', () => {
   assert.equal(fileKey('/srv/App.js', 'linux'), '/srv/App.js');
 });
 
-test("a site the growth detector flags makes its line high severity and says its rate", () => {
+test('a site the growth detector flags makes its line high severity and says its rate', () => {
   const steady = site({ at: frame('server.js', 20, 3, 'refresh'), type: 'Timeout', count: 2 });
   const index = new SiteIndex();
-  index.setSource({ id: 'target:1', label: 'pid 1', snapshot: snapshot([steady]), growing: new Map([[steady.id, '+2.0 pending per minute']]) });
+  index.setSource({
+    id: 'target:1',
+    label: 'pid 1',
+    snapshot: snapshot([steady]),
+    growing: new Map([[steady.id, '+2.0 pending per minute']]),
+  });
   const [mark] = index.marksForFile(SERVER);
   assert.equal(mark.growingRate, '+2.0 pending per minute');
   assert.equal(mark.severity, 'high', 'a count of 2 alone would be low');

@@ -8,7 +8,8 @@ import { ancestorPids, assertTargetablePid } from '../../src/core/inspector/pid-
 const linux = existsSync('/proc/self/exe');
 
 test('Node executable names', () => {
-  for (const name of ['/usr/bin/node', '/opt/nodejs', 'node22', 'node-22.1.0', 'C:\\nodejs\\node.exe']) assert.equal(isNodeBinaryName(name), true, name);
+  for (const name of ['/usr/bin/node', '/opt/nodejs', 'node22', 'node-22.1.0', 'C:\\nodejs\\node.exe'])
+    assert.equal(isNodeBinaryName(name), true, name);
   for (const name of ['/usr/bin/nodemon', 'python3', 'node1.sh', 'sleep', 'nodes']) assert.equal(isNodeBinaryName(name), false, name);
 });
 
@@ -34,7 +35,10 @@ test('the inspector port a process reports: command line over NODE_OPTIONS, 0 is
     [['--inspect=127.0.0.1:0'], {}, 'random'],
   ];
   for (const [flags, env, expected] of cases) {
-    const child = spawn(process.execPath, [...flags, '-e', 'setTimeout(() => {}, 5000)'], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const child = spawn(process.execPath, [...flags, '-e', 'setTimeout(() => {}, 5000)'], {
+      stdio: 'ignore',
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+    });
     try {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(reportedInspectorPort(child.pid!), expected, JSON.stringify({ flags, env }));
@@ -46,6 +50,7 @@ test('the inspector port a process reports: command line over NODE_OPTIONS, 0 is
 });
 
 test('pids never targeted: 0, 1, negative, this process, its parents', () => {
-  for (const pid of [0, 1, -1, process.pid, process.ppid]) assert.throws(() => assertTargetablePid(pid), /cannot be a target|this command itself|a parent of this command/, String(pid));
+  for (const pid of [0, 1, -1, process.pid, process.ppid])
+    assert.throws(() => assertTargetablePid(pid), /cannot be a target|this command itself|a parent of this command/, String(pid));
   assert.equal(ancestorPids()[0], process.ppid);
 });

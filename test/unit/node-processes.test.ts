@@ -6,7 +6,16 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startScript } from '../support/fixtures';
-import { byRelevance, inspectPortFromArgv, isEditorProcess, isNodeCommand, listNodeProcesses, parsePsOutput, parseStatStartTicks, type NodeProcess } from '../../src/extension/attach/node-processes';
+import {
+  byRelevance,
+  inspectPortFromArgv,
+  isEditorProcess,
+  isNodeCommand,
+  listNodeProcesses,
+  parsePsOutput,
+  parseStatStartTicks,
+  type NodeProcess,
+} from '../../src/extension/attach/node-processes';
 
 test('Node binaries are recognised by name, not by substring', () => {
   assert.equal(isNodeCommand('/usr/bin/node', []), true);
@@ -33,7 +42,10 @@ test('the inspector port a command line asks for', () => {
 
 test('ps output is read line by line, with start times from the elapsed time', () => {
   const now = Date.UTC(2026, 11, 3, 12, 0, 0);
-  const table = parsePsOutput('  101 01:05 node             node server.js --port 3\n  7 2-03:04:05 /usr/sbin/sshd   sshd: root\n\nbad line\n', now);
+  const table = parsePsOutput(
+    '  101 01:05 node             node server.js --port 3\n  7 2-03:04:05 /usr/sbin/sshd   sshd: root\n\nbad line\n',
+    now,
+  );
   assert.deepEqual(table, [
     { pid: 101, executable: 'node', argv: ['node', 'server.js', '--port', '3'], startedAtMs: now - 65_000 },
     { pid: 7, executable: '/usr/sbin/sshd', argv: ['sshd:', 'root'], startedAtMs: now - ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000 },
@@ -46,12 +58,20 @@ test('the start time is field 22 of /proc/<pid>/stat, whatever the command name 
   assert.equal(parseStatStartTicks(`4837 (a) b (c) ${rest}`), 987654);
 });
 
-const proc = (pid: number, startedAtMs: number | undefined, editorOwn = false): NodeProcess => ({ pid, commandLine: `node app${pid}.js`, startedAtMs, editorOwn });
+const proc = (pid: number, startedAtMs: number | undefined, editorOwn = false): NodeProcess => ({
+  pid,
+  commandLine: `node app${pid}.js`,
+  startedAtMs,
+  editorOwn,
+});
 
 test("the picker's order: the user's programs first, newest start first (not highest pid), unknown starts last", () => {
   // pid 300 wrapped around: it started last although its pid is the smallest.
   const list = [proc(32000, 1000), proc(300, 3000), proc(31000, 2000), proc(5, undefined), proc(40000, 9000, true), proc(20000, 500, true)];
-  assert.deepEqual(list.sort(byRelevance).map((p) => p.pid), [300, 31000, 32000, 5, 40000, 20000]);
+  assert.deepEqual(
+    list.sort(byRelevance).map((p) => p.pid),
+    [300, 31000, 32000, 5, 40000, 20000],
+  );
 });
 
 test("the editor's own processes are told apart from the user's programs by their command lines", () => {
@@ -65,7 +85,12 @@ test("the editor's own processes are told apart from the user's programs by thei
     '/opt/vscode/resources/app/extensions/json-language-features/server/dist/node/jsonServerMain --node-ipc --clientProcessId=4321',
     '/usr/bin/node /home/u/.npm/_npx/1/node_modules/.bin/typescript-language-server --stdio',
   ];
-  const user = ['node server.js', '/usr/bin/node --inspect=127.0.0.1:9229 /srv/app/dist/main.js', 'node /home/u/code/server-tools/index.js', 'node test/fixtures/queue-workers/server.js'];
+  const user = [
+    'node server.js',
+    '/usr/bin/node --inspect=127.0.0.1:9229 /srv/app/dist/main.js',
+    'node /home/u/code/server-tools/index.js',
+    'node test/fixtures/queue-workers/server.js',
+  ];
   for (const line of editor) assert.equal(isEditorProcess(line.split(' ')), true, line);
   for (const line of user) assert.equal(isEditorProcess(line.split(' ')), false, line);
 });
@@ -105,7 +130,10 @@ test('a running Node process is listed with its command line, the caller is not'
     assert.ok(found, `pid ${child.pid} not listed among ${list.length} Node processes`);
     assert.match(found.commandLine, /marker-for-node-processes-test/);
     assert.equal(found.inspector, undefined);
-    assert.equal(list.find((p) => p.pid === process.pid), undefined);
+    assert.equal(
+      list.find((p) => p.pid === process.pid),
+      undefined,
+    );
   } finally {
     child.kill();
   }

@@ -3,14 +3,26 @@ import assert from 'node:assert/strict';
 import { findLeaks, PROBE_SCHEMA, type ProbeResult } from '../../src/core/probe/probe';
 import { parseServerAddresses, probeUrlFor } from '../../src/core/inspector/server-addresses';
 import { renderProbeHtml } from '../../src/extension/probe/probe-report-html';
-import { buildProbeView, describeProbeRequest, probeFrameForRequest, probeTitle, type ProbePage } from '../../src/extension/probe/probe-report-model';
+import {
+  buildProbeView,
+  describeProbeRequest,
+  probeFrameForRequest,
+  probeTitle,
+  type ProbePage,
+} from '../../src/extension/probe/probe-report-model';
 import { parseProbePageMessage } from '../../src/extension/probe/probe-report-protocol';
 import { defaultProbeUrl, serversText } from '../../src/extension/probe/probe-url';
 import { frame, site, snapshot } from './core-test-data';
 
 const evil = frame('src/`x`|<img src=x onerror=alert(1)>.ts', 7, 1, '**bold**<script>alert(1)</script>');
 const caller = frame('src/server.ts', 20, 5, 'handle');
-const leakSnapshots = [0, 20, 40, 60].map((count) => snapshot(count ? [site({ kind: 'blocked', at: evil, count, stack: [evil, caller, frame('node:internal/timers', 581, 17, 'listOnTimeout')] })] : []));
+const leakSnapshots = [0, 20, 40, 60].map((count) =>
+  snapshot(
+    count
+      ? [site({ kind: 'blocked', at: evil, count, stack: [evil, caller, frame('node:internal/timers', 581, 17, 'listOnTimeout')] })]
+      : [],
+  ),
+);
 const request = { url: 'http://127.0.0.1:3000/sync', method: 'GET' as const, requests: 20, concurrency: 10, rounds: 3, timeoutMs: 300 };
 const result: ProbeResult = {
   schema: PROBE_SCHEMA,
@@ -47,7 +59,10 @@ test('the probe page: a short title, the verdict, locations as links the extensi
   assert.doesNotMatch(html, /<img|<b>|\*\*bold\*\*<script/);
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;\.ts:7:1/);
   // Locations are links by index (no path or URL in the link), not text like "[file:8:3] (file:///…)".
-  assert.match(html, /<a href="#" class="location" data-leak="0" title="Open src\/`x`\|&lt;img[^"]*"><span class="dir">src\/<wbr><\/span><span class="file">`x`\|&lt;img src=x onerror=alert\(1\)&gt;\.ts:7:1<\/span><\/a>/);
+  assert.match(
+    html,
+    /<a href="#" class="location" data-leak="0" title="Open src\/`x`\|&lt;img[^"]*"><span class="dir">src\/<wbr><\/span><span class="file">`x`\|&lt;img src=x onerror=alert\(1\)&gt;\.ts:7:1<\/span><\/a>/,
+  );
   assert.doesNotMatch(html, /file:\/\//);
   assert.match(html, /<a href="#" data-leak="0" data-frame="1" title="Open src\/server\.ts:20:5">src\/server\.ts:20:5<\/a>/);
   assert.match(html, /<li class="internal"><span class="fn">listOnTimeout<\/span> <span>node:internal\/timers:581:17<\/span><\/li>/);
@@ -63,7 +78,13 @@ test('the probe page: a short title, the verdict, locations as links the extensi
 });
 
 test('the probe page while it runs: a visible running state with progress, and no old result', () => {
-  const page: ProbePage = { state: 'running', target: label, request: describeProbeRequest(request), message: 'Round 2 of 3: 12 of 20 requests', percent: 53.4 };
+  const page: ProbePage = {
+    state: 'running',
+    target: label,
+    request: describeProbeRequest(request),
+    message: 'Round 2 of 3: 12 of 20 requests',
+    percent: 53.4,
+  };
   const html = renderProbeHtml(page, resources);
   assert.match(html, /<body class="probe running">/);
   assert.match(html, /aria-busy="true"/);
@@ -78,14 +99,34 @@ test('messages from the probe page are checked before anything happens', () => {
   assert.deepEqual(parseProbePageMessage({ type: 'open', leak: 0 }), { type: 'open', leak: 0 });
   assert.deepEqual(parseProbePageMessage({ type: 'open', leak: 2, frame: 3 }), { type: 'open', leak: 2, frame: 3 });
   assert.deepEqual(parseProbePageMessage({ type: 'rerun', url: 'http://evil/' }), { type: 'rerun' });
-  for (const bad of [null, [], 'open', { type: 'open' }, { type: 'open', leak: -1 }, { type: 'open', leak: 1.5 }, { type: 'open', leak: 0, frame: '1' }, { type: 'open', leak: 1e9 }, { type: 'eval', code: '1' }]) {
+  for (const bad of [
+    null,
+    [],
+    'open',
+    { type: 'open' },
+    { type: 'open', leak: -1 },
+    { type: 'open', leak: 1.5 },
+    { type: 'open', leak: 0, frame: '1' },
+    { type: 'open', leak: 1e9 },
+    { type: 'eval', code: '1' },
+  ]) {
     assert.equal(parseProbePageMessage(bad), undefined, JSON.stringify(bad));
   }
 });
 
 test("the probe's URL comes from the target's own servers, not from another target's last run", () => {
-  const servers = parseServerAddresses(JSON.stringify([{ address: '::', port: 4837 }, { address: '10.0.0.5', port: 9000 }, { address: '<x>', port: 1 }, { address: '127.0.0.1', port: 70000 }]));
-  assert.deepEqual(servers, [{ address: '::', port: 4837 }, { address: '10.0.0.5', port: 9000 }]);
+  const servers = parseServerAddresses(
+    JSON.stringify([
+      { address: '::', port: 4837 },
+      { address: '10.0.0.5', port: 9000 },
+      { address: '<x>', port: 1 },
+      { address: '127.0.0.1', port: 70000 },
+    ]),
+  );
+  assert.deepEqual(servers, [
+    { address: '::', port: 4837 },
+    { address: '10.0.0.5', port: 9000 },
+  ]);
   assert.equal(probeUrlFor(servers[0]), 'http://127.0.0.1:4837/');
   assert.equal(probeUrlFor(servers[1]), undefined, 'a server on another address only is not loopback');
   assert.equal(probeUrlFor({ address: '::1', port: 8080 }), 'http://[::1]:8080/');

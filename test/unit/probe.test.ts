@@ -15,7 +15,11 @@ function rounds(columns: Record<string, { at: typeof sendAt; kind?: 'blocked' | 
   const userCode = (at: typeof sendAt) => !at.file.startsWith('node:');
   const n = Object.values(columns)[0].counts.length;
   return Array.from({ length: n }, (_, i) =>
-    snapshot(Object.values(columns).flatMap((c) => (c.counts[i] > 0 ? [site({ at: c.at, kind: c.kind, count: c.counts[i], userCode: userCode(c.at) })] : []))),
+    snapshot(
+      Object.values(columns).flatMap((c) =>
+        c.counts[i] > 0 ? [site({ at: c.at, kind: c.kind, count: c.counts[i], userCode: userCode(c.at) })] : [],
+      ),
+    ),
   );
 }
 
@@ -56,7 +60,10 @@ describe('probe verdict: growth that scales with requests', () => {
       [100, 100],
       0.05,
     );
-    assert.deepEqual(leaks.map((l) => l.site.frame.function), ['send', 'fill', 'createHandle']);
+    assert.deepEqual(
+      leaks.map((l) => l.site.frame.function),
+      ['send', 'fill', 'createHandle'],
+    );
   });
 });
 
@@ -67,16 +74,30 @@ test('in a chain of suspended calls, the innermost await comes first', () => {
     snapshot(
       n === 0
         ? []
-        : [site({ at: outer, kind: 'blocked', count: n, stack: [outer] }), site({ at: inner, kind: 'blocked', count: n, stack: [inner, outer] })],
+        : [
+            site({ at: outer, kind: 'blocked', count: n, stack: [outer] }),
+            site({ at: inner, kind: 'blocked', count: n, stack: [inner, outer] }),
+          ],
     ),
   );
-  assert.deepEqual(findLeaks(snapshots, [20, 20], 0.05).map((l) => l.site.frame.function), ['runReport', 'handle']);
-  assert.deepEqual(findLeaks([...snapshots].map((s) => ({ ...s, sites: [...s.sites].reverse() })), [20, 20], 0.05).map((l) => l.site.frame.function), ['runReport', 'handle']);
+  assert.deepEqual(
+    findLeaks(snapshots, [20, 20], 0.05).map((l) => l.site.frame.function),
+    ['runReport', 'handle'],
+  );
+  assert.deepEqual(
+    findLeaks(
+      [...snapshots].map((s) => ({ ...s, sites: [...s.sites].reverse() })),
+      [20, 20],
+      0.05,
+    ).map((l) => l.site.frame.function),
+    ['runReport', 'handle'],
+  );
 });
 
 describe('probe options', () => {
   test('only http:// to 127.0.0.1, localhost or [::1]', () => {
-    for (const ok of ['http://127.0.0.1:3000/orders', 'http://localhost:8080/', 'http://[::1]:9000/x?y=1']) assert.equal(parseProbeUrl(ok).protocol, 'http:');
+    for (const ok of ['http://127.0.0.1:3000/orders', 'http://localhost:8080/', 'http://[::1]:9000/x?y=1'])
+      assert.equal(parseProbeUrl(ok).protocol, 'http:');
     const refused: [string, RegExp][] = [
       ['http://10.0.0.5:3000/', /only sends load to this machine/],
       ['http://example.com/', /only sends load to this machine/],
@@ -86,7 +107,12 @@ describe('probe options', () => {
       ['not a url', /is not a URL/],
       ['http://user:secret@127.0.0.1:3000/', /no credentials/],
     ];
-    for (const [url, message] of refused) assert.throws(() => parseProbeUrl(url), (e: unknown) => e instanceof LensError && message.test(e.message), url);
+    for (const [url, message] of refused)
+      assert.throws(
+        () => parseProbeUrl(url),
+        (e: unknown) => e instanceof LensError && message.test(e.message),
+        url,
+      );
   });
 
   test('numbers and methods are checked with clear messages', () => {
@@ -103,14 +129,22 @@ describe('probe options', () => {
 /** Snapshots whose sites carry these abandoned counts (nothing pending there). */
 function abandonedRounds(columns: { at: typeof sendAt; userCode?: boolean; kind?: 'blocked' | 'created'; counts: number[] }[]) {
   return columns[0].counts.map((_, i) =>
-    snapshot(columns.map((c) => ({ ...site({ at: c.at, kind: c.kind ?? 'blocked', count: 0, userCode: c.userCode ?? true }), abandoned: c.counts[i] }))),
+    snapshot(
+      columns.map((c) => ({
+        ...site({ at: c.at, kind: c.kind ?? 'blocked', count: 0, userCode: c.userCode ?? true }),
+        abandoned: c.counts[i],
+      })),
+    ),
   );
 }
 
 describe('probe verdict: abandoned tasks', () => {
   test('abandoned counts that grow every round after the first by >= 0.05 per request are flagged', () => {
     const found = findAbandoned(abandonedRounds([{ at: sendAt, counts: [0, 100, 200, 300] }]), [50, 50, 50], 0.05);
-    assert.deepEqual(found.map((f) => [f.site.frame.function, f.counts, f.perRequest]), [['send', [0, 100, 200, 300], 2]]);
+    assert.deepEqual(
+      found.map((f) => [f.site.frame.function, f.counts, f.perRequest]),
+      [['send', [0, 100, 200, 300], 2]],
+    );
   });
 
   test('a pool filled once (4 abandoned, then none), library code, slow growth: not flagged', () => {
@@ -154,7 +188,10 @@ describe('probe reports', () => {
 
   test('the terminal report: rounds, the leaking line with its rate and counts, a stack, the notes', () => {
     const text = formatProbeReport(result, { cwd: '/srv/app' });
-    assert.match(text, /^Leak probe of pid 4242 \(Node v20\.20\.2\): 3 rounds of 20 GET http:\/\/127\.0\.0\.1:3000\/sync, 10 at a time, timeout 300 ms/);
+    assert.match(
+      text,
+      /^Leak probe of pid 4242 \(Node v20\.20\.2\): 3 rounds of 20 GET http:\/\/127\.0\.0\.1:3000\/sync, 10 at a time, timeout 300 ms/,
+    );
     assert.match(text, /LEAK: 1 site grows with every round of requests\./);
     assert.match(text, /\+1\.00 {2}blocked at {2}PROMISE .*src\/`x`\|<img.*\.ts:7:1 .* 0 → 20 → 40 → 60/);
     assert.match(text, /Example stack, blocked at src\/.*\(\+1\.0 per request\):\n {2}> at \*\*bold\*\*/);

@@ -10,8 +10,14 @@ const manifest = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8
 const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
 
 test('every command shown in the palette is in the README', () => {
-  const hidden = new Set((manifest.contributes.menus.commandPalette as { command: string; when: string }[]).filter((m) => m.when === 'false').map((m) => m.command));
-  const missing = (manifest.contributes.commands as { command: string; title: string }[]).filter((c) => !hidden.has(c.command) && !readme.includes(c.title)).map((c) => c.title);
+  const hidden = new Set(
+    (manifest.contributes.menus.commandPalette as { command: string; when: string }[])
+      .filter((m) => m.when === 'false')
+      .map((m) => m.command),
+  );
+  const missing = (manifest.contributes.commands as { command: string; title: string }[])
+    .filter((c) => !hidden.has(c.command) && !readme.includes(c.title))
+    .map((c) => c.title);
   assert.deepEqual(missing, []);
 });
 

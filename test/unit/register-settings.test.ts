@@ -48,7 +48,10 @@ test('metrics address: loopback unless allowed; control characters escaped in th
   const remote = readSettings({ ASYNC_LEAK_LENS_METRICS: '0.0.0.0:9464' });
   assert.equal(remote.settings.endpoint, undefined);
   assert.match(remote.warnings[0], /not a loopback address/);
-  assert.deepEqual(readSettings({ ASYNC_LEAK_LENS_METRICS: '0.0.0.0:9464', ASYNC_LEAK_LENS_METRICS_ALLOW_REMOTE: '1' }).settings.endpoint, { host: '0.0.0.0', port: 9464 });
+  assert.deepEqual(readSettings({ ASYNC_LEAK_LENS_METRICS: '0.0.0.0:9464', ASYNC_LEAK_LENS_METRICS_ALLOW_REMOTE: '1' }).settings.endpoint, {
+    host: '0.0.0.0',
+    port: 9464,
+  });
   const bad = readSettings({ ASYNC_LEAK_LENS_METRICS: 'host:99999\u001b[2J' });
   assert.equal(bad.settings.endpoint, undefined);
   assert.ok(!bad.warnings[0].includes('\u001b'), bad.warnings[0]);
@@ -66,8 +69,14 @@ test('docs/production.md lists every environment variable with its production de
   for (const name of names) assert.match(doc, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is not in the table`);
   const row = (name: string) => doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`)) ?? '';
   const p = PROFILES.production;
-  assert.match(row('ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND'), new RegExp(`\\| ${p.stackCapturesPerSecond} \\(dev ${PROFILES.dev.stackCapturesPerSecond}\\) \\|`));
-  assert.match(row('ASYNC_LEAK_LENS_MAX_TRACKED'), new RegExp(`\\| ${p.maxTrackedResources} \\(dev ${PROFILES.dev.maxTrackedResources}\\) \\|`));
+  assert.match(
+    row('ASYNC_LEAK_LENS_STACK_CAPTURES_PER_SECOND'),
+    new RegExp(`\\| ${p.stackCapturesPerSecond} \\(dev ${PROFILES.dev.stackCapturesPerSecond}\\) \\|`),
+  );
+  assert.match(
+    row('ASYNC_LEAK_LENS_MAX_TRACKED'),
+    new RegExp(`\\| ${p.maxTrackedResources} \\(dev ${PROFILES.dev.maxTrackedResources}\\) \\|`),
+  );
   assert.match(row('ASYNC_LEAK_LENS_MAX_SITES'), new RegExp(`\\| ${p.maxSites} \\(dev ${PROFILES.dev.maxSites}\\) \\|`));
   assert.match(row('ASYNC_LEAK_LENS_CPU_SHARE'), new RegExp(`\\| ${p.maxCaptureShare} \\(dev ${PROFILES.dev.maxCaptureShare}\\) \\|`));
 });

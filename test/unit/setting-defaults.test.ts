@@ -12,7 +12,9 @@ const manifest = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8
 
 test('every setting package.json declares has the same default in the table, and no other', () => {
   const declared: Record<string, { default: unknown }> = manifest.contributes.configuration.properties;
-  const fromManifest = Object.fromEntries(Object.entries(declared).map(([key, property]) => [key.replace(/^asyncLeakLens\./, ''), property.default]));
+  const fromManifest = Object.fromEntries(
+    Object.entries(declared).map(([key, property]) => [key.replace(/^asyncLeakLens\./, ''), property.default]),
+  );
   assert.deepEqual({ ...SETTING_DEFAULTS }, fromManifest);
 });
 

@@ -18,7 +18,12 @@ import {
 import { frame, site, snapshot } from './core-test-data';
 
 function sampleSnapshot(): Snapshot {
-  const blocked = site({ kind: 'blocked', at: frame('src/sender.ts', 39, 11, 'send'), count: 120, stack: [frame('src/sender.ts', 39, 11, 'send'), frame('src/main.ts', 12, 3, 'main')] });
+  const blocked = site({
+    kind: 'blocked',
+    at: frame('src/sender.ts', 39, 11, 'send'),
+    count: 120,
+    stack: [frame('src/sender.ts', 39, 11, 'send'), frame('src/main.ts', 12, 3, 'main')],
+  });
   blocked.generatedFrame = frame('dist/sender.js', 31, 9, 'send');
   blocked.abandoned = 3;
   blocked.abandonedSeen = { first: '2026-11-26T13:58:00.000Z', last: '2026-11-26T13:59:30.000Z' };
@@ -118,7 +123,15 @@ test('JSON that is not an object is refused with what it is', () => {
 
 test('a Chrome heap snapshot is recognised and named', () => {
   const heapSnapshotStart = JSON.stringify({
-    snapshot: { meta: { node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'], node_types: [['hidden', 'array']] }, node_count: 2, edge_count: 0, trace_function_count: 0 },
+    snapshot: {
+      meta: {
+        node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
+        node_types: [['hidden', 'array']],
+      },
+      node_count: 2,
+      edge_count: 0,
+      trace_function_count: 0,
+    },
     nodes: [9, 1, 1, 0, 0, 0, 0, 9, 2, 3, 0, 0, 0, 0],
     edges: [],
     strings: ['', '(GC roots)', '(Root)'],
@@ -141,7 +154,9 @@ test("the project's own package.json is recognised as a package.json", () => {
 test('other foreign JSON: diff output, a source map, a schema-less snapshot, an unknown object', () => {
   const diffJson = JSON.stringify(diffSnapshots(sampleSnapshot(), sampleSnapshot()));
   expectFormatError(diffJson, (error) => assert.match(error.message, /diff --json/));
-  expectFormatError('{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA"}', (error) => assert.match(error.message, /a source map/));
+  expectFormatError('{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA"}', (error) =>
+    assert.match(error.message, /a source map/),
+  );
   expectFormatError(
     withField((json) => delete json.schema),
     (error) => assert.match(error.message, /without its "schema" field/),
@@ -161,7 +176,10 @@ test('a snapshot from a newer schema asks for an update', () => {
     withField((json) => (json.schema = 'async-leak-lens/snapshot@2')),
     (error) => {
       assert.equal(error.problem, 'future-schema');
-      assert.match(error.message, /written by a newer Async Leak Lens: schema async-leak-lens\/snapshot@2, this version reads async-leak-lens\/snapshot@1/);
+      assert.match(
+        error.message,
+        /written by a newer Async Leak Lens: schema async-leak-lens\/snapshot@2, this version reads async-leak-lens\/snapshot@1/,
+      );
     },
   );
 });
@@ -202,15 +220,18 @@ test('each wrong or missing field is named by its JSON path', () => {
 });
 
 test('the JSON syntax locator agrees with JSON.parse on damaged documents', () => {
-  const valid = serializeSnapshot(sampleSnapshot()) + JSON.stringify({ deep: [[[[{ a: 'x\\"y\u00e9' }]]]], n: -1.5e3, t: true, f: false, z: null, u: '\u2713' });
+  const valid =
+    serializeSnapshot(sampleSnapshot()) +
+    JSON.stringify({ deep: [[[[{ a: 'x\\"y\u00e9' }]]]], n: -1.5e3, t: true, f: false, z: null, u: '\u2713' });
   let seed = 7;
-  const random = (below: number) => ((seed = (seed * 48271) % 2147483647) % below);
+  const random = (below: number) => (seed = (seed * 48271) % 2147483647) % below;
   const inserts = ['{', '}', '[', ']', ',', ':', '"', '\\', 'x', '0', '-', '.', 'e', ' ', '\n', 'n', 't'];
   for (let i = 0; i < 1500; i++) {
     let text = valid.slice(0, random(valid.length) + 1);
     if (i % 3 === 0) text = JSON.stringify(JSON.parse(serializeSnapshot(sampleSnapshot())));
     const at = random(text.length);
-    const mutated = i % 2 === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + inserts[random(inserts.length)] + text.slice(at);
+    const mutated =
+      i % 2 === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + inserts[random(inserts.length)] + text.slice(at);
     let parses = true;
     try {
       JSON.parse(mutated);
@@ -278,7 +299,16 @@ test('census sites and the census summary round-trip and are checked', () => {
   const withCensus = sampleSnapshot();
   withCensus.sites[0].origin = 'census';
   withCensus.sites[0].census = 100;
-  withCensus.census = { takenAt: '2026-12-03T10:00:00.000Z', heapBytes: 5_000_000, durationMs: 900, snapshotMs: 400, tasks: 100, timers: 2, elsewhere: 1, resolved: 16 };
+  withCensus.census = {
+    takenAt: '2026-12-03T10:00:00.000Z',
+    heapBytes: 5_000_000,
+    durationMs: 900,
+    snapshotMs: 400,
+    tasks: 100,
+    timers: 2,
+    elsewhere: 1,
+    resolved: 16,
+  };
   assert.deepEqual(parseSnapshot(serializeSnapshot(withCensus), 'x.json'), withCensus);
   expectFormatError(
     withField((json) => (json.sites[0].origin = 'guess')),

@@ -97,7 +97,10 @@ test('file:// URLs are accepted for frames and for the map location', (t) => {
   assert.equal(viaUrl.generatedFrame?.file, compiled.jsFile, 'the generated frame carries a path, not the URL');
 
   const js = readFileSync(compiled.jsFile, 'utf8');
-  writeFileSync(compiled.jsFile, js.replace('sourceMappingURL=queue.js.map', `sourceMappingURL=${pathToFileURL(`${compiled.jsFile}.map`).href}`));
+  writeFileSync(
+    compiled.jsFile,
+    js.replace('sourceMappingURL=queue.js.map', `sourceMappingURL=${pathToFileURL(`${compiled.jsFile}.map`).href}`),
+  );
   assert.equal(new SourceMapResolver().resolve(generated).frame.file, compiled.tsFile);
 });
 
@@ -112,7 +115,10 @@ test('sources resolve against sourceRoot (relative and file:// URL) and the map 
   writeFileSync(mapFile, JSON.stringify({ ...map, sourceRoot: '../src', sources: ['queue.ts'] }));
   assert.equal(new SourceMapResolver().resolve(generated).frame.file, compiled.tsFile);
 
-  writeFileSync(mapFile, JSON.stringify({ ...map, sourceRoot: pathToFileURL(join(compiled.dir, 'src')).href + '/', sources: ['queue.ts'] }));
+  writeFileSync(
+    mapFile,
+    JSON.stringify({ ...map, sourceRoot: pathToFileURL(join(compiled.dir, 'src')).href + '/', sources: ['queue.ts'] }),
+  );
   assert.equal(new SourceMapResolver().resolve(generated).frame.file, compiled.tsFile);
 
   writeFileSync(mapFile, JSON.stringify({ ...map, sources: [compiled.tsFile] }));
@@ -185,7 +191,14 @@ test('the cache is invalidated when the compiled file or its map changes (negati
   // The source gains lines and is rebuilt: the new map must be used, not the cached one.
   const shifted = `// one\n// two\n// three\n${TS_SOURCE}`;
   writeFileSync(compiled.tsFile, shifted);
-  esbuild.buildSync({ entryPoints: [compiled.tsFile], outfile: compiled.jsFile, sourcemap: 'linked', platform: 'node', format: 'cjs', logLevel: 'silent' });
+  esbuild.buildSync({
+    entryPoints: [compiled.tsFile],
+    outfile: compiled.jsFile,
+    sourcemap: 'linked',
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+  });
   utimesSync(compiled.jsFile, future(10), future(10));
   utimesSync(mapFile, future(10), future(10));
   assertResolvesToTs(resolver, compiled, 'setInterval(', shifted);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { CountSample } from '../../src/core/sites/model';
 import { statusLines, statusText, trendOf } from '../../src/extension/status/status-summary';
 
-const samples = (totals: number[], stepMs = 1000): CountSample[] => totals.map((total, i) => ({ t: 1_000_000 + i * stepMs, counts: { PROMISE: total }, total }));
+const samples = (totals: number[], stepMs = 1000): CountSample[] =>
+  totals.map((total, i) => ({ t: 1_000_000 + i * stepMs, counts: { PROMISE: total }, total }));
 
 test('trend: growing, shrinking, steady against the oldest sample in the window', () => {
   assert.equal(trendOf([]), 'flat');
@@ -30,5 +31,7 @@ test('status text: one target by name, several as a count, paused shown', () => 
   assert.equal(statusText([{ label: 'new', total: undefined, trend: 'flat', paused: false }]), '$(pulse) new: … $(arrow-right)');
   // A label cannot smuggle icons into the status bar.
   assert.ok(!statusText([{ label: '$(alert) x', total: 1, trend: 'flat', paused: false }]).includes('$(alert)'));
-  assert.deepEqual(statusLines([{ label: 'pid 42', total: 302, trend: 'up', paused: true }]), ['pid 42: 302 pending, growing (paused in the debugger)']);
+  assert.deepEqual(statusLines([{ label: 'pid 42', total: 302, trend: 'up', paused: true }]), [
+    'pid 42: 302 pending, growing (paused in the debugger)',
+  ]);
 });

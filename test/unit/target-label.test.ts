@@ -18,8 +18,14 @@ test('the script of a command line: options and their values skipped, the path c
 test('one label for one process, however it was attached: script and pid, then the debug session', () => {
   // By inspector address (the agent's process.argv), by the picker (the command line), by a debug session.
   assert.equal(targetLabel({ pid: 2958, argv: ['/usr/bin/node', '/w/t3-interval.js'] }), 't3-interval.js · pid 2958');
-  assert.equal(targetLabel({ pid: 2958, argv: '/usr/bin/node --inspect=127.0.0.1:9229 /w/t3-interval.js'.split(' ') }), 't3-interval.js · pid 2958');
-  assert.equal(targetLabel({ pid: 4837, argv: ['node', '/w/t9-express-pool.js'], debugSessionName: 'Launch Program' }), 't9-express-pool.js · pid 4837 · Launch Program');
+  assert.equal(
+    targetLabel({ pid: 2958, argv: '/usr/bin/node --inspect=127.0.0.1:9229 /w/t3-interval.js'.split(' ') }),
+    't3-interval.js · pid 2958',
+  );
+  assert.equal(
+    targetLabel({ pid: 4837, argv: ['node', '/w/t9-express-pool.js'], debugSessionName: 'Launch Program' }),
+    't9-express-pool.js · pid 4837 · Launch Program',
+  );
   assert.equal(targetLabel({ pid: 1, argv: undefined }), 'node · pid 1');
   // What the target says is data: not an array, not strings, control characters.
   assert.equal(targetLabel({ pid: 7, argv: 'x' as unknown as string[] }), 'node · pid 7');
@@ -37,7 +43,8 @@ test("the picker's typed text: a number is a port, a pid is written pid:N", () =
   assert.deepEqual(readTypedTarget('pid:4837'), { kind: 'pid', pid: 4837 });
   assert.deepEqual(readTypedTarget('PID 4837'), { kind: 'pid', pid: 4837 });
   // Only a filter: names, numbers that cannot be ports, pid 0.
-  for (const text of ['', 'server', 'node server.js', '70000', '0', 'pid:0', 'host:99999']) assert.equal(readTypedTarget(text), undefined, text);
+  for (const text of ['', 'server', 'node server.js', '70000', '0', 'pid:0', 'host:99999'])
+    assert.equal(readTypedTarget(text), undefined, text);
 });
 
 test('"Attach by Inspector Address": a bare number is a port on this machine, never a pid', () => {

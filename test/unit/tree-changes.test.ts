@@ -33,7 +33,13 @@ function render(model: TreeModel, tracker: TreeChangeTracker): LensNode[] {
 }
 
 test('polls that change no number refresh nothing; a changed count refreshes that row only; a new site its type', () => {
-  const t: TreeTarget = { id: 'target-1', label: 'pid 1', samples: [sample(1000, 41)], latestSites: snapshot([blocked(40), timer(1)]), previousSites: undefined };
+  const t: TreeTarget = {
+    id: 'target-1',
+    label: 'pid 1',
+    samples: [sample(1000, 41)],
+    latestSites: snapshot([blocked(40), timer(1)]),
+    previousSites: undefined,
+  };
   const data: TreeData = { targets: () => [t], snapshots: () => [] };
   const model = new TreeModel(data, { sitesPerType: 50 });
   const tracker = new TreeChangeTracker(model);
@@ -47,7 +53,10 @@ test('polls that change no number refresh nothing; a changed count refreshes tha
   // One site's count moves: its row (and the numbers above it) change, not the Timeout rows.
   t.latestSites = snapshot([blocked(45), timer(1)]);
   const ids = tracker.changes().nodes.map((n) => model.idOf(n));
-  assert.ok(ids.some((id) => id.endsWith(`/site:${blocked(0).id}`)), ids.join('\n'));
+  assert.ok(
+    ids.some((id) => id.endsWith(`/site:${blocked(0).id}`)),
+    ids.join('\n'),
+  );
   assert.ok(!ids.some((id) => id.includes('type:Timeout')), ids.join('\n'));
   render(model, tracker);
 

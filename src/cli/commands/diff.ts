@@ -48,7 +48,10 @@ export async function diffCommand(args: string[], io: Output): Promise<number> {
   const [before, after] = await Promise.all(positionals.map((file) => readSnapshotFile(file, read)));
   const different = differentProcesses(before, after);
   if (different && !values['allow-different-processes']) {
-    throw new UsageError(`${different}: a diff compares one process over time, and the counts of another process start from nothing, so its growth would mean nothing. Take both snapshots of one process, or pass --allow-different-processes to compare them anyway.`, 'diff');
+    throw new UsageError(
+      `${different}: a diff compares one process over time, and the counts of another process start from nothing, so its growth would mean nothing. Take both snapshots of one process, or pass --allow-different-processes to compare them anyway.`,
+      'diff',
+    );
   }
   if (different) io.err(`Warning: ${different}; compared anyway (--allow-different-processes).`);
   const diff = diffSnapshots(before, after);

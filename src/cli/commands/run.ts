@@ -44,7 +44,9 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   if (values['fail-on-growth']) checkFailOnGrowth(options);
   const startTimeoutMs = (positiveInt(values['start-timeout'], '--start-timeout') ?? DEFAULT_START_TIMEOUT_S) * 1000;
 
-  const program = await startProgram(command, io, { timeoutMs: options.durationMs ? Math.min(startTimeoutMs, options.durationMs) : startTimeoutMs });
+  const program = await startProgram(command, io, {
+    timeoutMs: options.durationMs ? Math.min(startTimeoutMs, options.durationMs) : startTimeoutMs,
+  });
   let session: Session;
   try {
     session = await Session.attach(program.app.url);
@@ -55,7 +57,12 @@ export async function runCommand(args: string[], io: Output): Promise<number> {
   const log = new GrowthLog();
   const watchedAt = Date.now();
   const result = await runLiveView(session, io, options, log);
-  io.out(formatWatchVerdict({ target: session.info, startedAt: watchedAt, endedAt: Date.now(), options, log }, { color: io.color, cwd: process.cwd() }));
+  io.out(
+    formatWatchVerdict(
+      { target: session.info, startedAt: watchedAt, endedAt: Date.now(), options, log },
+      { color: io.color, cwd: process.cwd() },
+    ),
+  );
   if (!result.targetEnded) await session.detach().catch(() => undefined);
   // An app that ended on its own lets its launcher end too; whatever the program started and
   // left running goes with it (the whole process group).

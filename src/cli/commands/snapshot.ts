@@ -51,7 +51,9 @@ export async function snapshotCommand(args: string[], io: Output): Promise<numbe
       if (snapshot.sitesUnavailable !== undefined) io.err(sitesUnavailableText(snapshot.sitesUnavailable));
     }
     if (!values.detach) {
-      io.err(`The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`);
+      io.err(
+        `The agent stays in pid ${session.info.pid} to track what comes next; remove it with: async-leak-lens detach --target ${values.target}`,
+      );
     }
     return EXIT_OK;
   } finally {

@@ -56,7 +56,9 @@ export async function watchCommand(args: string[], io: Output): Promise<number> 
     strict: true,
   });
   if (positionals.length) {
-    const hint = values['fail-on-growth'] ? ' --fail-on-growth takes no number here: the growth verdict decides (see --warmup and --window).' : '';
+    const hint = values['fail-on-growth']
+      ? ' --fail-on-growth takes no number here: the growth verdict decides (see --warmup and --window).'
+      : '';
     throw new UsageError(`unexpected argument "${positionals[0]}".${hint}`);
   }
   const options = { ...liveViewOptions(values), quiet: values.json };

@@ -178,7 +178,8 @@ class Graph {
     const objectAt = fields.indexOf('object_index');
     this.lineAt = fields.indexOf('line');
     this.columnAt = fields.indexOf('column');
-    for (let i = 0; i < data.locations.length; i += this.locationFields) this.locations.set(data.locations[i + objectAt] / this.nodeFields, i);
+    for (let i = 0; i < data.locations.length; i += this.locationFields)
+      this.locations.set(data.locations[i + objectAt] / this.nodeFields, i);
   }
 
   type(node: number): string {

@@ -87,7 +87,16 @@ export async function takeCensus(channel: CdpChannel, options: CensusOptions = {
     if (handed < 0) throw new LensError('agent', 'The agent is not in the target: the census has nobody to hand its findings to.');
     return {
       sites,
-      summary: { takenAt: new Date(started).toISOString(), heapBytes, durationMs: Date.now() - started, snapshotMs, tasks, timers, elsewhere, resolved: resolver.resolved },
+      summary: {
+        takenAt: new Date(started).toISOString(),
+        heapBytes,
+        durationMs: Date.now() - started,
+        snapshotMs,
+        tasks,
+        timers,
+        elsewhere,
+        resolved: resolver.resolved,
+      },
     };
   } finally {
     await channel.send('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
@@ -95,20 +104,26 @@ export async function takeCensus(channel: CdpChannel, options: CensusOptions = {
 }
 
 async function readHeapSnapshot(channel: CdpChannel, options: CensusOptions) {
-  if (!channel.subscribe) throw new LensError('agent', 'This inspector connection does not deliver events, so it cannot stream a heap snapshot.');
+  if (!channel.subscribe)
+    throw new LensError('agent', 'This inspector connection does not deliver events, so it cannot stream a heap snapshot.');
   const reader = new HeapSnapshotReader();
   let failure: unknown;
   const unsubscribe = channel.subscribe((method, params) => {
     try {
       if (method === 'HeapProfiler.addHeapSnapshotChunk') reader.push(String(params.chunk));
-      else if (method === 'HeapProfiler.reportHeapSnapshotProgress') options.onProgress?.('snapshot', Number(params.done) / Math.max(1, Number(params.total)));
+      else if (method === 'HeapProfiler.reportHeapSnapshotProgress')
+        options.onProgress?.('snapshot', Number(params.done) / Math.max(1, Number(params.total)));
     } catch (error) {
       failure ??= error;
     }
   });
   try {
     // No time limit that a big heap could hit: the call returns when V8 is done writing.
-    await channel.send('HeapProfiler.takeHeapSnapshot', { reportProgress: options.onProgress !== undefined, captureNumericValue: false }, 30 * 60_000);
+    await channel.send(
+      'HeapProfiler.takeHeapSnapshot',
+      { reportProgress: options.onProgress !== undefined, captureNumericValue: false },
+      30 * 60_000,
+    );
   } finally {
     unsubscribe();
   }
@@ -154,10 +169,24 @@ async function censusSites(scan: CensusScan, resolver: SampleResolver, options: 
       if (resolver.spentShare > (hits > 0 ? 0.5 : 2)) break;
       const where = await resolver.suspendedAt(group.tasks[index]);
       if (!where) continue;
-      const frame: RawFrame = { file: group.fn.script, line: where.lineNumber + 1, column: where.columnNumber + 1, function: group.fn.function || '<anonymous>' };
+      const frame: RawFrame = {
+        file: group.fn.script,
+        line: where.lineNumber + 1,
+        column: where.columnNumber + 1,
+        function: group.fn.function || '<anonymous>',
+      };
       const key = `${frame.line}:${frame.column}`;
       let entry = byAwait.get(key);
-      if (!entry) byAwait.set(key, (entry = { site: { kind: 'blocked', type: 'PROMISE', frame, userCode: true, count: 0, samples: 0 }, objectIds: [], hits: 0, indexes: [] }));
+      if (!entry)
+        byAwait.set(
+          key,
+          (entry = {
+            site: { kind: 'blocked', type: 'PROMISE', frame, userCode: true, count: 0, samples: 0 },
+            objectIds: [],
+            hits: 0,
+            indexes: [],
+          }),
+        );
       entry.indexes.push(index);
       entry.hits++;
       hits++;
@@ -193,7 +222,10 @@ async function censusSites(scan: CensusScan, resolver: SampleResolver, options: 
     }
     if (objectIds.length === 0) continue;
     const frame = toFrame(group.callback);
-    found.push({ site: { kind: 'created', type: 'Timeout', frame, userCode: true, count: group.timers.length, samples: objectIds.length }, objectIds });
+    found.push({
+      site: { kind: 'created', type: 'Timeout', frame, userCode: true, count: group.timers.length, samples: objectIds.length },
+      objectIds,
+    });
   }
 
   found.sort((a, b) => b.site.count - a.site.count);
@@ -244,7 +276,10 @@ class SampleResolver {
 
   async objectId(heapId: number): Promise<string | undefined> {
     try {
-      const answer = await this.channel.send<{ result: { objectId?: string } }>('HeapProfiler.getObjectByHeapObjectId', { objectId: String(heapId), objectGroup: OBJECT_GROUP });
+      const answer = await this.channel.send<{ result: { objectId?: string } }>('HeapProfiler.getObjectByHeapObjectId', {
+        objectId: String(heapId),
+        objectGroup: OBJECT_GROUP,
+      });
       this.resolved++;
       return answer.result.objectId;
     } catch {
@@ -257,7 +292,10 @@ class SampleResolver {
     const objectId = await this.objectId(heapId);
     if (!objectId) return undefined;
     try {
-      const answer = await this.channel.send<{ internalProperties?: { name: string; value?: { value?: unknown } }[] }>('Runtime.getProperties', { objectId, ownProperties: true });
+      const answer = await this.channel.send<{ internalProperties?: { name: string; value?: { value?: unknown } }[] }>(
+        'Runtime.getProperties',
+        { objectId, ownProperties: true },
+      );
       const internal = new Map((answer.internalProperties ?? []).map((p) => [p.name, p.value?.value]));
       if (internal.get('[[GeneratorState]]') !== 'suspended') return undefined;
       const location = internal.get('[[GeneratorLocation]]') as GeneratorLocation | undefined;
@@ -270,7 +308,10 @@ class SampleResolver {
 
 /** Gives the sites and their sample objects to the agent; -1 when no agent is there. */
 async function handOver(channel: CdpChannel, sites: CensusSiteInput[], objectIds: string[]): Promise<number> {
-  const global = await channel.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'globalThis', objectGroup: OBJECT_GROUP });
+  const global = await channel.send<{ result: { objectId?: string } }>('Runtime.evaluate', {
+    expression: 'globalThis',
+    objectGroup: OBJECT_GROUP,
+  });
   const call = censusCallDeclaration;
   const answer = await channel.send<{ result: { value?: unknown }; exceptionDetails?: unknown }>('Runtime.callFunctionOn', {
     objectId: global.result.objectId,

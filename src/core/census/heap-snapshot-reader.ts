@@ -53,7 +53,13 @@ export class HeapSnapshotReader {
   finish(): HeapGraphData {
     if (!this.meta || this.section !== 'done') throw new Error('The heap snapshot ended early (incomplete data).');
     const empty = new Uint32Array(0);
-    return { meta: this.meta, nodes: this.arrays.nodes ?? empty, edges: this.arrays.edges ?? empty, locations: this.arrays.locations ?? empty, strings: this.strings };
+    return {
+      meta: this.meta,
+      nodes: this.arrays.nodes ?? empty,
+      edges: this.arrays.edges ?? empty,
+      locations: this.arrays.locations ?? empty,
+      strings: this.strings,
+    };
   }
 
   /** Consumes part of `text`, returns what is left. */

@@ -30,12 +30,23 @@ export async function writeOutputFile(path: string, text: string): Promise<void>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw ioError(path, error);
-    if (await isSymlink(path)) throw new FileOutputError(path, 'it is a symbolic link to a file that does not exist; write to the file it should point at, or remove the link.', code);
+    if (await isSymlink(path))
+      throw new FileOutputError(
+        path,
+        'it is a symbolic link to a file that does not exist; write to the file it should point at, or remove the link.',
+        code,
+      );
     return replaceRegularFile(path, text, undefined);
   }
   if (info.isFile()) return replaceRegularFile(await realpath(path), text, info.mode);
   if (info.isFIFO() || info.isCharacterDevice()) return writeInPlace(path, text);
-  const kind = info.isDirectory() ? 'a directory; give a file name' : info.isSocket() ? 'a socket' : info.isBlockDevice() ? 'a block device' : 'not a regular file';
+  const kind = info.isDirectory()
+    ? 'a directory; give a file name'
+    : info.isSocket()
+      ? 'a socket'
+      : info.isBlockDevice()
+        ? 'a block device'
+        : 'not a regular file';
   throw new FileOutputError(path, `the path is ${kind}, so nothing was written there.`, info.isDirectory() ? 'EISDIR' : 'ENOTREG');
 }
 
@@ -53,7 +64,12 @@ async function replaceRegularFile(target: string, text: string, mode: number | u
     if (mode !== undefined) await chmod(temporary, mode & 0o7777);
     // Checked again right before the rename: the path may have become something else meanwhile.
     const now = await lstat(target).catch(() => undefined);
-    if (now && !now.isFile()) throw new FileOutputError(target, 'the path stopped being a regular file while the file was written, so it was left alone.', 'ENOTREG');
+    if (now && !now.isFile())
+      throw new FileOutputError(
+        target,
+        'the path stopped being a regular file while the file was written, so it was left alone.',
+        'ENOTREG',
+      );
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
@@ -104,14 +120,17 @@ const STALLED_READER_MS = 30_000;
 async function writeToDescriptor(path: string, fd: number, text: string): Promise<void> {
   const bytes = Buffer.from(text, 'utf8');
   let lastProgress = Date.now();
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     try {
-      offset += await new Promise<number>((done, fail) => write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? fail(error) : done(written))));
+      offset += await new Promise<number>((done, fail) =>
+        write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? fail(error) : done(written))),
+      );
       lastProgress = Date.now();
     } catch (error) {
       // Node makes its own stdout pipes non-blocking: a full pipe says EAGAIN until the reader reads.
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw ioError(path, error);
-      if (Date.now() - lastProgress > STALLED_READER_MS) throw new FileOutputError(path, `nothing read from it for ${STALLED_READER_MS / 1000} s.`, 'EAGAIN');
+      if (Date.now() - lastProgress > STALLED_READER_MS)
+        throw new FileOutputError(path, `nothing read from it for ${STALLED_READER_MS / 1000} s.`, 'EAGAIN');
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -20,14 +20,17 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefin
   const open: string[] = [];
   let expect: Expect = 'value';
   let i = 0;
-  const fail = (offset: number, expected: string) => problem(text, offset, false, `unexpected ${describeChar(text, offset)}, expected ${expected}`);
+  const fail = (offset: number, expected: string) =>
+    problem(text, offset, false, `unexpected ${describeChar(text, offset)}, expected ${expected}`);
   const cutOff = (what: string) => problem(text, text.length, true, `the text ends ${what}`);
 
   for (;;) {
     while (i < text.length && isJsonWhitespace(text.charCodeAt(i))) i++;
     if (i >= text.length) {
       if (expect === 'end') return undefined;
-      return cutOff(open.length ? `with ${open.length} unclosed bracket${open.length === 1 ? '' : 's'} (${open.join('')})` : 'before any value');
+      return cutOff(
+        open.length ? `with ${open.length} unclosed bracket${open.length === 1 ? '' : 's'} (${open.join('')})` : 'before any value',
+      );
     }
     const ch = text[i];
     switch (expect) {
@@ -127,7 +130,8 @@ function scanString(text: string, start: number): { next: number; cutOff?: boole
   while (i < text.length) {
     const code = text.charCodeAt(i);
     if (code === 0x22) return { next: i + 1 };
-    if (code < 0x20) return { next: i, badAt: i, expected: 'a closing quote (line breaks and control characters must be escaped in JSON strings)' };
+    if (code < 0x20)
+      return { next: i, badAt: i, expected: 'a closing quote (line breaks and control characters must be escaped in JSON strings)' };
     if (code === 0x5c) {
       const escaped = text[i + 1];
       if (escaped === undefined) return { next: i, cutOff: true };
@@ -138,7 +142,8 @@ function scanString(text: string, start: number): { next: number; cutOff?: boole
         i += 6;
         continue;
       }
-      if (!'"\\/bfnrt'.includes(escaped)) return { next: i, badAt: i, expected: 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)' };
+      if (!'"\\/bfnrt'.includes(escaped))
+        return { next: i, badAt: i, expected: 'a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)' };
       i += 2;
       continue;
     }

@@ -56,7 +56,8 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 /** Parses and checks every field; unknown extra fields are kept as they are. */
 export function parseSnapshot(text: string, sourceName: string): Snapshot {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') throw new SnapshotFormatError(sourceName, 'empty', 'the file is empty, not a snapshot (was it written by a command that failed?)');
+  if (body.trim() === '')
+    throw new SnapshotFormatError(sourceName, 'empty', 'the file is empty, not a snapshot (was it written by a command that failed?)');
 
   let value: unknown;
   try {
@@ -67,11 +68,20 @@ export function parseSnapshot(text: string, sourceName: string): Snapshot {
 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const foreign = Array.isArray(value) ? describeForeignArray(value) : undefined;
-    throw new SnapshotFormatError(sourceName, 'not-object', `expected a snapshot (a JSON object) but found ${foreign ?? describeValue(value)}`);
+    throw new SnapshotFormatError(
+      sourceName,
+      'not-object',
+      `expected a snapshot (a JSON object) but found ${foreign ?? describeValue(value)}`,
+    );
   }
   checkIsOurSnapshot(value as Record<string, unknown>, sourceName);
   validateSnapshot(value, (path, rule, got) => {
-    throw new SnapshotFormatError(sourceName, 'invalid-field', `invalid snapshot: ${path} ${rule}, got ${describeValue(got)}. The file may be damaged or edited by hand; take the snapshot again.`, path);
+    throw new SnapshotFormatError(
+      sourceName,
+      'invalid-field',
+      `invalid snapshot: ${path} ${rule}, got ${describeValue(got)}. The file may be damaged or edited by hand; take the snapshot again.`,
+      path,
+    );
   });
   return value as Snapshot;
 }
@@ -108,18 +118,36 @@ function checkIsOurSnapshot(object: Record<string, unknown>, sourceName: string)
         'schema',
       );
     }
-    throw new SnapshotFormatError(sourceName, 'foreign', `unknown snapshot schema ${JSON.stringify(schema)}; this version reads ${SNAPSHOT_SCHEMA}.`, 'schema');
+    throw new SnapshotFormatError(
+      sourceName,
+      'foreign',
+      `unknown snapshot schema ${JSON.stringify(schema)}; this version reads ${SNAPSHOT_SCHEMA}.`,
+      'schema',
+    );
   }
   if (typeof schema === 'string' && schema.startsWith('async-leak-lens/')) {
-    throw new SnapshotFormatError(sourceName, 'foreign', `this is an Async Leak Lens file of another kind (schema ${JSON.stringify(schema)}), not a snapshot.`, 'schema');
+    throw new SnapshotFormatError(
+      sourceName,
+      'foreign',
+      `this is an Async Leak Lens file of another kind (schema ${JSON.stringify(schema)}), not a snapshot.`,
+      'schema',
+    );
   }
   if (schema !== undefined) {
-    throw new SnapshotFormatError(sourceName, 'foreign', `not an Async Leak Lens snapshot: its schema is ${describeValue(schema)}, expected "${SNAPSHOT_SCHEMA}".`, 'schema');
+    throw new SnapshotFormatError(
+      sourceName,
+      'foreign',
+      `not an Async Leak Lens snapshot: its schema is ${describeValue(schema)}, expected "${SNAPSHOT_SCHEMA}".`,
+      'schema',
+    );
   }
   const looksLike = describeForeignObject(object);
   if (looksLike) throw new SnapshotFormatError(sourceName, 'foreign', `not an Async Leak Lens snapshot: this looks like ${looksLike}.`);
   const keys = Object.keys(object);
-  const shown = keys.slice(0, 8).map((key) => JSON.stringify(key)).join(', ');
+  const shown = keys
+    .slice(0, 8)
+    .map((key) => JSON.stringify(key))
+    .join(', ');
   throw new SnapshotFormatError(
     sourceName,
     'foreign',
@@ -149,7 +177,8 @@ function describeForeignObject(o: Record<string, unknown>): string | undefined {
   if ((isObject(o.before) && isObject(o.after)) || (isObject(firstSite) && 'delta' in firstSite)) {
     return 'the output of `async-leak-lens diff --json` (a comparison of two snapshots), not a snapshot';
   }
-  if (has('sites') && has('totals') && has('takenAt')) return 'an Async Leak Lens snapshot without its "schema" field, so its version is unknown';
+  if (has('sites') && has('totals') && has('takenAt'))
+    return 'an Async Leak Lens snapshot without its "schema" field, so its version is unknown';
   return undefined;
 }
 
@@ -187,7 +216,8 @@ function validateSnapshot(value: unknown, report: Report): void {
   optional(snapshot.label, 'label', report, requireString);
   optional(snapshot.gc, 'gc', report, (value, path) => {
     const gc = requireObject(value, path, report);
-    if (gc.status !== 'collected' && gc.status !== 'skipped' && gc.status !== 'off') report(`${path}.status`, 'must be "collected", "skipped" or "off"', gc.status);
+    if (gc.status !== 'collected' && gc.status !== 'skipped' && gc.status !== 'off')
+      report(`${path}.status`, 'must be "collected", "skipped" or "off"', gc.status);
     optional(gc.reason, `${path}.reason`, report, requireString);
   });
 
@@ -196,7 +226,9 @@ function validateSnapshot(value: unknown, report: Report): void {
   requireString(target.nodeVersion, 'target.nodeVersion', report);
   requireString(target.title, 'target.title', report);
   requireString(target.url, 'target.url', report);
-  optional(target.argv, 'target.argv', report, (argv, path) => requireArray(argv, path, report, (arg, argPath) => requireString(arg, argPath, report)));
+  optional(target.argv, 'target.argv', report, (argv, path) =>
+    requireArray(argv, path, report, (arg, argPath) => requireString(arg, argPath, report)),
+  );
 
   requireArray(snapshot.threads, 'threads', report, (item, path) => {
     const thread = requireObject(item, path, report);
@@ -238,7 +270,8 @@ function validateSnapshot(value: unknown, report: Report): void {
   optional(snapshot.census, 'census', report, (value, path) => {
     const census = requireObject(value, path, report);
     requireTimestamp(census.takenAt, `${path}.takenAt`, report);
-    for (const field of ['heapBytes', 'durationMs', 'snapshotMs', 'tasks', 'timers', 'elsewhere', 'resolved']) requireNumber(census[field], `${path}.${field}`, report, 0);
+    for (const field of ['heapBytes', 'durationMs', 'snapshotMs', 'tasks', 'timers', 'elsewhere', 'resolved'])
+      requireNumber(census[field], `${path}.${field}`, report, 0);
   });
 
   optional(snapshot.sitesUnavailable, 'sitesUnavailable', report, requireString);
@@ -268,7 +301,8 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 
 function requireTimestamp(value: unknown, path: string, report: Report): void {
   requireString(value, path, report);
-  if (!ISO_TIMESTAMP.test(value as string) || Number.isNaN(Date.parse(value as string))) report(path, 'must be a date and time (ISO 8601, e.g. "2025-01-31T12:00:00.000Z")', value);
+  if (!ISO_TIMESTAMP.test(value as string) || Number.isNaN(Date.parse(value as string)))
+    report(path, 'must be a date and time (ISO 8601, e.g. "2025-01-31T12:00:00.000Z")', value);
 }
 
 export function requireNumber(value: unknown, path: string, report: Report, min: number): void {
@@ -300,7 +334,12 @@ export function requireCounts(value: unknown, path: string, report: Report): voi
   for (const [type, count] of Object.entries(counts)) requireNumber(count, `${path}${keyPath(type)}`, report, 0);
 }
 
-export function optional(value: unknown, path: string, report: Report, check: (value: unknown, path: string, report: Report) => void): void {
+export function optional(
+  value: unknown,
+  path: string,
+  report: Report,
+  check: (value: unknown, path: string, report: Report) => void,
+): void {
   if (value !== undefined) check(value, path, report);
 }
 
@@ -341,7 +380,8 @@ export async function readSnapshotFile(path: string, options: ReadSnapshotOption
     throw ioError(path, error, 'read');
   }
   // Checked again: the file may have grown between stat and read.
-  if (bytes.length > maxBytes) throw new SnapshotFileError(path, 'too-large', `the file is over the ${formatBytes(maxBytes)} limit for snapshot files.`);
+  if (bytes.length > maxBytes)
+    throw new SnapshotFileError(path, 'too-large', `the file is over the ${formatBytes(maxBytes)} limit for snapshot files.`);
   const binary = describeBinary(bytes);
   if (binary) throw new SnapshotFormatError(path, 'binary', `${binary}, not a snapshot (snapshots are JSON text).`);
   let text: string;
@@ -357,7 +397,8 @@ export async function readSnapshotFile(path: string, options: ReadSnapshotOption
 function describeBinary(bytes: Buffer): string | undefined {
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'the file is gzip-compressed: decompress it first (gunzip)';
   if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'the file is a zip archive: extract it first';
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 'the file is UTF-16 text: save it as UTF-8';
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return 'the file is UTF-16 text: save it as UTF-8';
   if (bytes.subarray(0, 4096).includes(0)) return 'the file is binary data';
   return undefined;
 }
@@ -388,7 +429,11 @@ function ioError(path: string, error: unknown, action: 'read' | 'write'): Snapsh
     ENOTDIR: 'a part of the path is not a directory',
   };
   const reason = (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new SnapshotFileError(path, problem, action === 'read' ? `cannot read the snapshot: ${reason}` : `cannot write the snapshot: ${reason}`);
+  return new SnapshotFileError(
+    path,
+    problem,
+    action === 'read' ? `cannot read the snapshot: ${reason}` : `cannot write the snapshot: ${reason}`,
+  );
 }
 
 function formatBytes(bytes: number): string {

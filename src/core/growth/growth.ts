@@ -79,7 +79,17 @@ export interface TrendVerdict {
 export function assessTrend(points: readonly Point[], options: Partial<GrowthOptions> = {}, startedAt?: number): TrendVerdict {
   const o = { ...DEFAULT_GROWTH_OPTIONS, ...options };
   const last = points[points.length - 1];
-  const none = (reason: string, n: number): TrendVerdict => ({ growing: false, ratePerMinute: 0, tau: 0, z: 0, rise: 0, floor: last?.value ?? 0, latest: last?.value ?? 0, points: n, reason });
+  const none = (reason: string, n: number): TrendVerdict => ({
+    growing: false,
+    ratePerMinute: 0,
+    tau: 0,
+    z: 0,
+    rise: 0,
+    floor: last?.value ?? 0,
+    latest: last?.value ?? 0,
+    points: n,
+    reason,
+  });
   if (!last) return none('no data yet', 0);
   const warmEnd = (startedAt ?? points[0].t) + o.warmupMs;
   const from = Math.max(warmEnd, last.t - o.windowMs);

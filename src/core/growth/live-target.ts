@@ -26,7 +26,8 @@ export interface LiveTargetOptions {
 }
 
 /** Where the growth verdicts stand: in the warm-up, collecting reads, or judging. */
-export type VerdictPhase = { phase: 'warming-up'; elapsedMs: number } | { phase: 'collecting'; reads: number; needed: number } | { phase: 'judging' };
+export type VerdictPhase =
+  { phase: 'warming-up'; elapsedMs: number } | { phase: 'collecting'; reads: number; needed: number } | { phase: 'judging' };
 
 export interface LiveTargetEvents {
   sample: [CountSample];
@@ -131,7 +132,8 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
   get verdictPhase(): VerdictPhase {
     const elapsedMs = Date.now() - this.startedAt;
     if (elapsedMs < this.warmupMs) return { phase: 'warming-up', elapsedMs };
-    if (this.readsAfterWarmup < DEFAULT_GROWTH_OPTIONS.minPoints) return { phase: 'collecting', reads: this.readsAfterWarmup, needed: DEFAULT_GROWTH_OPTIONS.minPoints };
+    if (this.readsAfterWarmup < DEFAULT_GROWTH_OPTIONS.minPoints)
+      return { phase: 'collecting', reads: this.readsAfterWarmup, needed: DEFAULT_GROWTH_OPTIONS.minPoints };
     return { phase: 'judging' };
   }
 
@@ -173,7 +175,8 @@ export class LiveTarget extends EventEmitter<LiveTargetEvents> {
    * after the one under way, and applies it like any site read. Rejects when it fails.
    */
   snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
-    if (this.stopped) return Promise.reject(new LensError('target-gone', 'The target is no longer connected (the session ended). Attach again.'));
+    if (this.stopped)
+      return Promise.reject(new LensError('target-gone', 'The target is no longer connected (the session ended). Attach again.'));
     const answer = new Promise<Snapshot>((resolve, reject) => this.ownReads.push({ options, resolve, reject }));
     if (!this.reading) this.schedule(0);
     return answer;

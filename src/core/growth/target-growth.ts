@@ -64,13 +64,18 @@ class ConfirmedGrowth {
   }
 
   /** Returns whether the answer changed, and whether a suspect waits for a GC'd observation. */
-  observe(t: number, values: ReadonlyMap<string, number> | Readonly<Record<string, number>>, collected: boolean): { changed: boolean; suspect: boolean } {
+  observe(
+    t: number,
+    values: ReadonlyMap<string, number> | Readonly<Record<string, number>>,
+    collected: boolean,
+  ): { changed: boolean; suspect: boolean } {
     this.tracker.observe(t, values);
     const growing = this.tracker.growing();
     const keys = new Set(growing.map((g) => g.key));
     for (const key of this.confirmed) if (!keys.has(key)) this.confirmed.delete(key);
     for (const key of this.confirming.keys()) if (!keys.has(key)) this.confirming.delete(key);
-    if (collected) for (const key of keys) if (!this.confirmed.has(key) && !this.confirming.has(key)) this.confirming.set(key, t + this.confirmMs);
+    if (collected)
+      for (const key of keys) if (!this.confirmed.has(key) && !this.confirming.has(key)) this.confirming.set(key, t + this.confirmMs);
     for (const [key, at] of this.confirming) {
       if (t < at) continue;
       this.confirming.delete(key);

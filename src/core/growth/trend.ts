@@ -16,7 +16,11 @@ export function trendBetween(before: number, after: number): Trend {
 }
 
 /** The trend of a count (the total by default, or one type's) over the samples of the last window. */
-export function trendOf(samples: readonly CountSample[], count: (sample: CountSample) => number = (s) => s.total, windowMs = TREND_WINDOW_MS): Trend {
+export function trendOf(
+  samples: readonly CountSample[],
+  count: (sample: CountSample) => number = (s) => s.total,
+  windowMs = TREND_WINDOW_MS,
+): Trend {
   const latest = samples.at(-1);
   if (!latest) return 'flat';
   let oldest = latest;
@@ -45,7 +49,10 @@ export function trendWords(trend: Trend): string {
  * so that a type adds up to its sites and the numbers of one view never run ahead of another's;
  * the latest poll before the first read.
  */
-export function shownCounts(samples: readonly CountSample[], latestSites: { totals: Record<string, number> } | undefined): { total: number; counts: Record<string, number> } | undefined {
+export function shownCounts(
+  samples: readonly CountSample[],
+  latestSites: { totals: Record<string, number> } | undefined,
+): { total: number; counts: Record<string, number> } | undefined {
   if (latestSites) {
     const counts = toCountMap(latestSites.totals);
     return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
@@ -58,7 +65,11 @@ export function shownCounts(samples: readonly CountSample[], latestSites: { tota
  * A site's trend by the same rule: its count in the latest read against the oldest read of the
  * window (a site absent from that read counted 0). Reads are oldest first.
  */
-export function siteTrend(siteId: string, reads: readonly { takenAt: string; sites: readonly { id: string; count: number }[] }[], windowMs = TREND_WINDOW_MS): Trend {
+export function siteTrend(
+  siteId: string,
+  reads: readonly { takenAt: string; sites: readonly { id: string; count: number }[] }[],
+  windowMs = TREND_WINDOW_MS,
+): Trend {
   const latest = reads.at(-1);
   if (!latest || reads.length < 2) return 'flat';
   const end = Date.parse(latest.takenAt);

@@ -3,7 +3,18 @@
 // or huge values). An answer that fails a check is never used.
 import type { AgentCounts, AgentInfo, AgentSnapshot } from '../../agent/protocol';
 import { LensError } from '../errors';
-import { describeValue, optional, requireArray, requireCounts, requireFrame, requireInteger, requireNumber, requireObject, requireString, type Report } from '../files/snapshot-file';
+import {
+  describeValue,
+  optional,
+  requireArray,
+  requireCounts,
+  requireFrame,
+  requireInteger,
+  requireNumber,
+  requireObject,
+  requireString,
+  type Report,
+} from '../files/snapshot-file';
 
 function reporter(what: string): Report {
   return (path, rule, got) => {

@@ -5,7 +5,15 @@ import agentSource from 'agent:source';
 import type { AgentConfig, AgentCounts, AgentInfo, AgentRefusal, AgentSnapshot } from '../../agent/protocol';
 import { checkAgentCounts, checkAgentInfo, checkAgentSnapshot } from './agent-answers';
 import { AGENT_BINDING } from '../../agent/protocol';
-import { agentPresentExpression, callExpression, declareRegistryExpression, installExpression, MAX_SMALL_ANSWER_CHARS, MAX_SNAPSHOT_ANSWER_CHARS, registryStateExpression } from './agent-expressions';
+import {
+  agentPresentExpression,
+  callExpression,
+  declareRegistryExpression,
+  installExpression,
+  MAX_SMALL_ANSWER_CHARS,
+  MAX_SNAPSHOT_ANSWER_CHARS,
+  registryStateExpression,
+} from './agent-expressions';
 import { LensError } from '../errors';
 import type { CdpChannel } from './inspector-connection';
 
@@ -77,10 +85,17 @@ export class AgentClient {
       const declared = await this.evaluateRaw(declareRegistryExpression);
       if (!declared.exceptionDetails) return;
       const state = await this.evaluate(registryStateExpression);
-      if (state === 'undefined') throw new LensError('agent', `Cannot install the agent: the target refused to declare ${AGENT_BINDING}: ${describeException(declared).split('\n')[0].slice(0, 300)}`);
+      if (state === 'undefined')
+        throw new LensError(
+          'agent',
+          `Cannot install the agent: the target refused to declare ${AGENT_BINDING}: ${describeException(declared).split('\n')[0].slice(0, 300)}`,
+        );
     }
     if ((await this.evaluate(registryStateExpression)) === 'uninitialised') {
-      throw new LensError('tampered', `Cannot install the agent: the global ${AGENT_BINDING} exists in the target but can never be read (something else declared it and failed); restart the target.`);
+      throw new LensError(
+        'tampered',
+        `Cannot install the agent: the global ${AGENT_BINDING} exists in the target but can never be read (something else declared it and failed); restart the target.`,
+      );
     }
   }
 
@@ -94,7 +109,11 @@ export class AgentClient {
 
   /** Removes the agent; true when one was there. */
   async detach(timeoutMs?: number): Promise<boolean> {
-    const answer = this.parse(await this.evaluate(callExpression('detach', MAX_SMALL_ANSWER_CHARS), timeoutMs), MAX_SMALL_ANSWER_CHARS, 'detach');
+    const answer = this.parse(
+      await this.evaluate(callExpression('detach', MAX_SMALL_ANSWER_CHARS), timeoutMs),
+      MAX_SMALL_ANSWER_CHARS,
+      'detach',
+    );
     if (answer.missing) return false;
     this.checkCall(answer, 'detach');
     return answer.value === true;
@@ -117,30 +136,47 @@ export class AgentClient {
       this.onReinstalled?.();
       answer = this.parse(await this.evaluate(expression, timeoutMs), maxChars, `a ${method}`);
     }
-    if (answer.missing) throw new LensError('agent', 'The agent is no longer in the target (another tool detached it, or the process restarted). Attach again.');
+    if (answer.missing)
+      throw new LensError(
+        'agent',
+        'The agent is no longer in the target (another tool detached it, or the process restarted). Attach again.',
+      );
     this.checkCall(answer, `a ${method}`);
     return answer.value;
   }
 
   /** A call that reached something: it must be our registry, our version, and must not have thrown. */
   private checkCall(answer: CallAnswer, what: string): void {
-    if (answer.foreign) throw new LensError('tampered', `Something in the target took the agent's place (its registry is not an Async Leak Lens one), so ${what} was not used. Restart the target to attach cleanly.`);
-    if (answer.threw !== undefined) throw new LensError('agent', `The agent failed inside the target during ${what}: ${String(answer.threw).slice(0, 300)}`);
-    if (answer.version !== this.installedWith?.version && answer.version !== AGENT_VERSION) throw foreignVersion(answer.version, AGENT_VERSION);
+    if (answer.foreign)
+      throw new LensError(
+        'tampered',
+        `Something in the target took the agent's place (its registry is not an Async Leak Lens one), so ${what} was not used. Restart the target to attach cleanly.`,
+      );
+    if (answer.threw !== undefined)
+      throw new LensError('agent', `The agent failed inside the target during ${what}: ${String(answer.threw).slice(0, 300)}`);
+    if (answer.version !== this.installedWith?.version && answer.version !== AGENT_VERSION)
+      throw foreignVersion(answer.version, AGENT_VERSION);
   }
 
   /** The JSON text a call expression answered, parsed; anything else is a clear error. */
   private parse(text: unknown, maxChars: number, what: string): CallAnswer {
     if (typeof text !== 'string' || text.length > maxChars) {
-      throw new LensError('tampered', `The answer to ${what} from the target is not what the agent sends (${typeof text === 'string' ? `${text.length} characters` : describeKind(text)}), so it was not used.`);
+      throw new LensError(
+        'tampered',
+        `The answer to ${what} from the target is not what the agent sends (${typeof text === 'string' ? `${text.length} characters` : describeKind(text)}), so it was not used.`,
+      );
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      throw new LensError('tampered', `The answer to ${what} from the target is not JSON (was JSON.stringify replaced in the target?), so it was not used.`);
+      throw new LensError(
+        'tampered',
+        `The answer to ${what} from the target is not JSON (was JSON.stringify replaced in the target?), so it was not used.`,
+      );
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LensError('tampered', `The answer to ${what} from the target is not an object, so it was not used.`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new LensError('tampered', `The answer to ${what} from the target is not an object, so it was not used.`);
     const answer = value as CallAnswer;
     if (typeof answer.tooLarge === 'number') {
       throw new LensError(
@@ -152,7 +188,11 @@ export class AgentClient {
   }
 
   private async evaluateRaw(expression: string, timeoutMs?: number): Promise<EvaluateResult> {
-    return this.channel.send<EvaluateResult>('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true, silent: true }, timeoutMs);
+    return this.channel.send<EvaluateResult>(
+      'Runtime.evaluate',
+      { expression, includeCommandLineAPI: true, returnByValue: true, silent: true },
+      timeoutMs,
+    );
   }
 
   private async evaluate(expression: string, timeoutMs?: number): Promise<unknown> {
@@ -175,5 +215,8 @@ function describeKind(value: unknown): string {
 
 function foreignVersion(found: unknown, ours: string): LensError {
   const shown = typeof found === 'string' ? JSON.stringify(found.slice(0, 40)) : describeKind(found);
-  return new LensError('tampered', `The agent in the target is version ${shown}, not ${ours}: another version or something posing as the agent. Its answers were not used; detach it with the version that installed it, or restart the target.`);
+  return new LensError(
+    'tampered',
+    `The agent in the target is version ${shown}, not ${ours}: another version or something posing as the agent. Its answers were not used; detach it with the version that installed it, or restart the target.`,
+  );
 }

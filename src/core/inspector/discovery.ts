@@ -49,7 +49,11 @@ export async function resolveInspectorUrl(address: TargetAddress, options: Disco
  * Waits for a Node inspector to answer at `host:port` again (a program restarted on the same
  * inspector port, nodemon style) and answers its WebSocket URL. Retries until `timeoutMs`.
  */
-export async function waitForInspector(host: string, port: number, options: { timeoutMs: number; signal?: AbortSignal; retryMs?: number }): Promise<string> {
+export async function waitForInspector(
+  host: string,
+  port: number,
+  options: { timeoutMs: number; signal?: AbortSignal; retryMs?: number },
+): Promise<string> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.signal?.aborted) throw new LensError('cancelled', 'Cancelled.');
@@ -57,7 +61,8 @@ export async function waitForInspector(host: string, port: number, options: { ti
       return await findNodeTarget(host, port, Math.min(DEFAULT_TIMEOUT_MS, Math.max(deadline - Date.now(), 100)));
     } catch (error) {
       if (error instanceof LensError && error.code === 'not-node') throw error;
-      if (Date.now() >= deadline) throw new LensError('timeout', `No Node inspector came back on ${host}:${port} within ${Math.round(options.timeoutMs / 1000)} s.`);
+      if (Date.now() >= deadline)
+        throw new LensError('timeout', `No Node inspector came back on ${host}:${port} within ${Math.round(options.timeoutMs / 1000)} s.`);
     }
     await new Promise((r) => setTimeout(r, options.retryMs ?? 500));
   }
@@ -70,7 +75,8 @@ export async function waitForInspector(host: string, port: number, options: { ti
 export async function inspectorAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
   try {
     const { hostname, port } = new URL(url);
-    const version = (await getJson(hostname.replace(/^\[|\]$/g, ''), Number(port), '/json/version', timeoutMs)) as Record<string, unknown> | undefined;
+    const version = (await getJson(hostname.replace(/^\[|\]$/g, ''), Number(port), '/json/version', timeoutMs)) as
+      Record<string, unknown> | undefined;
     return typeof version?.Browser === 'string' && version.Browser.startsWith('node.js');
   } catch {
     return false;
@@ -83,12 +89,16 @@ export async function findNodeTarget(host: string, port: number, timeoutMs = DEF
   const version = (await getJson(host, port, '/json/version', timeoutMs)) as Record<string, unknown> | undefined;
   const browser = typeof version?.Browser === 'string' ? version.Browser : '';
   if (!browser.startsWith('node.js')) {
-    throw new LensError('not-node', `${where} is an inspector of "${browser || 'an unknown program'}", not of Node.js. Point Async Leak Lens at a Node process started with --inspect.`);
+    throw new LensError(
+      'not-node',
+      `${where} is an inspector of "${browser || 'an unknown program'}", not of Node.js. Point Async Leak Lens at a Node process started with --inspect.`,
+    );
   }
   const list = await getJson(host, port, '/json/list', timeoutMs);
   const targets = Array.isArray(list) ? (list as InspectorTarget[]) : [];
   const target = targets.find((t) => t.type === 'node' && typeof t.webSocketDebuggerUrl === 'string');
-  if (!target?.webSocketDebuggerUrl) throw new LensError('cannot-connect', `${where} is a Node inspector but lists no target to attach to.`);
+  if (!target?.webSocketDebuggerUrl)
+    throw new LensError('cannot-connect', `${where} is a Node inspector but lists no target to attach to.`);
   return target.webSocketDebuggerUrl;
 }
 
@@ -106,15 +116,27 @@ function getJson(host: string, port: number, path: string, timeoutMs: number): P
         try {
           resolve(JSON.parse(body));
         } catch {
-          reject(new LensError('cannot-connect', `${where} answered, but it is not a Node inspector (its ${path} is not JSON). Is this the right port?`));
+          reject(
+            new LensError(
+              'cannot-connect',
+              `${where} answered, but it is not a Node inspector (its ${path} is not JSON). Is this the right port?`,
+            ),
+          );
         }
       });
     });
-    request.on('timeout', () => request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. ${explainSilence(host, port)}`)));
+    request.on('timeout', () =>
+      request.destroy(new LensError('timeout', `${where} did not answer within ${timeoutMs / 1000} s. ${explainSilence(host, port)}`)),
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof LensError) return reject(error);
       if (error.code === 'ECONNREFUSED') {
-        return reject(new LensError('cannot-connect', `Nothing is listening on ${where}. Start the program with --inspect (or --inspect=127.0.0.1:0), or attach by pid to open its inspector.`));
+        return reject(
+          new LensError(
+            'cannot-connect',
+            `Nothing is listening on ${where}. Start the program with --inspect (or --inspect=127.0.0.1:0), or attach by pid to open its inspector.`,
+          ),
+        );
       }
       reject(new LensError('cannot-connect', `Cannot reach ${where}: ${error.message}`));
     });
@@ -142,15 +164,28 @@ async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promi
   const open = await tryPorts(before.filter(isReported), timeoutMs);
   if (open) return open;
   if (!options.openInspector) {
-    const other = await tryPorts(before.filter((port) => !isReported(port)), timeoutMs);
+    const other = await tryPorts(
+      before.filter((port) => !isReported(port)),
+      timeoutMs,
+    );
     if (other) return other;
-    throw new LensError('cannot-connect', `Process ${pid} has no open inspector. Allow opening it (the process gets SIGUSR1, like \`node inspect -p ${pid}\`), or start it with --inspect.`);
+    throw new LensError(
+      'cannot-connect',
+      `Process ${pid} has no open inspector. Allow opening it (the process gets SIGUSR1, like \`node inspect -p ${pid}\`), or start it with --inspect.`,
+    );
   }
-  if (process.platform === 'win32') throw new LensError('cannot-connect', `Opening the inspector of a running process needs SIGUSR1, which Windows lacks. Start process ${pid} with --inspect.`);
+  if (process.platform === 'win32')
+    throw new LensError(
+      'cannot-connect',
+      `Opening the inspector of a running process needs SIGUSR1, which Windows lacks. Start process ${pid} with --inspect.`,
+    );
   // SIGUSR1 terminates most programs that are not Node: never send it on a guess.
   const check = checkNodeExecutable(pid);
   if (!check.node) {
-    throw new LensError('bad-target', `Process ${pid} was not sent SIGUSR1 (that would stop most programs other than Node.js): ${check.reason}.`);
+    throw new LensError(
+      'bad-target',
+      `Process ${pid} was not sent SIGUSR1 (that would stop most programs other than Node.js): ${check.reason}.`,
+    );
   }
   process.kill(pid, 'SIGUSR1');
   // The inspector is the port that was reported, or the one that appears after the signal.
@@ -158,16 +193,25 @@ async function findInspectorOfPid(pid: number, options: DiscoveryOptions): Promi
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
     const now = listeningLoopbackPorts(pid);
-    const url = await tryPorts([...now.filter(isReported), ...now.filter((port) => !isReported(port) && !before.includes(port))], timeoutMs);
+    const url = await tryPorts(
+      [...now.filter(isReported), ...now.filter((port) => !isReported(port) && !before.includes(port))],
+      timeoutMs,
+    );
     if (url) {
       openedBySignal.add(url);
       return url;
     }
   }
   // Already open on a port nobody reported (e.g. inspector.open(0)): only now ask the others.
-  const other = await tryPorts(before.filter((port) => !isReported(port)), timeoutMs);
+  const other = await tryPorts(
+    before.filter((port) => !isReported(port)),
+    timeoutMs,
+  );
   if (other) return other;
-  throw new LensError('timeout', `Sent SIGUSR1 to process ${pid}, but no inspector opened within ${timeoutMs / 1000} s. Is it a Node.js process?`);
+  throw new LensError(
+    'timeout',
+    `Sent SIGUSR1 to process ${pid}, but no inspector opened within ${timeoutMs / 1000} s. Is it a Node.js process?`,
+  );
 }
 
 /** WebSocket URLs of inspectors that this process opened with SIGUSR1 (they stay open after detach). */

@@ -9,7 +9,10 @@ import { assertAllowedUrl } from './target-address';
 
 // chrome-remote-interface's connection class: CDP() would hide the WebSocket that a timeout must close.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Chrome = require('chrome-remote-interface/lib/chrome.js') as new (options: object, notifier: EventEmitter) => { _ws?: { terminate(): void } };
+const Chrome = require('chrome-remote-interface/lib/chrome.js') as new (
+  options: object,
+  notifier: EventEmitter,
+) => { _ws?: { terminate(): void } };
 
 export interface CdpChannel {
   /** Thread id of the JS context behind this channel: 0 for the main thread. */
@@ -64,7 +67,9 @@ export class InspectorConnection extends EventEmitter {
     // A process that ends (done, process.exit, or a crash) while an inspector client is connected
     // waits for every client to let go: be told, and let go, rather than keep it alive. Inspectors
     // without the NodeRuntime domain (a debugger's proxy) answer with an error: nothing to do.
-    (client.send('NodeRuntime.notifyWhenWaitingForDisconnect' as never, { enabled: true } as never) as unknown as Promise<unknown>).catch(() => undefined);
+    (client.send('NodeRuntime.notifyWhenWaitingForDisconnect' as never, { enabled: true } as never) as unknown as Promise<unknown>).catch(
+      () => undefined,
+    );
   }
 
   /**
@@ -84,7 +89,13 @@ export class InspectorConnection extends EventEmitter {
     const chrome = new Chrome({ target: url, local: true }, notifier);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new LensError('timeout', `The inspector at ${url} did not accept a connection within ${timeoutMs / 1000} s. ${silenceAt(url)}`),
+          ),
+        timeoutMs,
+      );
     });
     try {
       const client = await Promise.race([connecting, timeout]);
@@ -146,7 +157,11 @@ export class InspectorConnection extends EventEmitter {
       const sessionId = params.sessionId as string;
       const table = new WorkerCallTable(sessionId, (text) => this.call('NodeWorker.sendMessageToWorker', { sessionId, message: text }));
       this.workerCalls.set(sessionId, table);
-      this.emit('worker', { sessionId, channel: table.channel, title: String(params.workerInfo?.title ?? params.workerInfo?.url ?? 'worker') } satisfies WorkerAttached);
+      this.emit('worker', {
+        sessionId,
+        channel: table.channel,
+        title: String(params.workerInfo?.title ?? params.workerInfo?.url ?? 'worker'),
+      } satisfies WorkerAttached);
     } else if (message.method === 'NodeWorker.receivedMessageFromWorker') {
       this.workerCalls.get(params.sessionId)?.receive(params.message);
     } else if (message.method === 'NodeWorker.detachedFromWorker') {
@@ -221,7 +236,13 @@ class WorkerCallTable {
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new LensError('timeout', `${what} got no answer within ${timeoutMs / 1000} s (is the target paused at a breakpoint or busy?)`),
+        ),
+      timeoutMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -25,7 +25,10 @@ export function checkNodeExecutable(pid: number): NodeCheck {
   try {
     executable = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
   } catch {
-    const where = process.platform === 'linux' ? 'its executable is not readable (another user\'s process?)' : 'its executable cannot be read on this system';
+    const where =
+      process.platform === 'linux'
+        ? "its executable is not readable (another user's process?)"
+        : 'its executable cannot be read on this system';
     return { node: false, reason: `${where}, so it cannot be proven to be Node.js` };
   }
   if (!isNodeBinaryName(executable)) return { node: false, reason: `its executable is ${executable}` };
@@ -51,7 +54,7 @@ function fileContains(path: string, marker: Buffer): boolean {
   try {
     const chunk = Buffer.alloc(1024 * 1024 + marker.length);
     let carried = 0;
-    for (let offset = 0; offset < MAX_SCAN_BYTES; ) {
+    for (let offset = 0; offset < MAX_SCAN_BYTES;) {
       const read = readSync(fd, chunk, carried, chunk.length - carried, offset);
       if (read === 0) return false;
       const filled = carried + read;

@@ -5,11 +5,18 @@ import { LensError } from '../errors';
 
 export function assertTargetablePid(pid: number): void {
   if (!Number.isSafeInteger(pid) || pid <= 1) {
-    throw new LensError('bad-target', `pid ${pid} cannot be a target: ${pid === 1 ? 'pid 1 is the init process of the system or container' : 'a pid is a whole number above 1'}. Give the pid of a Node.js process.`);
+    throw new LensError(
+      'bad-target',
+      `pid ${pid} cannot be a target: ${pid === 1 ? 'pid 1 is the init process of the system or container' : 'a pid is a whole number above 1'}. Give the pid of a Node.js process.`,
+    );
   }
-  if (pid === process.pid) throw new LensError('bad-target', `pid ${pid} is this command itself, not a target. Give the pid of another Node.js process.`);
+  if (pid === process.pid)
+    throw new LensError('bad-target', `pid ${pid} is this command itself, not a target. Give the pid of another Node.js process.`);
   if (ancestorPids().includes(pid)) {
-    throw new LensError('bad-target', `pid ${pid} is a parent of this command (e.g. the shell that runs it), not a target; it was not signalled. Give the pid of another Node.js process.`);
+    throw new LensError(
+      'bad-target',
+      `pid ${pid} is a parent of this command (e.g. the shell that runs it), not a target; it was not signalled. Give the pid of another Node.js process.`,
+    );
   }
 }
 

@@ -34,7 +34,11 @@ const CALL_TIMEOUT_MS = 3000;
 export async function listeningServers(channel: CdpChannel): Promise<ServerAddress[]> {
   let answer: { result?: { value?: unknown } };
   try {
-    answer = await channel.send('Runtime.evaluate', { expression: EXPRESSION, includeCommandLineAPI: true, returnByValue: true, silent: true }, CALL_TIMEOUT_MS);
+    answer = await channel.send(
+      'Runtime.evaluate',
+      { expression: EXPRESSION, includeCommandLineAPI: true, returnByValue: true, silent: true },
+      CALL_TIMEOUT_MS,
+    );
   } catch {
     return [];
   }

@@ -73,7 +73,10 @@ export class Session extends EventEmitter<SessionEvents> {
     // owns it from now on, so it leaves with this session instead of staying with no owner.
     const reinstalled = () => {
       this.owner = true;
-      this.emit('notice', `Another client removed the agent from pid ${info.pid}; it was injected again, so counts and sites restart now (this session owns it now and removes it when it ends).`);
+      this.emit(
+        'notice',
+        `Another client removed the agent from pid ${info.pid}; it was injected again, so counts and sites restart now (this session owns it now and removes it when it ends).`,
+      );
     };
     this.threads.set('main', { agent: new AgentClient(connection.main, reinstalled).adopt(config), thread: { thread: 0, title: 'main' } });
     connection.on('disconnect', (reason: string, kind: DisconnectKind) => {
@@ -113,7 +116,12 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
-  private static async install(connection: InspectorConnection, config: AgentConfig, callTimeoutMs: number, options: SessionOptions): Promise<Session> {
+  private static async install(
+    connection: InspectorConnection,
+    config: AgentConfig,
+    callTimeoutMs: number,
+    options: SessionOptions,
+  ): Promise<Session> {
     const info = await new AgentClient(connection.main).install(config);
     const session = new Session(connection, info, config, callTimeoutMs);
     if (options.workers !== false && (await connection.watchWorkers())) {
@@ -313,7 +321,12 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private async addWorker(worker: WorkerAttached): Promise<void> {
-    const agent = new AgentClient(worker.channel, () => this.emit('notice', `Another client removed the agent from worker "${worker.title}"; it was injected again, so tracking there restarts now.`));
+    const agent = new AgentClient(worker.channel, () =>
+      this.emit(
+        'notice',
+        `Another client removed the agent from worker "${worker.title}"; it was injected again, so tracking there restarts now.`,
+      ),
+    );
     try {
       const info = await agent.install(this.config);
       if (this.ended) return;

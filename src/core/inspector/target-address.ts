@@ -10,7 +10,8 @@ export type TargetAddress =
 
 export function parseTargetAddress(text: string): TargetAddress {
   const spec = text.trim();
-  if (spec === '') throw new LensError('bad-target', 'No target given. Use a port (9229), host:port (127.0.0.1:9229), a ws:// URL, or pid:<n>.');
+  if (spec === '')
+    throw new LensError('bad-target', 'No target given. Use a port (9229), host:port (127.0.0.1:9229), a ws:// URL, or pid:<n>.');
   if (/^wss?:\/\//i.test(spec)) {
     let url: URL;
     try {
@@ -33,7 +34,10 @@ export function parseTargetAddress(text: string): TargetAddress {
     if (port < 1 || port > 65535) throw new LensError('bad-target', `Port ${port} is out of range (1-65535).`);
     return { kind: 'http', host: stripBrackets(hostPort[1]), port };
   }
-  throw new LensError('bad-target', `Cannot read target "${spec}". Use a port (9229), host:port (127.0.0.1:9229), a ws:// URL, or pid:<n>.`);
+  throw new LensError(
+    'bad-target',
+    `Cannot read target "${spec}". Use a port (9229), host:port (127.0.0.1:9229), a ws:// URL, or pid:<n>.`,
+  );
 }
 
 function stripBrackets(host: string): string {
@@ -71,6 +75,7 @@ export function assertAllowedUrl(url: string, allowRemote: boolean): void {
   } catch {
     throw new LensError('bad-target', `"${url}" is not a valid inspector WebSocket URL.`);
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new LensError('bad-target', `"${url}" is not an inspector WebSocket URL (ws://...).`);
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw new LensError('bad-target', `"${url}" is not an inspector WebSocket URL (ws://...).`);
   assertAllowedHost(stripBrackets(parsed.hostname), allowRemote);
 }

@@ -54,7 +54,10 @@ export function parseProbeUrl(text: string): URL {
   }
   if (url.protocol !== 'http:') throw new LensError('bad-target', `The probe only sends plain http:// requests (got ${url.protocol}//).`);
   if (!LOOPBACK_HOSTS.has(url.hostname.toLowerCase())) {
-    throw new LensError('not-loopback', `The probe only sends load to this machine (127.0.0.1, localhost or [::1]), not to ${url.hostname}: load on someone else's server is an attack.`);
+    throw new LensError(
+      'not-loopback',
+      `The probe only sends load to this machine (127.0.0.1, localhost or [::1]), not to ${url.hostname}: load on someone else's server is an attack.`,
+    );
   }
   if (url.username || url.password) throw new LensError('bad-target', 'Put no credentials in the probe URL.');
   return url;
@@ -62,12 +65,17 @@ export function parseProbeUrl(text: string): URL {
 
 export function parseProbeMethod(text: string): ProbeMethod {
   const method = text.toUpperCase();
-  if (!(PROBE_METHODS as readonly string[]).includes(method)) throw new LensError('bad-target', `Unknown HTTP method "${text}" (use one of ${PROBE_METHODS.join(', ')}).`);
+  if (!(PROBE_METHODS as readonly string[]).includes(method))
+    throw new LensError('bad-target', `Unknown HTTP method "${text}" (use one of ${PROBE_METHODS.join(', ')}).`);
   return method as ProbeMethod;
 }
 
 /** Sends the load; `onRequestDone(done, total)` after each request. Rejects with ProbeCancelled on abort. */
-export async function sendLoad(request: LoadRequest, signal?: AbortSignal, onRequestDone?: (done: number, total: number) => void): Promise<LoadResult> {
+export async function sendLoad(
+  request: LoadRequest,
+  signal?: AbortSignal,
+  onRequestDone?: (done: number, total: number) => void,
+): Promise<LoadResult> {
   const started = Date.now();
   const concurrency = Math.max(1, Math.min(request.concurrency, request.requests || 1));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });

@@ -23,17 +23,34 @@ export interface ProbeReportOptions {
 
 export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeReportOptions, 'cwd' | 'limit' | 'stackDepth'> = {}): string {
   const { cwd = process.cwd(), limit = 20, stackDepth = 12 } = options;
-  const out = [`# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'abandoned' ? 'abandoned tasks found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`, '', escape(headline(result)), ''];
+  const out = [
+    `# Leak probe: ${result.verdict === 'leak' ? 'leak found' : result.verdict === 'abandoned' ? 'abandoned tasks found' : result.verdict === 'cannot-tell' ? 'cannot tell' : 'no leak'}`,
+    '',
+    escape(headline(result)),
+    '',
+  ];
   if (result.verdict === 'leak') {
     const n = result.leaks.length;
-    out.push(`**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`, '');
+    out.push(
+      `**${n} site${n === 1 ? '' : 's'} grow${n === 1 ? 's' : ''} with every round of requests.** The first one is where to look.`,
+      '',
+    );
     out.push('| per request | site | type | location | function | count by round |', '|---:|---|---|---|---|---|');
     for (const leak of result.leaks.slice(0, limit)) {
-      out.push(`| ${perRequestText(leak)} | ${kindWords(leak.site.kind)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`);
+      out.push(
+        `| ${perRequestText(leak)} | ${kindWords(leak.site.kind)} | ${cell(leak.site.type)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`,
+      );
     }
     if (n > limit) out.push('', `… ${n - limit} more.`);
     const top = result.leaks[0];
-    out.push('', `## Example stack: ${kindWords(top.site.kind)} ${escape(locationText(top.site.frame, relativeTo(cwd)))}`, '', '```text', ...stackLines(top.site, cwd, stackDepth).map(noFence), '```');
+    out.push(
+      '',
+      `## Example stack: ${kindWords(top.site.kind)} ${escape(locationText(top.site.frame, relativeTo(cwd)))}`,
+      '',
+      '```text',
+      ...stackLines(top.site, cwd, stackDepth).map(noFence),
+      '```',
+    );
   } else if (result.verdict === 'cannot-tell') {
     out.push(`**Cannot tell:** ${escape(sitesUnavailableText(result.sitesUnavailable ?? 'the target gave no sites'))}`);
   } else if (result.verdict === 'no-leak') {
@@ -41,17 +58,33 @@ export function formatProbeMarkdown(result: ProbeResult, options: Pick<ProbeRepo
   }
   const abandoned = result.abandoned ?? [];
   if (abandoned.length) {
-    out.push('', `## Abandoned tasks`, '', `**Tasks collected while suspended at ${abandoned.length} await${abandoned.length === 1 ? '' : 's'} grow with every round of requests.** ${escape(ABANDONED_HEADING)}.`, '');
+    out.push(
+      '',
+      `## Abandoned tasks`,
+      '',
+      `**Tasks collected while suspended at ${abandoned.length} await${abandoned.length === 1 ? '' : 's'} grow with every round of requests.** ${escape(ABANDONED_HEADING)}.`,
+      '',
+    );
     out.push('| per request | location | function | abandoned by round |', '|---:|---|---|---|');
     for (const leak of abandoned.slice(0, limit)) {
-      out.push(`| ${perRequestText(leak)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`);
+      out.push(
+        `| ${perRequestText(leak)} | ${link(leak.site.frame, cwd)} | ${cell(functionName(leak.site.frame))} | ${leak.counts.map(formatCount).join(' → ')} |`,
+      );
     }
     out.push('', '```text', ...stackLines(abandoned[0].site, cwd, stackDepth).map(noFence), '```');
   }
-  out.push('', '## Rounds', '', '| round | requests | ok | HTTP errors | failed | hung | settled in | pending |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '',
+    '## Rounds',
+    '',
+    '| round | requests | ok | HTTP errors | failed | hung | settled in | pending |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const r of result.rounds) {
     const n = (v: number | undefined) => (v === undefined ? '' : formatCount(v));
-    out.push(`| ${r.round === 0 ? 'baseline' : r.round} | ${n(r.load?.sent)} | ${n(r.load?.ok)} | ${n(r.load?.httpErrors)} | ${n(r.load?.failed)} | ${n(r.load?.hung)} | ${settledText(r)} | ${formatCount(r.pending)} |`);
+    out.push(
+      `| ${r.round === 0 ? 'baseline' : r.round} | ${n(r.load?.sent)} | ${n(r.load?.ok)} | ${n(r.load?.httpErrors)} | ${n(r.load?.failed)} | ${n(r.load?.hung)} | ${settledText(r)} | ${formatCount(r.pending)} |`,
+    );
   }
   if (result.notes.length) out.push('', '## Notes', '', ...result.notes.map((note) => `- ${escape(note)}`));
   return `${out.join('\n')}\n`;
@@ -75,7 +108,9 @@ export function settledText(r: ProbeRound): string {
 
 export function stackLines(site: Site, cwd: string, depth: number): string[] {
   if (site.stack.length === 0) return ['(no example stack was captured)'];
-  const lines = site.stack.slice(0, depth).map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${functionName(frame)} (${locationText(frame, relativeTo(cwd))})`);
+  const lines = site.stack
+    .slice(0, depth)
+    .map((frame) => `${sameFrame(frame, site.frame) ? '>' : ' '} at ${functionName(frame)} (${locationText(frame, relativeTo(cwd))})`);
   if (site.stack.length > depth) lines.push(`  … ${site.stack.length - depth} more frames`);
   return lines;
 }

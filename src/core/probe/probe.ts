@@ -119,11 +119,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Checks the options; throws a LensError that says what is wrong. */
-export function checkProbeOptions(options: ProbeOptions): Required<Omit<ProbeOptions, 'body' | 'method'>> & { method: ProbeMethod; body?: string; parsedUrl: URL } {
+export function checkProbeOptions(
+  options: ProbeOptions,
+): Required<Omit<ProbeOptions, 'body' | 'method'>> & { method: ProbeMethod; body?: string; parsedUrl: URL } {
   const parsedUrl = parseProbeUrl(options.url);
   const method = parseProbeMethod(options.method ?? 'GET');
   const whole = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) throw new LensError('bad-target', `${name} must be a whole number from ${min} to ${max} (got ${value}).`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new LensError('bad-target', `${name} must be a whole number from ${min} to ${max} (got ${value}).`);
     return value;
   };
   return {
@@ -182,23 +185,62 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
   for (let round = 0; round <= o.rounds; round++) {
     let load: LoadResult | undefined;
     if (round > 0) {
-      onProgress?.({ phase: 'load', round, rounds: o.rounds, done: 0, total: o.requests, message: `Round ${round} of ${o.rounds}: sending ${o.requests} ${o.method} requests` });
-      load = await sendLoad({ url: o.parsedUrl, method: o.method, body: o.body, requests: o.requests, concurrency: o.concurrency, timeoutMs: o.timeoutMs }, signal, (done, total) =>
-        onProgress?.({ phase: 'load', round, rounds: o.rounds, done, total, message: `Round ${round} of ${o.rounds}: ${done} of ${total} requests done` }),
+      onProgress?.({
+        phase: 'load',
+        round,
+        rounds: o.rounds,
+        done: 0,
+        total: o.requests,
+        message: `Round ${round} of ${o.rounds}: sending ${o.requests} ${o.method} requests`,
+      });
+      load = await sendLoad(
+        { url: o.parsedUrl, method: o.method, body: o.body, requests: o.requests, concurrency: o.concurrency, timeoutMs: o.timeoutMs },
+        signal,
+        (done, total) =>
+          onProgress?.({
+            phase: 'load',
+            round,
+            rounds: o.rounds,
+            done,
+            total,
+            message: `Round ${round} of ${o.rounds}: ${done} of ${total} requests done`,
+          }),
       );
       if (round === 1 && load.ok + load.httpErrors + load.hung === 0) {
-        throw new LensError('cannot-connect', `No request to ${o.url} got an answer (${load.firstError ?? 'no error given'}). Is the server listening there?`);
+        throw new LensError(
+          'cannot-connect',
+          `No request to ${o.url} got an answer (${load.firstError ?? 'no error given'}). Is the server listening there?`,
+        );
       }
     }
     check();
-    onProgress?.({ phase: 'settle', round, rounds: o.rounds, message: round === 0 ? 'Waiting for the target to settle before the baseline' : `Round ${round} of ${o.rounds}: waiting for the target to settle` });
+    onProgress?.({
+      phase: 'settle',
+      round,
+      rounds: o.rounds,
+      message:
+        round === 0
+          ? 'Waiting for the target to settle before the baseline'
+          : `Round ${round} of ${o.rounds}: waiting for the target to settle`,
+    });
     const settled = await settle(target, o.settleQuietMs, o.settleMaxMs, signal);
     check();
-    onProgress?.({ phase: 'snapshot', round, rounds: o.rounds, message: round === 0 ? 'Baseline snapshot' : `Round ${round} of ${o.rounds}: snapshot` });
+    onProgress?.({
+      phase: 'snapshot',
+      round,
+      rounds: o.rounds,
+      message: round === 0 ? 'Baseline snapshot' : `Round ${round} of ${o.rounds}: snapshot`,
+    });
     const snapshot = await target.snapshot({ label: round === 0 ? 'probe baseline' : `probe round ${round}`, collectGarbage: true });
     check();
     snapshots.push(snapshot);
-    rounds.push({ round, ...(load ? { load } : {}), settle: settled, takenAt: snapshot.takenAt, pending: sum(Object.values(snapshot.totals)) });
+    rounds.push({
+      round,
+      ...(load ? { load } : {}),
+      settle: settled,
+      takenAt: snapshot.takenAt,
+      pending: sum(Object.values(snapshot.totals)),
+    });
   }
 
   const requestsPerRound = rounds.slice(1).map((r) => r.load!.sent);
@@ -209,7 +251,14 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
   return {
     schema: PROBE_SCHEMA,
     target: { pid: target.info.pid, nodeVersion: target.info.nodeVersion, title: target.info.title },
-    request: { url: o.parsedUrl.href, method: o.method, requests: o.requests, concurrency: o.concurrency, rounds: o.rounds, timeoutMs: o.timeoutMs },
+    request: {
+      url: o.parsedUrl.href,
+      method: o.method,
+      requests: o.requests,
+      concurrency: o.concurrency,
+      rounds: o.rounds,
+      timeoutMs: o.timeoutMs,
+    },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     rounds,
@@ -230,7 +279,12 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions, hooks
  * and its rate is its growth after round 1 per request sent after round 1. With one round there
  * is nothing to tell warm-up from a leak, so round 1 is judged alone.
  */
-export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], minPerRequest: number, countOf: (site: Site) => number = (site) => site.count): LeakingSite[] {
+export function findLeaks(
+  snapshots: Snapshot[],
+  requestsPerRound: number[],
+  minPerRequest: number,
+  countOf: (site: Site) => number = (site) => site.count,
+): LeakingSite[] {
   const ids = new Map<string, Site>();
   for (const snapshot of snapshots) for (const site of snapshot.sites) ids.set(site.id, site); // the newest data wins
   const perSnapshot = snapshots.map((s) => {
@@ -270,7 +324,9 @@ export function findLeaks(snapshots: Snapshot[], requestsPerRound: number[], min
  * the same rounds rule as findLeaks, on abandoned counts (counted since attach, so they only grow).
  */
 export function findAbandoned(snapshots: Snapshot[], requestsPerRound: number[], minPerRequest: number): LeakingSite[] {
-  return findLeaks(snapshots, requestsPerRound, minPerRequest, (site) => site.abandoned ?? 0).filter((leak) => leak.site.userCode && leak.site.kind === 'blocked');
+  return findLeaks(snapshots, requestsPerRound, minPerRequest, (site) => site.abandoned ?? 0).filter(
+    (leak) => leak.site.userCode && leak.site.kind === 'blocked',
+  );
 }
 
 /** -1 when a is awaited inside b's call (b's line is further down a's stack), 1 the other way round. */
@@ -296,18 +352,29 @@ function notesOf(rounds: ProbeRound[], roundCount: number, timeoutMs: number): s
   if (roundCount === 1) notes.push('With one round, a one-off warm-up cost looks like a leak: use 3 rounds to tell them apart.');
   const loads = rounds.flatMap((r) => (r.load ? [r.load] : []));
   const hung = sum(loads.map((l) => l.hung));
-  if (hung > 0) notes.push(`${hung} request${hung === 1 ? '' : 's'} hung and ${hung === 1 ? 'was' : 'were'} aborted after ${timeoutMs} ms: requests that never finish are a common symptom of an async leak.`);
+  if (hung > 0)
+    notes.push(
+      `${hung} request${hung === 1 ? '' : 's'} hung and ${hung === 1 ? 'was' : 'were'} aborted after ${timeoutMs} ms: requests that never finish are a common symptom of an async leak.`,
+    );
   const failed = sum(loads.map((l) => l.failed));
-  if (failed > 0) notes.push(`${failed} request${failed === 1 ? '' : 's'} failed without an answer (${loads.find((l) => l.firstError)?.firstError ?? 'no error given'}).`);
+  if (failed > 0)
+    notes.push(
+      `${failed} request${failed === 1 ? '' : 's'} failed without an answer (${loads.find((l) => l.firstError)?.firstError ?? 'no error given'}).`,
+    );
   const statuses: Record<string, number> = {};
   for (const l of loads) for (const [status, n] of Object.entries(l.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
   const answered = sum(Object.values(statuses));
   const errors = Object.entries(statuses).filter(([status]) => Number(status) >= 400);
   if (answered > 0 && sum(errors.map(([, n]) => n)) === answered) {
-    notes.push(`Every answer was an HTTP error (${errors.map(([s, n]) => `${n}× ${s}`).join(', ')}): check the URL and method; the probe measured the error path.`);
+    notes.push(
+      `Every answer was an HTTP error (${errors.map(([s, n]) => `${n}× ${s}`).join(', ')}): check the URL and method; the probe measured the error path.`,
+    );
   }
   const unsettled = rounds.filter((r) => !r.settle.settled).map((r) => (r.round === 0 ? 'the baseline' : `round ${r.round}`));
-  if (unsettled.length) notes.push(`Counts were still falling when settling gave up (${unsettled.join(', ')}): slow work may look like growth; a longer settle limit helps.`);
+  if (unsettled.length)
+    notes.push(
+      `Counts were still falling when settling gave up (${unsettled.join(', ')}): slow work may look like growth; a longer settle limit helps.`,
+    );
   return notes;
 }
 

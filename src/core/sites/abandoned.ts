@@ -8,5 +8,8 @@ export const ABANDONED_HEADING = 'Abandoned: tasks collected while suspended —
 export function abandonedSites(snapshot: Pick<Snapshot, 'sites'> | undefined): Site[] {
   return (snapshot?.sites ?? [])
     .filter((site) => (site.abandoned ?? 0) > 0)
-    .sort((a, b) => (b.abandoned ?? 0) - (a.abandoned ?? 0) || Number(b.userCode) - Number(a.userCode) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        (b.abandoned ?? 0) - (a.abandoned ?? 0) || Number(b.userCode) - Number(a.userCode) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
 }

@@ -33,7 +33,12 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
 function sitesUnavailable(before: Snapshot, after: Snapshot): { sitesUnavailable?: string } {
   const reasons = [...new Set([before.sitesUnavailable, after.sitesUnavailable].filter((r): r is string => r !== undefined))];
   if (reasons.length === 0) return {};
-  const which = before.sitesUnavailable !== undefined && after.sitesUnavailable !== undefined ? 'both snapshots' : before.sitesUnavailable !== undefined ? 'the first snapshot' : 'the second snapshot';
+  const which =
+    before.sitesUnavailable !== undefined && after.sitesUnavailable !== undefined
+      ? 'both snapshots'
+      : before.sitesUnavailable !== undefined
+        ? 'the first snapshot'
+        : 'the second snapshot';
   return { sitesUnavailable: `${which} ${which === 'both snapshots' ? 'have' : 'has'} no sites: ${reasons.join('; ')}` };
 }
 
@@ -54,12 +59,7 @@ function diffAbandoned(beforeSites: Map<string, Site>, afterSites: Map<string, S
 
 /** Largest growth first; on ties, blocked-at sites in user code, then user code, then the larger count, then id (for a stable order). */
 export function compareDiffSites(a: DiffSite, b: DiffSite): number {
-  return (
-    b.delta - a.delta ||
-    siteRank(a) - siteRank(b) ||
-    b.after - a.after ||
-    compareText(a.id, b.id)
-  );
+  return b.delta - a.delta || siteRank(a) - siteRank(b) || b.after - a.after || compareText(a.id, b.id);
 }
 
 /** The `n` sites that grew the most (only sites that grew). */

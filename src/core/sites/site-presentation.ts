@@ -39,7 +39,9 @@ export function locationText(frame: Frame, displayPath: PathDisplay = (file) => 
 /** "server.js:21": the file's name and line, for labels with little room. */
 export function shortLocation(frame: Frame): string {
   if (!frame.file) return '<unknown>';
-  const name = frame.file.startsWith('node:') ? frame.file : frame.file.slice(Math.max(frame.file.lastIndexOf('/'), frame.file.lastIndexOf('\\')) + 1);
+  const name = frame.file.startsWith('node:')
+    ? frame.file
+    : frame.file.slice(Math.max(frame.file.lastIndexOf('/'), frame.file.lastIndexOf('\\')) + 1);
   return frame.line > 0 ? `${name}:${frame.line}` : name;
 }
 
@@ -86,7 +88,10 @@ export function compareSitesToFix(a: Pick<Site, 'userCode' | 'kind' | 'count'>, 
 }
 
 /** Totals by type in a comparison: largest growth first, then the larger count, then by name. */
-export function compareTypeChanges(a: { type: string; delta: number; after: number }, b: { type: string; delta: number; after: number }): number {
+export function compareTypeChanges(
+  a: { type: string; delta: number; after: number },
+  b: { type: string; delta: number; after: number },
+): number {
   return b.delta - a.delta || b.after - a.after || compareText(a.type, b.type);
 }
 
@@ -117,6 +122,15 @@ export function libraryFramesLabel(count: number): string {
  * Sites that grew, as a list to act on (the live screen's "sites that grew"): your code before
  * node internals and dependencies, then the larger growth, as the comparison ranks ties.
  */
-export function compareGrownSites(a: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number }, b: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number }): number {
-  return Number(!a.userCode) - Number(!b.userCode) || b.delta - a.delta || siteRank(a) - siteRank(b) || b.after - a.after || compareText(a.id, b.id);
+export function compareGrownSites(
+  a: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number },
+  b: Pick<Site, 'userCode' | 'kind' | 'id'> & { delta: number; after: number },
+): number {
+  return (
+    Number(!a.userCode) - Number(!b.userCode) ||
+    b.delta - a.delta ||
+    siteRank(a) - siteRank(b) ||
+    b.after - a.after ||
+    compareText(a.id, b.id)
+  );
 }

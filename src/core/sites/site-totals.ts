@@ -41,8 +41,8 @@ export function splitOf(splits: readonly TypeSplit[], type: string): TypeSplit {
 /** Why resources of a type have no site, in a few words. */
 export function withoutSiteReason(type: string): string {
   return type === 'PROMISE'
-    ? 'results of the suspended calls above and promises derived from them (then/catch/finally), counted once at the task\'s site; also promises made before the agent attached or past its caps'
-    : 'already alive when the agent attached, or made without a stack (past the agent\'s caps)';
+    ? "results of the suspended calls above and promises derived from them (then/catch/finally), counted once at the task's site; also promises made before the agent attached or past its caps"
+    : "already alive when the agent attached, or made without a stack (past the agent's caps)";
 }
 
 /** "210 with no site" (or "+200 with no site" for a change). */
@@ -71,7 +71,10 @@ export interface TypeChangeSplit {
 }
 
 /** How each type's change in a comparison splits into its sites' changes and the rest. */
-export function splitTotalChanges(diff: { totals: Record<string, { before: number; after: number; delta: number }>; sites: readonly { type: string; before: number; after: number }[] }): TypeChangeSplit[] {
+export function splitTotalChanges(diff: {
+  totals: Record<string, { before: number; after: number; delta: number }>;
+  sites: readonly { type: string; before: number; after: number }[];
+}): TypeChangeSplit[] {
   const side = (pick: 'before' | 'after') =>
     splitTotals(
       Object.fromEntries(Object.entries(diff.totals).map(([type, t]) => [type, t[pick]])),

@@ -13,7 +13,13 @@ export interface ThreadAnswer {
   snapshot: AgentSnapshot;
 }
 
-export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswer[], resolver: SourceMapResolver, label?: string): Snapshot {
+export function buildSnapshot(
+  main: AgentInfo,
+  url: string,
+  answers: ThreadAnswer[],
+  resolver: SourceMapResolver,
+  label?: string,
+): Snapshot {
   const totals = countMap();
   const baseline = countMap();
   const created = countMap();
@@ -23,13 +29,15 @@ export function buildSnapshot(main: AgentInfo, url: string, answers: ThreadAnswe
   const sites: Site[] = [];
   const stackProblems: string[] = [];
   for (const { thread, snapshot } of answers) {
-    if (snapshot.stackProblem !== undefined) stackProblems.push(answers.length > 1 ? `${thread.title}: ${snapshot.stackProblem}` : snapshot.stackProblem);
+    if (snapshot.stackProblem !== undefined)
+      stackProblems.push(answers.length > 1 ? `${thread.title}: ${snapshot.stackProblem}` : snapshot.stackProblem);
     addInto(totals, snapshot.counts);
     addInto(baseline, snapshot.baseline);
     addInto(created, snapshot.created);
     addInto(dropped, snapshot.dropped);
     droppedStacks += snapshot.droppedSites;
-    for (const [type, rate] of Object.entries(snapshot.samplingRate)) samplingRate[type] = Math.min(type in samplingRate ? samplingRate[type] : 1, rate);
+    for (const [type, rate] of Object.entries(snapshot.samplingRate))
+      samplingRate[type] = Math.min(type in samplingRate ? samplingRate[type] : 1, rate);
     for (const site of foldTaskChains(snapshot.sites)) sites.push(toSite(site, thread.thread, resolver));
   }
   sites.sort(compareSitesByCount);
@@ -84,7 +92,10 @@ function toSite(raw: AgentSite, thread: number, resolver: SourceMapResolver): Si
 function abandonedOf(raw: AgentSite): Pick<Site, 'abandoned' | 'abandonedSeen'> {
   const tally = raw.abandoned;
   if (!tally) return { abandoned: 0 };
-  return { abandoned: tally.count, abandonedSeen: { first: new Date(tally.firstAt).toISOString(), last: new Date(tally.lastAt).toISOString() } };
+  return {
+    abandoned: tally.count,
+    abandonedSeen: { first: new Date(tally.firstAt).toISOString(), last: new Date(tally.lastAt).toISOString() },
+  };
 }
 
 function normalize(frame: RawFrame): Frame {

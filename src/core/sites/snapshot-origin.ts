@@ -9,11 +9,13 @@ export function differentProcesses(before: Pick<Snapshot, 'target'>, after: Pick
   const a = before.target;
   const b = after.target;
   if (a.pid !== b.pid) return `the snapshots come from two different processes (pid ${a.pid} and pid ${b.pid})`;
-  if (a.nodeVersion !== b.nodeVersion) return `the snapshots come from two different processes (pid ${a.pid} ran Node ${escapeControl(a.nodeVersion)}, then ${escapeControl(b.nodeVersion)})`;
+  if (a.nodeVersion !== b.nodeVersion)
+    return `the snapshots come from two different processes (pid ${a.pid} ran Node ${escapeControl(a.nodeVersion)}, then ${escapeControl(b.nodeVersion)})`;
   // Node gives each process's inspector a fresh id: the same pid with another id is a new process.
   const idA = inspectorId(a.url);
   const idB = inspectorId(b.url);
-  if (idA && idB && idA !== idB) return `the snapshots come from two different processes that had the same pid ${a.pid} (their inspector ids differ: the process restarted)`;
+  if (idA && idB && idA !== idB)
+    return `the snapshots come from two different processes that had the same pid ${a.pid} (their inspector ids differ: the process restarted)`;
   return undefined;
 }
 

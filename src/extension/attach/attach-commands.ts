@@ -14,8 +14,12 @@ export function registerAttachCommands(lens: LensContext): void {
   updateContext();
   lens.extension.subscriptions.push(
     lens.targets.onDidChangeTargets(updateContext),
-    vscode.commands.registerCommand('asyncLeakLens.attachByAddress', (address?: string) => reportFailure(lens, () => attachByAddress(lens, address))),
-    vscode.commands.registerCommand('asyncLeakLens.attachToProcess', (pid?: number) => reportFailure(lens, () => attachToProcess(lens, typeof pid === 'number' ? pid : undefined))),
+    vscode.commands.registerCommand('asyncLeakLens.attachByAddress', (address?: string) =>
+      reportFailure(lens, () => attachByAddress(lens, address)),
+    ),
+    vscode.commands.registerCommand('asyncLeakLens.attachToProcess', (pid?: number) =>
+      reportFailure(lens, () => attachToProcess(lens, typeof pid === 'number' ? pid : undefined)),
+    ),
     vscode.commands.registerCommand('asyncLeakLens.detach', async (target?: unknown) => {
       const id = targetIdOf(target) ?? (await pickTarget(lens));
       if (id) await lens.targets.detach(id);

@@ -30,15 +30,13 @@ export async function listNodeProcesses(excludePid = process.pid): Promise<NodeP
   const found = process.platform === 'linux' ? readProcTable() : await readPsTable();
   const processes = found.filter((p) => p.pid !== excludePid && isNodeCommand(p.executable, p.argv));
   const withInspectors = await Promise.all(
-    processes.map(
-      async (p): Promise<NodeProcess> => ({
-        pid: p.pid,
-        commandLine: p.argv.join(' '),
-        inspector: await findInspector(p.pid, p.argv),
-        startedAtMs: p.startedAtMs,
-        editorOwn: isEditorProcess(p.argv),
-      }),
-    ),
+    processes.map(async (p): Promise<NodeProcess> => ({
+      pid: p.pid,
+      commandLine: p.argv.join(' '),
+      inspector: await findInspector(p.pid, p.argv),
+      startedAtMs: p.startedAtMs,
+      editorOwn: isEditorProcess(p.argv),
+    })),
   );
   return withInspectors.sort(byRelevance);
 }
@@ -101,7 +99,9 @@ function readProcTable(): RawProcess[] {
   for (const name of entries) {
     const pid = Number(name);
     try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a !== '');
       if (argv.length === 0) continue; // kernel thread or zombie
       let executable = '';
       try {
@@ -147,7 +147,12 @@ export function parseStatStartTicks(stat: string): number {
 }
 
 function readPsTable(): Promise<RawProcess[]> {
-  if (process.platform === 'win32') return Promise.reject(new Error('Listing processes is not supported on Windows yet. Start the program with --inspect and use "Attach by Inspector Address".'));
+  if (process.platform === 'win32')
+    return Promise.reject(
+      new Error(
+        'Listing processes is not supported on Windows yet. Start the program with --inspect and use "Attach by Inspector Address".',
+      ),
+    );
   return new Promise((resolve, reject) => {
     execFile('ps', ['-A', '-o', 'pid=', '-o', 'etime=', '-o', 'comm=', '-o', 'args='], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       if (error) return reject(new Error(`Cannot list processes with ps: ${error.message}`));
@@ -166,7 +171,12 @@ export function parsePsOutput(text: string, nowMs: number): RawProcess[] {
     const m = /^\s*(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
     if (!m) continue;
     const elapsed = elapsedSeconds(m[2]);
-    processes.push({ pid: Number(m[1]), executable: m[3], argv: m[4].trim().split(/\s+/), startedAtMs: elapsed === undefined ? undefined : nowMs - elapsed * 1000 });
+    processes.push({
+      pid: Number(m[1]),
+      executable: m[3],
+      argv: m[4].trim().split(/\s+/),
+      startedAtMs: elapsed === undefined ? undefined : nowMs - elapsed * 1000,
+    });
   }
   return processes;
 }

@@ -22,7 +22,9 @@ export async function attachToProcess(lens: LensContext, pid?: number): Promise<
   if (!choice) return undefined;
   if ('typed' in choice && choice.typed.kind === 'address') {
     const { address } = choice.typed;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attaching to ${address}…` }, () => lens.targets.attach({ address, source: 'address' }));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attaching to ${address}…` }, () =>
+      lens.targets.attach({ address, source: 'address' }),
+    );
   }
   const chosen = 'process' in choice ? choice.process : await describeProcess(choice.typed.kind === 'pid' ? choice.typed.pid : 0);
   const name = processLabel(chosen);
@@ -67,7 +69,12 @@ export function processItems(processes: readonly NodeProcess[]): ChoiceItem[] {
 function typedItem(typed: TypedTarget): ChoiceItem {
   return typed.kind === 'pid'
     ? { label: `$(debug-alt) Attach to process ${typed.pid}`, description: 'pid typed', alwaysShow: true, choice: { typed } }
-    : { label: `$(plug) Attach to the inspector at ${noIcons(escapeControl(typed.address))}`, description: typed.port !== undefined ? 'a number is a port; type pid:N for a process' : 'address typed', alwaysShow: true, choice: { typed } };
+    : {
+        label: `$(plug) Attach to the inspector at ${noIcons(escapeControl(typed.address))}`,
+        description: typed.port !== undefined ? 'a number is a port; type pid:N for a process' : 'address typed',
+        alwaysShow: true,
+        choice: { typed },
+      };
 }
 
 async function pickProcess(): Promise<Choice | undefined> {
@@ -117,7 +124,9 @@ async function describeProcess(pid: number): Promise<NodeProcess> {
 
 async function confirmOpenInspector(target: NodeProcess): Promise<boolean> {
   if (process.platform === 'win32') {
-    throw new Error(`Process ${target.pid} has no open inspector, and Windows cannot open one from outside. Restart it with --inspect and use "Attach by Inspector Address".`);
+    throw new Error(
+      `Process ${target.pid} has no open inspector, and Windows cannot open one from outside. Restart it with --inspect and use "Attach by Inspector Address".`,
+    );
   }
   const open = 'Open Inspector and Attach';
   const answer = await vscode.window.showWarningMessage(

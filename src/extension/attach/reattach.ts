@@ -49,7 +49,8 @@ export function registerReattach(lens: LensContext): ReattachOffers {
 }
 
 async function reattach(lens: LensContext, request: ReattachRequest | undefined) {
-  if (typeof request?.address !== 'string') throw new LensError('bad-target', 'Attach Again needs the inspector address (host:port) the target had.');
+  if (typeof request?.address !== 'string')
+    throw new LensError('bad-target', 'Attach Again needs the inspector address (host:port) the target had.');
   const { hostname, port } = new URL(`ws://${request.address}`);
   const timeoutMs = request.timeoutMs ?? readSettings().reattachTimeoutSeconds * 1000;
   return vscode.window.withProgress(

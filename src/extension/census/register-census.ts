@@ -103,7 +103,10 @@ async function runCensus(lens: LensContext, target: AttachedTarget): Promise<Cen
           signal: controller.signal,
           onProgress: (phase, fraction) => {
             const percent = Math.round(fraction * 100);
-            progress.report({ message: `${PHASE_WORDS[phase]}…`, increment: phase === 'snapshot' ? Math.max(0, percent * 0.6 - last) : undefined });
+            progress.report({
+              message: `${PHASE_WORDS[phase]}…`,
+              increment: phase === 'snapshot' ? Math.max(0, percent * 0.6 - last) : undefined,
+            });
             if (phase === 'snapshot') last = percent * 0.6;
           },
         });

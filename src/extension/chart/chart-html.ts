@@ -22,7 +22,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `img-src ${cspSource} data:`].join('; ');
 }
 
-
 export function chartPageHtml(resources: ChartPageResources): string {
   const nonce = resources.nonce ?? newNonce();
   return `<!DOCTYPE html>

@@ -6,7 +6,13 @@ import * as vscode from 'vscode';
 import type { LensContext } from '../lens-context';
 import type { AttachedTarget } from '../targets/attached-target';
 import { chartPageHtml } from './chart-html';
-import { parseWebviewMessage, type ChartMarker, type ChartTarget, type HostMessage, type WebviewMessage } from '../../shared/chart-protocol';
+import {
+  parseWebviewMessage,
+  type ChartMarker,
+  type ChartTarget,
+  type HostMessage,
+  type WebviewMessage,
+} from '../../shared/chart-protocol';
 
 export const CHART_VIEW_TYPE = 'asyncLeakLens.liveChart';
 
@@ -118,7 +124,8 @@ export class LiveChart implements vscode.Disposable, LiveChartProbe {
   private followRegistry(): void {
     if (!this.panel) return;
     const live = this.lens.targets.list();
-    if (this.target && !this.target.isEnded) this.post({ type: 'targets', targets: this.chartTargets(), targetId: this.target.id, status: this.status() });
+    if (this.target && !this.target.isEnded)
+      this.post({ type: 'targets', targets: this.chartTargets(), targetId: this.target.id, status: this.status() });
     else if (live.length) this.select(live[0]);
     else this.post({ type: 'targets', targets: this.chartTargets(), targetId: this.target?.id, status: this.status() });
   }
@@ -133,7 +140,9 @@ export class LiveChart implements vscode.Disposable, LiveChartProbe {
         this.endReason = reason;
         this.followRegistry();
       }),
-      target.onDidChangeGrowth(() => this.post({ type: 'targets', targets: this.chartTargets(), targetId: target.id, status: this.status() })),
+      target.onDidChangeGrowth(() =>
+        this.post({ type: 'targets', targets: this.chartTargets(), targetId: target.id, status: this.status() }),
+      ),
     );
     this.postState();
   }

@@ -30,7 +30,10 @@ export async function requestCdpProxyUrl(session: vscode.DebugSession, timeoutMs
   });
   let answer: ProxyAddress | undefined;
   try {
-    answer = await Promise.race([Promise.resolve(vscode.commands.executeCommand<ProxyAddress | undefined>('extension.js-debug.requestCDPProxy', session.id)), timeout]);
+    answer = await Promise.race([
+      Promise.resolve(vscode.commands.executeCommand<ProxyAddress | undefined>('extension.js-debug.requestCDPProxy', session.id)),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

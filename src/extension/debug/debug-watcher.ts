@@ -71,7 +71,9 @@ class DebugSessionWatcher {
     }
     const debuggees = [...this.debuggees.values()].filter((d) => isInTree(d, base));
     if (debuggees.length === 0) {
-      void vscode.window.showInformationMessage(`Async Leak Lens: "${base.name}" is not a Node.js session of the built-in JavaScript debugger, the only kind it can watch.`);
+      void vscode.window.showInformationMessage(
+        `Async Leak Lens: "${base.name}" is not a Node.js session of the built-in JavaScript debugger, the only kind it can watch.`,
+      );
       return [];
     }
     this.choice.remember(base, true);
@@ -111,7 +113,9 @@ class DebugSessionWatcher {
     try {
       await followPauses(target);
     } catch (error) {
-      this.lens.output.warn(`${session.name}: cannot follow the debugger's pauses (${describeError(error)}); polls time out while it is paused.`);
+      this.lens.output.warn(
+        `${session.name}: cannot follow the debugger's pauses (${describeError(error)}); polls time out while it is paused.`,
+      );
     }
     const own = await ownInspectorUrl(target).catch(() => undefined);
     if (own && !target.isEnded) this.ownInspectors.set(session.id, own);
@@ -145,7 +149,8 @@ class DebugSessionWatcher {
     this.ownInspectors.delete(sessionId);
     if (!own) return;
     try {
-      if (await removeAgentDirectly(own, readSettings().allowRemoteInspector)) this.lens.output.info(`Removed the agent through ${own} after its debug session ended`);
+      if (await removeAgentDirectly(own, readSettings().allowRemoteInspector))
+        this.lens.output.info(`Removed the agent through ${own} after its debug session ended`);
     } catch (error) {
       // Usually the debuggee exited with its session (launch): nothing to clean.
       this.lens.output.debug(`No agent cleanup through ${own}: ${describeError(error)}`);
@@ -177,4 +182,3 @@ function isInTree(session: vscode.DebugSession, ancestor: vscode.DebugSession): 
   for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) if (s.id === ancestor.id) return true;
   return false;
 }
-

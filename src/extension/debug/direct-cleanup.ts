@@ -13,7 +13,12 @@ const CALL_TIMEOUT_MS = 3000;
 export async function ownInspectorUrl(target: AttachedTarget): Promise<string | undefined> {
   const answer = await target.session.connection.main.send<{ result?: { value?: unknown } }>(
     'Runtime.evaluate',
-    { expression: "(() => { try { return require('node:inspector').url() ?? null; } catch { return null; } })()", includeCommandLineAPI: true, returnByValue: true, silent: true },
+    {
+      expression: "(() => { try { return require('node:inspector').url() ?? null; } catch { return null; } })()",
+      includeCommandLineAPI: true,
+      returnByValue: true,
+      silent: true,
+    },
     CALL_TIMEOUT_MS,
   );
   const url = answer.result?.value;

@@ -43,9 +43,12 @@ function declarationMatcher(name: string): (text: string) => boolean {
   // name = async (...) =>  /  name: function  /  const name = async x =>
   const assigned = new RegExp(`(?:^|[^\\w$.])#?${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>)`);
   // Method: optional modifiers, name, parameters, then a body or a continued parameter list.
-  const method = new RegExp(`^\\s*(?:(?:public|private|protected|static|override|async|readonly)\\s+)*\\*?\\s*#?${n}\\s*(?:<[^>]*>)?\\s*\\(`);
+  const method = new RegExp(
+    `^\\s*(?:(?:public|private|protected|static|override|async|readonly)\\s+)*\\*?\\s*#?${n}\\s*(?:<[^>]*>)?\\s*\\(`,
+  );
   const statementEnd = /;\s*(?:\/\/.*)?$/;
-  matcher = (text) => text.includes(name) && (declared.test(text) || assigned.test(text) || (method.test(text) && !statementEnd.test(text)));
+  matcher = (text) =>
+    text.includes(name) && (declared.test(text) || assigned.test(text) || (method.test(text) && !statementEnd.test(text)));
   if (matchers.size >= MAX_CACHED_MATCHERS) matchers.clear();
   matchers.set(name, matcher);
   return matcher;
@@ -104,12 +107,20 @@ export function blockedFunctions(marks: readonly LineMark[], lineAt: (line: numb
       const name = declaredName(site.frame.function);
       const anonymous = name === undefined && isAnonymous(site.frame.function);
       if (!name && !anonymous) continue;
-      const declarationLine = name ? findDeclarationLine(lineAt, mark.line, name) : enclosingAsyncFunctionLine(lineAt, mark.line, site.frame.column);
+      const declarationLine = name
+        ? findDeclarationLine(lineAt, mark.line, name)
+        : enclosingAsyncFunctionLine(lineAt, mark.line, site.frame.column);
       if (declarationLine === undefined) continue;
       const key = `${declarationLine}\u0000${name ?? ''}`;
       const found = byDeclaration.get(key);
       if (!found) {
-        byDeclaration.set(key, { name: site.frame.function || '<anonymous>', declarationLine, count: site.count, topSiteLine: mark.line, topSiteCount: site.count });
+        byDeclaration.set(key, {
+          name: site.frame.function || '<anonymous>',
+          declarationLine,
+          count: site.count,
+          topSiteLine: mark.line,
+          topSiteCount: site.count,
+        });
         continue;
       }
       found.count += site.count;

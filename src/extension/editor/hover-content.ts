@@ -3,7 +3,15 @@
 // escaped; the only links are command links built here. Pure (no `vscode`) for unit tests.
 import type { Frame } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { functionName, isOpenableFrame, kindWords, libraryFramesLabel, locationText, splitLibraryFrames, type PathDisplay } from '../../core/sites/site-presentation';
+import {
+  functionName,
+  isOpenableFrame,
+  kindWords,
+  libraryFramesLabel,
+  locationText,
+  splitLibraryFrames,
+  type PathDisplay,
+} from '../../core/sites/site-presentation';
 import type { LineMark, SiteOnLine } from './line-marks';
 
 export interface HoverOptions {
@@ -35,7 +43,10 @@ function count(n: number): string {
 function growthText(entry: SiteOnLine): string {
   if (entry.growingRate) return `growing, ${entry.growingRate}`;
   if (entry.growth === undefined) return 'no earlier snapshot to compare';
-  const span = entry.growthSpanMs !== undefined && entry.growthSpanMs >= 0 ? ` in ${formatDuration(entry.growthSpanMs)}` : ' since the previous snapshot';
+  const span =
+    entry.growthSpanMs !== undefined && entry.growthSpanMs >= 0
+      ? ` in ${formatDuration(entry.growthSpanMs)}`
+      : ' since the previous snapshot';
   if (Math.round(entry.growth) === 0) return `no change${span}`;
   return `${entry.growth > 0 ? '+' : ''}${count(entry.growth)}${span}`;
 }

@@ -42,7 +42,12 @@ function createType(kind: MarkKind, severity: Severity): vscode.TextEditorDecora
     isWholeLine: true,
     overviewRulerColor: color,
     overviewRulerLane: vscode.OverviewRulerLane.Right,
-    after: { color, margin: '0 0 0 2em', fontStyle: kind === 'blocked' ? 'normal' : 'italic', fontWeight: kind === 'blocked' ? 'bold' : 'normal' },
+    after: {
+      color,
+      margin: '0 0 0 2em',
+      fontStyle: kind === 'blocked' ? 'normal' : 'italic',
+      fontWeight: kind === 'blocked' ? 'bold' : 'normal',
+    },
     dark: { gutterIconPath: gutterIcon(kind, colors.dark), gutterIconSize: '80%' },
     light: { gutterIconPath: gutterIcon(kind, colors.light), gutterIconSize: '80%' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,

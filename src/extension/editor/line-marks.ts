@@ -145,7 +145,9 @@ export function lineMark(line: number, sites: SiteOnLine[]): LineMark {
     if (g !== undefined) growth = (growth ?? 0) + g;
     if (site.sampled < site.count) estimated = true;
   }
-  const sorted = [...sites].sort((a, b) => (a.site.kind === b.site.kind ? b.site.count - a.site.count : a.site.kind === 'blocked' ? -1 : 1));
+  const sorted = [...sites].sort((a, b) =>
+    a.site.kind === b.site.kind ? b.site.count - a.site.count : a.site.kind === 'blocked' ? -1 : 1,
+  );
   const onlyAbandoned = blockedCount + createdCount === 0 && abandonedCount > 0;
   return {
     line,
@@ -181,7 +183,10 @@ export function hintText(mark: LineMark): string {
   }
   const growth = mark.growth ? ` (${mark.growth > 0 ? '+' : ''}${formatCount(mark.growth)})` : '';
   const growing = mark.growingRate ? ` · growing ${mark.growingRate}` : '';
-  const abandoned = mark.abandonedCount > 0 ? `~${formatCount(mark.abandonedCount)} task${plural(mark.abandonedCount)} abandoned here (never finished)` : '';
+  const abandoned =
+    mark.abandonedCount > 0
+      ? `~${formatCount(mark.abandonedCount)} task${plural(mark.abandonedCount)} abandoned here (never finished)`
+      : '';
   if (parts.length === 0) return abandoned;
   return `${parts.join(', ')} here${growth}${growing}${abandoned ? ` · ${abandoned}` : ''}`;
 }

@@ -56,7 +56,9 @@ export class MarkSources implements vscode.Disposable {
     const snapshot = target.latestSites;
     if (!snapshot) return;
     const growing = new Map(target.growingSites.map((g) => [g.siteId, g.rateText]));
-    this.changed(this.index.setSource({ id: `target:${target.id}`, label: target.label, snapshot, previous: target.previousSites, growing }));
+    this.changed(
+      this.index.setSource({ id: `target:${target.id}`, label: target.label, snapshot, previous: target.previousSites, growing }),
+    );
   }
 
   private forgetTarget(target: AttachedTarget): void {
@@ -78,7 +80,12 @@ export class MarkSources implements vscode.Disposable {
       return;
     }
     this.changed(
-      this.index.setSource({ id: STORED_SOURCE, label: `snapshot ${newest.name}`, snapshot: newest.snapshot, previous: previousOf(stored, newest) }),
+      this.index.setSource({
+        id: STORED_SOURCE,
+        label: `snapshot ${newest.name}`,
+        snapshot: newest.snapshot,
+        previous: previousOf(stored, newest),
+      }),
     );
   }
 
@@ -94,7 +101,8 @@ function previousOf(stored: readonly StoredSnapshot[], item: StoredSnapshot): Sn
   let best: Snapshot | undefined;
   for (const other of stored) {
     const t = Date.parse(other.snapshot.takenAt);
-    if (other !== item && other.snapshot.target.pid === pid && t < takenAt && (!best || t > Date.parse(best.takenAt))) best = other.snapshot;
+    if (other !== item && other.snapshot.target.pid === pid && t < takenAt && (!best || t > Date.parse(best.takenAt)))
+      best = other.snapshot;
   }
   return best;
 }

@@ -119,11 +119,12 @@ export function registerEditorMarks(lens: LensContext): EditorMarksProbe {
     vscode.commands.registerCommand(TOGGLE_DECORATIONS_COMMAND, async () => {
       const config = vscode.workspace.getConfiguration('asyncLeakLens');
       const inspected = config.inspect<boolean>('decorations.enabled');
-      const scope = inspected?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspected?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
+      const scope =
+        inspected?.workspaceFolderValue !== undefined
+          ? vscode.ConfigurationTarget.WorkspaceFolder
+          : inspected?.workspaceValue !== undefined
+            ? vscode.ConfigurationTarget.Workspace
+            : vscode.ConfigurationTarget.Global;
       await config.update('decorations.enabled', !readSettings().decorationsEnabled, scope);
     }),
   );

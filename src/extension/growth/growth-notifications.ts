@@ -53,9 +53,14 @@ export function registerGrowthNotifications(lens: LensContext): GrowthNotices {
     lens.output.info(message);
     if (!readGrowthSettings().notify) return;
     const id = nextNotice++;
-    const link = (label: string, action: 'show' | 'ignore') => `[${label}](command:${NOTICE_ACTION_COMMAND}?${encodeURIComponent(JSON.stringify([id, action]))})`;
+    const link = (label: string, action: 'show' | 'ignore') =>
+      `[${label}](command:${NOTICE_ACTION_COMMAND}?${encodeURIComponent(JSON.stringify([id, action]))})`;
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `${noMarkup(message)} ${link('Show', 'show')} · ${link('Ignore', 'ignore')}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `${noMarkup(message)} ${link('Show', 'show')} · ${link('Ignore', 'ignore')}`,
+        cancellable: true,
+      },
       (progress, token) =>
         new Promise<void>((resolve) => {
           progress.report({ increment: 100 }); // a finished bar: nothing is running

@@ -25,7 +25,11 @@ export async function rememberInputs(state: vscode.Memento, inputs: ProbeInputs)
 }
 
 /** Undefined when the user cancels any step. */
-export async function askProbeInputs(state: vscode.Memento, targetLabel: string, servers: readonly ServerAddress[]): Promise<ProbeInputs | undefined> {
+export async function askProbeInputs(
+  state: vscode.Memento,
+  targetLabel: string,
+  servers: readonly ServerAddress[],
+): Promise<ProbeInputs | undefined> {
   const last = lastInputs(state);
   const title = (step: number) => `Run Leak Probe on ${targetLabel} (${step}/4)`;
   const url = await vscode.window.showInputBox({

@@ -73,10 +73,14 @@ ${body.join('\n')}
 function resultHtml(view: ProbeResultView): string {
   const e = escapeHtml;
   const out: string[] = [];
-  out.push(`<section class="top verdict ${view.verdict}" aria-label="Verdict"><p class="headline">${e(view.headline)}</p><p class="facts">${e(view.facts)}</p>${rerunButton()}</section>`);
+  out.push(
+    `<section class="top verdict ${view.verdict}" aria-label="Verdict"><p class="headline">${e(view.headline)}</p><p class="facts">${e(view.facts)}</p>${rerunButton()}</section>`,
+  );
   if (view.leaks.length) {
     out.push(`<h2>Sites that grow with requests</h2><p class="quiet">The first one is where to look.</p>`);
-    out.push(`<div class="table-scroll"><table class="sites"><thead><tr>${['Per request', 'Site', 'Type', 'Location', 'Function', 'Count by round'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+    out.push(
+      `<div class="table-scroll"><table class="sites"><thead><tr>${['Per request', 'Site', 'Type', 'Location', 'Function', 'Count by round'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`,
+    );
     for (const leak of view.leaks) {
       out.push(
         `<tr class="grew"><td class="num delta" title="${e(leak.rate)}">${e(leak.perRequest)}</td><td class="site"><span class="kind ${leak.kind}">${e(leak.kindLabel)}</span></td>` +
@@ -89,9 +93,13 @@ function resultHtml(view: ProbeResultView): string {
       out.push(`<h2>Example stack of the first site</h2><ol class="stack">${view.stack.map(frameItem).join('')}</ol>`);
     }
   }
-  out.push(`<h2>Rounds</h2><div class="table-scroll"><table class="rounds"><thead><tr>${['Round', 'Requests', 'OK', 'HTTP errors', 'Failed', 'Hung', 'Settled in', 'Pending'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+  out.push(
+    `<h2>Rounds</h2><div class="table-scroll"><table class="rounds"><thead><tr>${['Round', 'Requests', 'OK', 'HTTP errors', 'Failed', 'Hung', 'Settled in', 'Pending'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`,
+  );
   for (const r of view.rounds) {
-    out.push(`<tr><td>${e(r.round)}</td>${[r.sent, r.ok, r.httpErrors, r.failed, r.hung, r.settled, r.pending].map((v) => `<td class="num">${e(v)}</td>`).join('')}</tr>`);
+    out.push(
+      `<tr><td>${e(r.round)}</td>${[r.sent, r.ok, r.httpErrors, r.failed, r.hung, r.settled, r.pending].map((v) => `<td class="num">${e(v)}</td>`).join('')}</tr>`,
+    );
   }
   out.push(`</tbody></table></div>`);
   if (view.notes.length) out.push(`<h2>Notes</h2><ul class="notes">${view.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);

@@ -66,7 +66,13 @@ export interface ProbeViewOptions {
   stackDepth?: number;
 }
 
-export function describeProbeRequest(r: { url: string; method?: string; requests: number; concurrency: number; rounds?: number }): ProbeRequestText {
+export function describeProbeRequest(r: {
+  url: string;
+  method?: string;
+  requests: number;
+  concurrency: number;
+  rounds?: number;
+}): ProbeRequestText {
   const rounds = r.rounds ?? 3;
   return {
     what: `${r.method ?? 'GET'} ${r.url}`,

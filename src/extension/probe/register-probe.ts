@@ -31,7 +31,9 @@ export function registerProbe(lens: LensContext): ProbeReports {
   const panels: Panels = { byTarget: new Map(), rerunArgs: new Map() };
   lens.extension.subscriptions.push(
     { dispose: () => [...panels.byTarget.values()].forEach((p) => p.dispose()) },
-    vscode.commands.registerCommand(RUN_PROBE_COMMAND, (targetArg?: unknown, args?: ProbeCommandArgs) => runProbeCommand(lens, panels, targetArg, args)),
+    vscode.commands.registerCommand(RUN_PROBE_COMMAND, (targetArg?: unknown, args?: ProbeCommandArgs) =>
+      runProbeCommand(lens, panels, targetArg, args),
+    ),
   );
   return { panelFor: (id) => panels.byTarget.get(id) };
 }
@@ -42,7 +44,12 @@ interface Panels {
   rerunArgs: Map<string, ProbeCommandArgs>;
 }
 
-async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unknown, args: ProbeCommandArgs | undefined): Promise<ProbeResult | undefined> {
+async function runProbeCommand(
+  lens: LensContext,
+  panels: Panels,
+  targetArg: unknown,
+  args: ProbeCommandArgs | undefined,
+): Promise<ProbeResult | undefined> {
   const target = await chooseTarget(lens.targets, targetArg, {
     title: 'Run Leak Probe',
     placeHolder: 'Which process serves the URL?',
@@ -54,7 +61,12 @@ async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unk
   let options: ProbeOptions;
   if (args) {
     const last = lastInputs(state);
-    options = { ...args, requests: args.requests ?? last.requests, concurrency: args.concurrency ?? last.concurrency, method: args.method ?? 'GET' };
+    options = {
+      ...args,
+      requests: args.requests ?? last.requests,
+      concurrency: args.concurrency ?? last.concurrency,
+      method: args.method ?? 'GET',
+    };
   } else {
     const servers = target.isPaused ? [] : await listeningServers(target.session.connection.main);
     const inputs = await askProbeInputs(state, target.label, servers);
@@ -76,7 +88,10 @@ async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unk
           signal: controller.signal,
           onProgress: (p) => {
             // The bar follows requests sent; settling and snapshots only change the message.
-            const done = p.phase === 'load' && p.done !== undefined && p.total ? ((p.round - 1 + p.done / p.total) / rounds) * 100 : ((p.round - (p.phase === 'load' ? 1 : 0)) / rounds) * 100;
+            const done =
+              p.phase === 'load' && p.done !== undefined && p.total
+                ? ((p.round - 1 + p.done / p.total) / rounds) * 100
+                : ((p.round - (p.phase === 'load' ? 1 : 0)) / rounds) * 100;
             const increment = Math.max(0, done - reported);
             reported += increment;
             progress.report({ message: p.message, increment });
@@ -85,8 +100,16 @@ async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unk
         });
       },
     );
-    if (args) await rememberInputs(state, { url: options.url, method: options.method ?? 'GET', requests: options.requests, concurrency: options.concurrency });
-    lens.output.info(`Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : result.verdict === 'abandoned' ? `abandoned tasks, ${result.abandoned.length} site(s) grow with requests` : result.verdict === 'cannot-tell' ? `cannot tell (${result.sitesUnavailable ?? 'no sites'})` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`);
+    if (args)
+      await rememberInputs(state, {
+        url: options.url,
+        method: options.method ?? 'GET',
+        requests: options.requests,
+        concurrency: options.concurrency,
+      });
+    lens.output.info(
+      `Leak probe on ${target.label}: ${result.verdict === 'leak' ? `leak, ${result.leaks.length} site(s) grow with requests` : result.verdict === 'abandoned' ? `abandoned tasks, ${result.abandoned.length} site(s) grow with requests` : result.verdict === 'cannot-tell' ? `cannot tell (${result.sitesUnavailable ?? 'no sites'})` : 'no leak'}${result.hung ? `, ${result.hung} requests hung` : ''}`,
+    );
     if (panel && !panel.isDisposed) panel.done(result);
     return result;
   } catch (error) {
@@ -104,8 +127,22 @@ async function runProbeCommand(lens: LensContext, panels: Panels, targetArg: unk
 }
 
 /** The target's report panel, showing the new run (created on the first run). */
-function reportPanel(lens: LensContext, panels: Panels, target: AttachedTarget, request: ReturnType<typeof describeProbeRequest>, options: ProbeOptions): ProbeReportPanel {
-  panels.rerunArgs.set(target.id, { url: options.url, method: options.method, body: options.body, requests: options.requests, concurrency: options.concurrency, rounds: options.rounds, timeoutMs: options.timeoutMs });
+function reportPanel(
+  lens: LensContext,
+  panels: Panels,
+  target: AttachedTarget,
+  request: ReturnType<typeof describeProbeRequest>,
+  options: ProbeOptions,
+): ProbeReportPanel {
+  panels.rerunArgs.set(target.id, {
+    url: options.url,
+    method: options.method,
+    body: options.body,
+    requests: options.requests,
+    concurrency: options.concurrency,
+    rounds: options.rounds,
+    timeoutMs: options.timeoutMs,
+  });
   const existing = panels.byTarget.get(target.id);
   if (existing && !existing.isDisposed) {
     existing.running(request);

@@ -19,11 +19,16 @@ export class DiffReportPanel implements vscode.Disposable {
       canOpen: canOpenFrame,
     });
     const styles = vscode.Uri.joinPath(extensionUri, 'media', 'report');
-    this.panel = vscode.window.createWebviewPanel('asyncLeakLens.comparison', `Comparison: ${before.name} → ${after.name}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableFindWidget: true,
-      localResourceRoots: [styles],
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      'asyncLeakLens.comparison',
+      `Comparison: ${before.name} → ${after.name}`,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        enableFindWidget: true,
+        localResourceRoots: [styles],
+      },
+    );
     const webview = this.panel.webview;
     webview.html = renderReportHtml(this.model, {
       cspSource: webview.cspSource,

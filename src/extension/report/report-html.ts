@@ -23,7 +23,9 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
   const body: string[] = [];
 
   body.push(`<h1>Sites by growth</h1>`);
-  body.push(`<p class="points">${point(model.before.name, model.before.origin, model.diff.before.takenAt)} <span class="arrow">→</span> ${point(model.after.name, model.after.origin, model.diff.after.takenAt)}</p>`);
+  body.push(
+    `<p class="points">${point(model.before.name, model.before.origin, model.diff.before.takenAt)} <span class="arrow">→</span> ${point(model.after.name, model.after.origin, model.diff.after.takenAt)}</p>`,
+  );
   for (const warning of model.warnings) body.push(`<p class="warning">${e(warning)}</p>`);
 
   if (model.top) {
@@ -32,7 +34,9 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
       `<section class="top" aria-label="Top growing site"><h2>Top growing site</h2>` +
         `<p class="headline"><span class="delta grew">${e(formatDelta(row.delta))}</span> ${kindBadge(row)} ${siteLink(row)} <span class="fn">${e(row.functionName)}</span></p>` +
         `<p class="facts">${e(row.type)}, ${e(formatCount(row.before))} → ${e(formatCount(row.after))}${row.estimate ? ' (estimate)' : ''}, oldest ${e(row.oldest)}${row.thread !== 0 ? `, worker ${row.thread}` : ''}</p>` +
-        (stack.length ? `<p class="label">Example stack</p><ol class="stack">${stack.map((frame) => frameItem(row, frame)).join('')}</ol>` : '') +
+        (stack.length
+          ? `<p class="label">Example stack</p><ol class="stack">${stack.map((frame) => frameItem(row, frame)).join('')}</ol>`
+          : '') +
         (library.length
           ? `<details class="library"><summary>${e(libraryFramesLabel(library.length))}</summary><ol class="stack">${library.map((frame) => frameItem(row, frame)).join('')}</ol></details>`
           : '') +
@@ -47,7 +51,9 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
     body.push(`<p class="quiet">No site grew or shrank${model.unchanged ? ` (${e(formatCount(model.unchanged))} unchanged)` : ''}.</p>`);
   } else {
     const head = ['Δ', 'Before → after', 'Site', 'Type', ...(withThreads ? ['Thread'] : []), 'Location', 'Function', 'Oldest'];
-    body.push(`<div class="table-scroll"><table class="sites"><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+    body.push(
+      `<div class="table-scroll"><table class="sites"><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`,
+    );
     for (const row of model.rows) {
       body.push(
         `<tr class="${row.delta > 0 ? 'grew' : 'shrank'}">` +
@@ -64,14 +70,19 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
     }
     body.push(`</tbody></table></div>`);
     const notes: string[] = [];
-    if (model.hiddenChanged) notes.push(`${formatCount(model.hiddenChanged)} more changed sites not listed (export the snapshots and run \`async-leak-lens diff --all\` for all of them)`);
+    if (model.hiddenChanged)
+      notes.push(
+        `${formatCount(model.hiddenChanged)} more changed sites not listed (export the snapshots and run \`async-leak-lens diff --all\` for all of them)`,
+      );
     if (model.unchanged) notes.push(`${formatCount(model.unchanged)} unchanged site${model.unchanged === 1 ? '' : 's'} hidden`);
     if (notes.length) body.push(`<p class="quiet">${e(notes.join('; '))}.</p>`);
   }
 
   if (model.abandoned.length) {
     body.push(`<h2>Abandoned tasks</h2><p class="warning">${e(ABANDONED_HEADING)}.</p>`);
-    body.push(`<table class="sites abandoned"><thead><tr>${['Δ', 'Before → after', 'Location', 'Function'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`);
+    body.push(
+      `<table class="sites abandoned"><thead><tr>${['Δ', 'Before → after', 'Location', 'Function'].map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>`,
+    );
     for (const row of model.abandoned) {
       body.push(
         `<tr class="${row.delta > 0 ? 'grew' : 'shrank'}"><td class="num delta">${e(formatDelta(row.delta))}</td>` +
@@ -82,7 +93,9 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
   }
 
   if (model.totals.length) {
-    body.push(`<h2>Totals by type</h2><table class="totals"><thead><tr><th scope="col">Type</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Δ</th></tr></thead><tbody>`);
+    body.push(
+      `<h2>Totals by type</h2><table class="totals"><thead><tr><th scope="col">Type</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Δ</th></tr></thead><tbody>`,
+    );
     for (const t of model.totals) {
       body.push(
         `<tr class="${t.delta > 0 ? 'grew' : t.delta < 0 ? 'shrank' : ''}"><td>${e(t.type)}</td><td class="num">${e(formatCount(t.before))}</td><td class="num">${e(formatCount(t.after))}</td><td class="num delta">${e(formatDelta(t.delta))}</td>` +
@@ -92,7 +105,9 @@ export function renderReportHtml(model: DiffReportModel, page: PageResources): s
     body.push(`</tbody></table>`);
     for (const t of model.totals.filter((x) => x.withoutSiteWhy)) {
       // The split as a sentence under the table: a narrow editor keeps every column.
-      body.push(`<p class="quiet unsited">${e(`${t.type} ${formatDelta(t.delta)} = ${formatDelta(t.inSitesDelta)} in sites, ${formatDelta(t.withoutSiteDelta)} with no site: ${t.withoutSiteWhy}.`)}</p>`);
+      body.push(
+        `<p class="quiet unsited">${e(`${t.type} ${formatDelta(t.delta)} = ${formatDelta(t.inSitesDelta)} in sites, ${formatDelta(t.withoutSiteDelta)} with no site: ${t.withoutSiteWhy}.`)}</p>`,
+      );
     }
   }
 

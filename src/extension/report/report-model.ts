@@ -4,7 +4,15 @@
 import { diffSnapshots, topGrowing } from '../../core/sites/diff';
 import type { DiffSite, Frame, Snapshot, SnapshotDiff } from '../../core/sites/model';
 import { formatDuration } from '../../core/number-format';
-import { compareTypeChanges, functionName, isInternalFrame, kindWords, locationText, splitLibraryFrames, type PathDisplay } from '../../core/sites/site-presentation';
+import {
+  compareTypeChanges,
+  functionName,
+  isInternalFrame,
+  kindWords,
+  locationText,
+  splitLibraryFrames,
+  type PathDisplay,
+} from '../../core/sites/site-presentation';
 import { splitTotalChanges, withoutSiteReason } from '../../core/sites/site-totals';
 
 export interface ReportSnapshot {
@@ -55,7 +63,15 @@ export interface DiffReportModel {
   /** The top site's example stack: your frames (`stack`), then the library frames apart. */
   top: { row: ReportRow; stack: ReportFrame[]; library: ReportFrame[] } | undefined;
   /** Per type, the change split into its sites' and the rest with no site (`withoutSiteWhy` says why). */
-  totals: { type: string; before: number; after: number; delta: number; inSitesDelta: number; withoutSiteDelta: number; withoutSiteWhy?: string }[];
+  totals: {
+    type: string;
+    before: number;
+    after: number;
+    delta: number;
+    inSitesDelta: number;
+    withoutSiteDelta: number;
+    withoutSiteWhy?: string;
+  }[];
   /** Awaits whose abandoned count changed: before/after/delta count tasks collected while suspended there. */
   abandoned: ReportRow[];
   warnings: string[];
@@ -104,9 +120,12 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
   const warnings: string[] = [];
   const [b, a] = [before.snapshot, after.snapshot];
   if (b.target.pid !== a.target.pid) {
-    warnings.push(`The snapshots come from different processes (pid ${b.target.pid} and pid ${a.target.pid}): sites match only where both ran the same code.`);
+    warnings.push(
+      `The snapshots come from different processes (pid ${b.target.pid} and pid ${a.target.pid}): sites match only where both ran the same code.`,
+    );
   }
-  if (Date.parse(a.takenAt) < Date.parse(b.takenAt)) warnings.push('The "before" snapshot was taken after the "after" one: growth shows as shrinking.');
+  if (Date.parse(a.takenAt) < Date.parse(b.takenAt))
+    warnings.push('The "before" snapshot was taken after the "after" one: growth shows as shrinking.');
 
   return {
     before,
@@ -120,7 +139,13 @@ export function buildDiffReport(before: ReportSnapshot, after: ReportSnapshot, o
       .map(([type, t]) => {
         const split = splits.find((x) => x.type === type);
         const withoutSiteDelta = split?.withoutSiteDelta ?? 0;
-        return { type, ...t, inSitesDelta: t.delta - withoutSiteDelta, withoutSiteDelta, ...(Math.round(withoutSiteDelta) !== 0 ? { withoutSiteWhy: withoutSiteReason(type) } : {}) };
+        return {
+          type,
+          ...t,
+          inSitesDelta: t.delta - withoutSiteDelta,
+          withoutSiteDelta,
+          ...(Math.round(withoutSiteDelta) !== 0 ? { withoutSiteWhy: withoutSiteReason(type) } : {}),
+        };
       })
       .sort(compareTypeChanges),
     abandoned: (diff.abandoned ?? []).filter((site) => site.delta !== 0).map(toRow),

@@ -55,33 +55,57 @@ export class SnapshotComparer implements vscode.Disposable {
       return undefined;
     }
 
-    const selected = selectedSnapshotIds(first, second).map((id) => store.get(id)).filter((s): s is StoredSnapshot => !!s);
+    const selected = selectedSnapshotIds(first, second)
+      .map((id) => store.get(id))
+      .filter((s): s is StoredSnapshot => !!s);
     if (selected.length >= 2) return inTimeOrder(selected[0], selected[1]);
     const clicked = snapshotIdOf(first) !== undefined ? store.get(snapshotIdOf(first)!) : undefined;
     if (clicked) {
-      const other = await pickSnapshot(store.list().filter((s) => s !== clicked), `Compare ${clicked.name} with…`);
+      const other = await pickSnapshot(
+        store.list().filter((s) => s !== clicked),
+        `Compare ${clicked.name} with…`,
+      );
       return other && inTimeOrder(clicked, other);
     }
 
     const lastTwo = store.lastTwo()!;
-    const before = await pickSnapshot(store.list(), 'Compare Snapshots: the BEFORE snapshot', { label: '$(history) The last two', description: `${lastTwo[0].name} → ${lastTwo[1].name}` });
+    const before = await pickSnapshot(store.list(), 'Compare Snapshots: the BEFORE snapshot', {
+      label: '$(history) The last two',
+      description: `${lastTwo[0].name} → ${lastTwo[1].name}`,
+    });
     if (before === 'last-two') return lastTwo;
     if (!before) return undefined;
-    const after = await pickSnapshot(store.list().filter((s) => s !== before), `Compare ${before.name} with: the AFTER snapshot`);
+    const after = await pickSnapshot(
+      store.list().filter((s) => s !== before),
+      `Compare ${before.name} with: the AFTER snapshot`,
+    );
     return after ? [before, after] : undefined;
   }
 }
 
 async function pickSnapshot(snapshots: readonly StoredSnapshot[], title: string): Promise<StoredSnapshot | undefined>;
-async function pickSnapshot(snapshots: readonly StoredSnapshot[], title: string, lastTwo: { label: string; description: string }): Promise<StoredSnapshot | 'last-two' | undefined>;
-async function pickSnapshot(snapshots: readonly StoredSnapshot[], title: string, lastTwo?: { label: string; description: string }): Promise<StoredSnapshot | 'last-two' | undefined> {
+async function pickSnapshot(
+  snapshots: readonly StoredSnapshot[],
+  title: string,
+  lastTwo: { label: string; description: string },
+): Promise<StoredSnapshot | 'last-two' | undefined>;
+async function pickSnapshot(
+  snapshots: readonly StoredSnapshot[],
+  title: string,
+  lastTwo?: { label: string; description: string },
+): Promise<StoredSnapshot | 'last-two' | undefined> {
   type Item = vscode.QuickPickItem & { pick: StoredSnapshot | 'last-two' };
   const items: Item[] = [];
   if (lastTwo) items.push({ ...lastTwo, pick: 'last-two' }, { label: '', kind: vscode.QuickPickItemKind.Separator, pick: 'last-two' });
   // Newest first: the one people most often want is at the top.
   for (const s of [...snapshots].reverse()) {
     const total = Object.values(s.snapshot.totals).reduce((sum, n) => sum + n, 0);
-    items.push({ label: s.name, description: s.origin, detail: `${total} pending in ${s.snapshot.sites.length} sites, taken ${s.snapshot.takenAt}`, pick: s });
+    items.push({
+      label: s.name,
+      description: s.origin,
+      detail: `${total} pending in ${s.snapshot.sites.length} sites, taken ${s.snapshot.takenAt}`,
+      pick: s,
+    });
   }
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick a snapshot', matchOnDescription: true });
   return picked?.pick;

@@ -45,7 +45,12 @@ export async function importSnapshot(lens: LensContext, pathArg?: string): Promi
   if (typeof pathArg === 'string') {
     paths = [pathArg];
   } else {
-    const uris = await vscode.window.showOpenDialog({ title: 'Import Snapshot', canSelectMany: true, filters: FILTERS, openLabel: 'Import' });
+    const uris = await vscode.window.showOpenDialog({
+      title: 'Import Snapshot',
+      canSelectMany: true,
+      filters: FILTERS,
+      openLabel: 'Import',
+    });
     if (!uris?.length) return undefined;
     paths = uris.map((uri) => uri.fsPath);
   }
@@ -86,6 +91,11 @@ export async function chooseSnapshot(lens: LensContext, arg: unknown): Promise<S
 
 function suggestedFileName(snapshot: Snapshot): string {
   const time = snapshot.takenAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  const label = snapshot.label ? `-${snapshot.label.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40)}` : '';
+  const label = snapshot.label
+    ? `-${snapshot.label
+        .replace(/[^\w.-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 40)}`
+    : '';
   return `async-leak-lens-pid${snapshot.target.pid}${label}-${time}.json`;
 }

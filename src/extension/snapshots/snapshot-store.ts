@@ -27,7 +27,12 @@ export class SnapshotStore implements vscode.Disposable {
 
   add(snapshot: Snapshot, origin: string): StoredSnapshot {
     const time = new Date(snapshot.takenAt).toLocaleTimeString();
-    const item: StoredSnapshot = { id: `snapshot-${this.nextId++}`, name: snapshot.label ? `${time} ${snapshot.label}` : time, origin, snapshot };
+    const item: StoredSnapshot = {
+      id: `snapshot-${this.nextId++}`,
+      name: snapshot.label ? `${time} ${snapshot.label}` : time,
+      origin,
+      snapshot,
+    };
     this.items.push(item);
     this.changeEmitter.fire();
     return item;

@@ -37,7 +37,9 @@ export async function takeSnapshot(lens: LensContext, targetArg?: unknown, label
     const total = Object.values(snapshot.totals).reduce((sum, n) => sum + n, 0);
     lens.output.info(`Snapshot ${stored.name} of ${target.label}: ${total} pending async resources in ${snapshot.sites.length} sites`);
     if (snapshot.sitesUnavailable !== undefined) {
-      void vscode.window.showWarningMessage(`Async Leak Lens: ${target.label} gives no sites (${snapshot.sitesUnavailable}). Counts are complete, but no line can be shown and no growth check can pass.`);
+      void vscode.window.showWarningMessage(
+        `Async Leak Lens: ${target.label} gives no sites (${snapshot.sitesUnavailable}). Counts are complete, but no line can be shown and no growth check can pass.`,
+      );
     }
     return stored.id;
   } catch (error) {

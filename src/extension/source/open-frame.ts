@@ -29,7 +29,9 @@ export async function openFrame(frame: FrameLocation, options: OpenFrameOptions 
   if (!canOpenFrame(frame)) {
     const where = frame.file ? `${frame.file}${frame.line > 0 ? `:${frame.line}` : ''}` : 'an unknown location';
     void vscode.window.showInformationMessage(
-      frame.file.startsWith('node:') ? `${where} is inside Node.js itself; there is no file to open.` : `Cannot open ${where}: the file does not exist on this machine.`,
+      frame.file.startsWith('node:')
+        ? `${where} is inside Node.js itself; there is no file to open.`
+        : `Cannot open ${where}: the file does not exist on this machine.`,
     );
     return undefined;
   }
@@ -37,9 +39,15 @@ export async function openFrame(frame: FrameLocation, options: OpenFrameOptions 
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(frame.file));
     // The file may have changed since the target loaded it: stay inside it.
     const position = new vscode.Position(Math.min(frame.line, document.lineCount) - 1, Math.max(0, (frame.column ?? 1) - 1));
-    return await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true, preserveFocus: options.preserveFocus ?? false });
+    return await vscode.window.showTextDocument(document, {
+      selection: new vscode.Range(position, position),
+      preview: true,
+      preserveFocus: options.preserveFocus ?? false,
+    });
   } catch (error) {
-    void vscode.window.showErrorMessage(`Async Leak Lens: cannot open ${frame.file}:${frame.line}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Async Leak Lens: cannot open ${frame.file}:${frame.line}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }

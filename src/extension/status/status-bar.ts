@@ -37,16 +37,27 @@ export function registerStatusBar(lens: LensContext): void {
       }
     }
     for (const target of lens.targets.list()) {
-      if (!perTarget.has(target.id)) perTarget.set(target.id, vscode.Disposable.from(target.onDidSample(render), target.onDidUpdateSites(render), target.onDidChangePaused(render)));
+      if (!perTarget.has(target.id))
+        perTarget.set(
+          target.id,
+          vscode.Disposable.from(target.onDidSample(render), target.onDidUpdateSites(render), target.onDidChangePaused(render)),
+        );
     }
     render();
   };
 
   follow();
-  lens.extension.subscriptions.push(item, lens.targets.onDidChangeTargets(follow), { dispose: () => perTarget.forEach((s) => s.dispose()) });
+  lens.extension.subscriptions.push(item, lens.targets.onDidChangeTargets(follow), {
+    dispose: () => perTarget.forEach((s) => s.dispose()),
+  });
 }
 
 function statusOf(target: AttachedTarget): TargetStatus {
   // The same number and arrow as the tree's root: the latest site read, the one trend rule.
-  return { label: target.label, total: shownCounts(target.samples, target.latestSites)?.total, trend: trendOf(target.samples), paused: target.isPaused };
+  return {
+    label: target.label,
+    total: shownCounts(target.samples, target.latestSites)?.total,
+    trend: trendOf(target.samples),
+    paused: target.isPaused,
+  };
 }

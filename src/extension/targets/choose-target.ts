@@ -15,7 +15,11 @@ export interface ChooseTargetOptions {
   quiet?: boolean;
 }
 
-export async function chooseTarget(registry: TargetRegistry, arg: unknown, options: ChooseTargetOptions): Promise<AttachedTarget | undefined> {
+export async function chooseTarget(
+  registry: TargetRegistry,
+  arg: unknown,
+  options: ChooseTargetOptions,
+): Promise<AttachedTarget | undefined> {
   const id = targetIdOf(arg);
   if (id !== undefined) {
     const target = registry.get(id);

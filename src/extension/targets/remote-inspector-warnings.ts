@@ -13,7 +13,10 @@ export interface RemoteInspectorWarnings {
   beforeRemoteAttach(host: string): void;
 }
 
-export function registerRemoteInspectorWarnings(output: vscode.LogOutputChannel, subscriptions: vscode.Disposable[]): RemoteInspectorWarnings {
+export function registerRemoteInspectorWarnings(
+  output: vscode.LogOutputChannel,
+  subscriptions: vscode.Disposable[],
+): RemoteInspectorWarnings {
   const given: string[] = [];
   const warn = (message: string) => {
     given.push(message);
@@ -23,12 +26,16 @@ export function registerRemoteInspectorWarnings(output: vscode.LogOutputChannel,
   subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTING) || !vscode.workspace.getConfiguration().get<boolean>(SETTING)) return;
-      warn(`${SETTING} is on: Async Leak Lens may attach to inspectors on other hosts. Anyone who can reach such an inspector port controls that process, and the connection is not encrypted; use it only on a network you trust, or tunnel the port to 127.0.0.1 (ssh -L) instead.`);
+      warn(
+        `${SETTING} is on: Async Leak Lens may attach to inspectors on other hosts. Anyone who can reach such an inspector port controls that process, and the connection is not encrypted; use it only on a network you trust, or tunnel the port to 127.0.0.1 (ssh -L) instead.`,
+      );
     }),
   );
   return {
     given,
     beforeRemoteAttach: (host) =>
-      warn(`Attaching to the inspector on ${host}, another host (allowed by ${SETTING}): the connection is not encrypted, and anyone who can reach that port controls the process.`),
+      warn(
+        `Attaching to the inspector on ${host}, another host (allowed by ${SETTING}): the connection is not encrypted, and anyone who can reach that port controls the process.`,
+      ),
   };
 }

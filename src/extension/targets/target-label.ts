@@ -12,7 +12,19 @@ export interface LabelSource {
 }
 
 /** Node options whose value is the next argument (so that argument is not the script). */
-const OPTIONS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--inspect-port', '--stack-size']);
+const OPTIONS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '-C',
+  '--conditions',
+  '--env-file',
+  '--title',
+  '--inspect-port',
+  '--stack-size',
+]);
 const MAX_PART = 60;
 const NODE_NAME = /^(node|nodejs)(\d+(\.\d+)*)?(\.exe)?$/i;
 

@@ -62,7 +62,11 @@ export class TargetRegistry implements vscode.Disposable {
       allowRemote: settings.allowRemoteInspector,
       openInspector: request.openInspector ?? false,
     });
-    const session = await Session.attach(url, { ...sessionOptions(settings), workers: request.workers ?? true, allowRemote: settings.allowRemoteInspector });
+    const session = await Session.attach(url, {
+      ...sessionOptions(settings),
+      workers: request.workers ?? true,
+      allowRemote: settings.allowRemoteInspector,
+    });
     const twin = this.list().find((t) => t.pid === session.info.pid && t.session.info.threadId === session.info.threadId);
     if (twin) {
       // One agent per thread: a second session would remove it for both on detach. Keep the agent.

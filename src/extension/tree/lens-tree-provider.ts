@@ -76,7 +76,11 @@ export class LensTreeProvider implements vscode.TreeDataProvider<LensNode>, vsco
   getTreeItem(node: LensNode): vscode.TreeItem {
     const p = this.model.present(node);
     this.tracker.itemShown(node, p);
-    const state = { none: vscode.TreeItemCollapsibleState.None, collapsed: vscode.TreeItemCollapsibleState.Collapsed, expanded: vscode.TreeItemCollapsibleState.Expanded }[p.collapsible];
+    const state = {
+      none: vscode.TreeItemCollapsibleState.None,
+      collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+      expanded: vscode.TreeItemCollapsibleState.Expanded,
+    }[p.collapsible];
     const item = new vscode.TreeItem(p.label, state);
     item.id = p.id;
     item.description = p.description;

@@ -15,9 +15,14 @@ export function registerTreeView(lens: LensContext): LensTreeProvider {
   lens.extension.subscriptions.push(
     provider,
     // Several items can be selected so that two snapshots can be compared from the context menu.
-    ...TREE_VIEW_IDS.map((id) => vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true })),
+    ...TREE_VIEW_IDS.map((id) =>
+      vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true }),
+    ),
     // Like a single click in the Explorer: a preview editor, the focus stays in the tree.
-    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (frame: Frame) => (await openFrame(frame, { preserveFocus: true })) !== undefined),
+    vscode.commands.registerCommand(
+      OPEN_SOURCE_COMMAND,
+      async (frame: Frame) => (await openFrame(frame, { preserveFocus: true })) !== undefined,
+    ),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (node: LensNode) => provider.showMore(node)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('asyncLeakLens.tree') && provider.setOptions(treeOptions())),
   );

@@ -9,7 +9,18 @@ import { abandonedSites } from '../../core/sites/abandoned';
 import type { CountSample, ExampleResource, Frame, Site, Snapshot } from '../../core/sites/model';
 import type { GrowingSite, GrowingType } from '../../core/growth/target-growth';
 import { formatCount, formatDelta, formatDuration } from '../../core/number-format';
-import { compareSitesByCount, compareText, functionName, isLibraryFrame, isOpenableFrame, kindWords, libraryFramesLabel, locationText, shortLocation, splitLibraryFrames } from '../../core/sites/site-presentation';
+import {
+  compareSitesByCount,
+  compareText,
+  functionName,
+  isLibraryFrame,
+  isOpenableFrame,
+  kindWords,
+  libraryFramesLabel,
+  locationText,
+  shortLocation,
+  splitLibraryFrames,
+} from '../../core/sites/site-presentation';
 import { splitOf, splitTotals, withoutSiteLabel, withoutSiteReason, type TypeSplit } from '../../core/sites/site-totals';
 import { shownCounts, siteTrend, trendArrow, trendOf, trendWords, typeCount } from '../../core/growth/trend';
 import { countOf, toCountMap } from '../../core/sites/count-map';
@@ -159,7 +170,9 @@ export class TreeModel {
         return abandonedSitesOf(snapshot).map((site) => ({ kind: 'site', source, site, growth: undefined, previousCount: undefined }));
       }
       case 'site': {
-        const examples: LensNode[] = node.site.examples.slice(0, EXAMPLES_SHOWN).map((example) => ({ kind: 'example', source: node.source, site: node.site, example }));
+        const examples: LensNode[] = node.site.examples
+          .slice(0, EXAMPLES_SHOWN)
+          .map((example) => ({ kind: 'example', source: node.source, site: node.site, example }));
         if (node.site.stack.length > 0) examples.push({ kind: 'stack', source: node.source, site: node.site });
         return examples;
       }
@@ -204,7 +217,14 @@ export class TreeModel {
         return this.presentTarget(node.targetId);
       case 'snapshots': {
         const n = this.data.snapshots().length;
-        return { id: 'snapshots', label: 'Snapshots', description: String(n), icon: 'snapshots', collapsible: 'expanded', contextValue: 'snapshots' };
+        return {
+          id: 'snapshots',
+          label: 'Snapshots',
+          description: String(n),
+          icon: 'snapshots',
+          collapsible: 'expanded',
+          contextValue: 'snapshots',
+        };
       }
       case 'snapshot':
         return this.presentSnapshot(node.snapshotId);
@@ -221,7 +241,9 @@ export class TreeModel {
           id: nodeId(node),
           label: `Show ${formatCount(next)} more…`,
           description: `${formatCount(node.hidden)} not shown${pending}`,
-          tooltip: [`${formatCount(node.hidden)} more site${node.hidden === 1 ? '' : 's'} of ${node.type}${pending ? ` holding ${formatCount(node.hiddenCount!)} pending` : ''}.`],
+          tooltip: [
+            `${formatCount(node.hidden)} more site${node.hidden === 1 ? '' : 's'} of ${node.type}${pending ? ` holding ${formatCount(node.hiddenCount!)} pending` : ''}.`,
+          ],
           icon: 'more',
           collapsible: 'none',
           contextValue: 'more',
@@ -236,7 +258,9 @@ export class TreeModel {
           id: nodeId(node),
           label: 'Example stack',
           description: `${node.site.stack.length} frame${node.site.stack.length === 1 ? '' : 's'}`,
-          tooltip: ['The creation stack of one resource of this site, innermost first; your frames first, node: and node_modules frames grouped.'],
+          tooltip: [
+            'The creation stack of one resource of this site, innermost first; your frames first, node: and node_modules frames grouped.',
+          ],
           icon: 'stack',
           collapsible: 'expanded',
           contextValue: 'stack',
@@ -282,13 +306,22 @@ export class TreeModel {
     if (!target) return [];
     const source: SiteSource = { from: 'target', targetId };
     const counts = liveCounts(target);
-    const types = Object.keys(counts).filter((type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)));
+    const types = Object.keys(counts).filter(
+      (type) => countOf(counts, type) > 0 || (target.latestSites && this.indexOf(target.latestSites).hasType(type)),
+    );
     if (types.length === 0) {
       const waiting = target.samples.length === 0 && !target.latestSites;
-      return [{ kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' }, ...this.abandonedGroup(source)];
+      return [
+        { kind: 'note', parentId: `target:${targetId}`, text: waiting ? 'Reading counts…' : 'No pending async resources.' },
+        ...this.abandonedGroup(source),
+      ];
     }
     types.sort((a, b) => countOf(counts, b) - countOf(counts, a) || compareText(a, b));
-    return [...sitesUnavailableNote(target.latestSites, `target:${targetId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...this.abandonedGroup(source)];
+    return [
+      ...sitesUnavailableNote(target.latestSites, `target:${targetId}`),
+      ...types.map((type): LensNode => ({ kind: 'type', source, type })),
+      ...this.abandonedGroup(source),
+    ];
   }
 
   /** The "Abandoned tasks" node of a source, when it has any. */
@@ -323,9 +356,14 @@ export class TreeModel {
     const totals = stored.snapshot.totals;
     const types = [...new Set([...Object.keys(totals).filter((t) => countOf(totals, t) > 0), ...index.types()])];
     const abandoned = this.abandonedGroup(source);
-    if (types.length === 0) return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }, ...abandoned];
+    if (types.length === 0)
+      return [{ kind: 'note', parentId: `snapshot:${snapshotId}`, text: 'No pending async resources in this snapshot.' }, ...abandoned];
     types.sort((a, b) => countOf(totals, b) - countOf(totals, a) || compareText(a, b));
-    return [...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`), ...types.map((type): LensNode => ({ kind: 'type', source, type })), ...abandoned];
+    return [
+      ...sitesUnavailableNote(stored.snapshot, `snapshot:${snapshotId}`),
+      ...types.map((type): LensNode => ({ kind: 'type', source, type })),
+      ...abandoned,
+    ];
   }
 
   private typeChildren(source: SiteSource, type: string): LensNode[] {
@@ -336,7 +374,10 @@ export class TreeModel {
     const split = splitOf(this.splitsOf(snapshot), type);
     if (sites.length === 0) {
       const baseline = countOf(snapshot.baseline, type);
-      const text = baseline > 0 ? `No site known: ${formatCount(baseline)} already alive when the agent attached.` : 'No site recorded for this type yet.';
+      const text =
+        baseline > 0
+          ? `No site known: ${formatCount(baseline)} already alive when the agent attached.`
+          : 'No site recorded for this type yet.';
       return [{ kind: 'note', parentId: id, text }];
     }
     const target = source.from === 'target' ? this.target(source.targetId) : undefined;
@@ -346,7 +387,13 @@ export class TreeModel {
     const nodes: LensNode[] = [];
     for (let i = 0; i < sites.length && i < limit; i++) {
       const site = sites[i];
-      nodes.push({ kind: 'site', source, site, growth: growing.get(site.id), previousCount: previous ? (previous.get(site.id) ?? 0) : undefined });
+      nodes.push({
+        kind: 'site',
+        source,
+        site,
+        growth: growing.get(site.id),
+        previousCount: previous ? (previous.get(site.id) ?? 0) : undefined,
+      });
     }
     if (sites.length > limit) {
       const hiddenCount = sites.slice(limit).reduce((sum, s) => sum + s.count, 0);
@@ -366,8 +413,17 @@ export class TreeModel {
     if (shown) parts.push(`${formatCount(shown.total)} pending ${trendArrow(trend)}`);
     if (!target.latestSites) parts.push('reading sites…');
     const tooltip = [target.label, ...(target.details ? [target.details] : [])];
-    if (shown) tooltip.push(`${formatCount(shown.total)} pending async resources (latest site read), ${trendWords(trend)} over the last 30 s`);
-    return { id, label: target.label, description: parts.join(' · '), tooltip, icon: 'target', collapsible: 'expanded', contextValue: 'target' };
+    if (shown)
+      tooltip.push(`${formatCount(shown.total)} pending async resources (latest site read), ${trendWords(trend)} over the last 30 s`);
+    return {
+      id,
+      label: target.label,
+      description: parts.join(' · '),
+      tooltip,
+      icon: 'target',
+      collapsible: 'expanded',
+      contextValue: 'target',
+    };
   }
 
   private presentSnapshot(snapshotId: string): NodePresentation {
@@ -397,10 +453,19 @@ export class TreeModel {
     const base = { id, label: type, icon: 'type' as const, collapsible: 'collapsed' as const, contextValue: 'type' };
     const snapshot = this.sitesOf(source);
     const split = snapshot ? splitOf(this.splitsOf(snapshot), type) : undefined;
-    const splitLine = split && split.sites > 0 ? [`${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'}${split.withoutSite > 0 ? `, ${withoutSiteLabel(split.withoutSite)}` : ''}`] : [];
+    const splitLine =
+      split && split.sites > 0
+        ? [
+            `${formatCount(split.inSites)} in ${formatCount(split.sites)} site${split.sites === 1 ? '' : 's'}${split.withoutSite > 0 ? `, ${withoutSiteLabel(split.withoutSite)}` : ''}`,
+          ]
+        : [];
     if (source.from === 'snapshot') {
       const count = countOf(snapshot?.totals, type);
-      return { ...base, description: formatCount(count), tooltip: [`${formatCount(count)} pending ${type} in this snapshot`, ...splitLine] };
+      return {
+        ...base,
+        description: formatCount(count),
+        tooltip: [`${formatCount(count)} pending ${type} in this snapshot`, ...splitLine],
+      };
     }
     const target = this.target(source.targetId);
     if (!target) return base;
@@ -409,12 +474,21 @@ export class TreeModel {
     const tooltip = [`${formatCount(now)} pending ${type} (latest site read), ${trendWords(trend)} over the last 30 s`, ...splitLine];
     const growth = target.growingTypes?.find((g) => g.type === type);
     if (growth) tooltip.push(`Keeps growing: ${growth.rateText}; ${growth.reason}.`);
-    const rate = target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type) ? target.latestSites.stats.samplingRate[type] : undefined;
+    const rate =
+      target.latestSites && Object.prototype.hasOwnProperty.call(target.latestSites.stats.samplingRate, type)
+        ? target.latestSites.stats.samplingRate[type]
+        : undefined;
     if (rate !== undefined && rate < 1) tooltip.push(`Stacks are sampled (1 in ${formatCount(1 / rate)}): site counts are estimates.`);
     const description = [`${formatCount(now)} ${trendArrow(trend)}`, ...(growth ? [`▲ growing ${growth.rateText}`] : [])].join(' · ');
     // The type of the leak opens by itself: its line is one click away.
     const top = target.growingSites?.[0];
-    return { ...base, description, tooltip, alarming: growth !== undefined, collapsible: top && top.site.type === type ? 'expanded' : 'collapsed' };
+    return {
+      ...base,
+      description,
+      tooltip,
+      alarming: growth !== undefined,
+      collapsible: top && top.site.type === type ? 'expanded' : 'collapsed',
+    };
   }
 
   private presentSite(node: Extract<LensNode, { kind: 'site' }>): NodePresentation {
@@ -437,10 +511,17 @@ export class TreeModel {
     ];
     if (trend) tooltip.push(`${capitalise(trendWords(trend))} over the last 30 s.`);
     if (estimate) tooltip.push(`${formatCount(site.sampled)} seen with a stack; the rest is estimated from the sampling rate.`);
-    if (abandoned > 0) tooltip.push(`${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`);
-    if (site.origin === 'census') tooltip.push(`Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`);
+    if (abandoned > 0)
+      tooltip.push(
+        `${formatCount(abandoned)} task${abandoned === 1 ? '' : 's'} abandoned here since attach (collected by the GC while suspended): the code after this await and its finally blocks never ran.`,
+      );
+    if (site.origin === 'census')
+      tooltip.push(
+        `Found by the census: ${formatCount(site.census ?? 0)} of these were already pending before the agent attached (their age is unknown).`,
+      );
     if (node.growth) tooltip.push(`Keeps growing: ${node.growth.rateText}; ${node.growth.reason}.`);
-    if (node.previousCount !== undefined && node.previousCount !== site.count) tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
+    if (node.previousCount !== undefined && node.previousCount !== site.count)
+      tooltip.push(`${formatDelta(site.count - node.previousCount)} since the previous reading.`);
     if (site.generatedFrame) tooltip.push(`Compiled position: ${this.where(site.generatedFrame)}`);
     if (site.thread !== 0) tooltip.push(`Thread: worker ${site.thread}`);
     return {
@@ -570,7 +651,9 @@ function liveCounts(target: TreeTarget): Record<string, number> {
 /** A snapshot without sites says so first, loudly: its counts cannot be placed on any line. */
 function sitesUnavailableNote(snapshot: Snapshot | undefined, parentId: string): LensNode[] {
   if (snapshot?.sitesUnavailable === undefined) return [];
-  return [{ kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` }];
+  return [
+    { kind: 'note', parentId, text: `⚠ Sites unavailable: ${snapshot.sitesUnavailable}. Counts are complete; no line can be shown.` },
+  ];
 }
 
 function presentUnsited(node: Extract<LensNode, { kind: 'unsited' }>): NodePresentation {
@@ -599,7 +682,10 @@ function presentExample(node: Extract<LensNode, { kind: 'example' }>, takenAt: s
     id: nodeId(node),
     label: what,
     description: since ? `since ${since}` : `${formatDuration(example.ageMs)} old`,
-    tooltip: [`${site.type} ${what}, pending ${since ? `since ${since}` : `for ${formatDuration(example.ageMs)}`}`, `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`],
+    tooltip: [
+      `${site.type} ${what}, pending ${since ? `since ${since}` : `for ${formatDuration(example.ageMs)}`}`,
+      `Triggered by ${site.type === 'PROMISE' ? 'promise' : 'async id'} ${example.triggerId}`,
+    ],
     icon: 'example',
     collapsible: 'none',
     contextValue: 'example',
@@ -657,8 +743,6 @@ function nodeId(node: LensNode): string {
       return `${node.parentId}/note`;
   }
 }
-
-
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -33,7 +33,10 @@ suite('activation', () => {
     const contributed: string[] = (ext.packageJSON.contributes?.commands ?? []).map((c: { command: string }) => c.command);
     assert.ok(contributed.length > 0, 'package.json contributes no commands');
     const all = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((id) => !all.has(id)), []);
+    assert.deepEqual(
+      contributed.filter((id) => !all.has(id)),
+      [],
+    );
   });
 
   test('the extension host runs on Node with the full API', () => {

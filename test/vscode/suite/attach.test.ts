@@ -49,7 +49,11 @@ suite('attach', function () {
     const load = await driveLoad(fixture.port, { requests: 40, concurrency: 4 });
     assert.equal(load.ok, 40, `load: ${JSON.stringify(load)}`);
     // Each request leaves a worker blocked on a promise: at least one pending resource more each.
-    await eventually(() => latestTotal(target)! >= before + 40, 15_000, () => `a sample with at least ${before + 40} pending (before load ${before}, latest ${latestTotal(target)})`);
+    await eventually(
+      () => latestTotal(target)! >= before + 40,
+      15_000,
+      () => `a sample with at least ${before + 40} pending (before load ${before}, latest ${latestTotal(target)})`,
+    );
 
     await vscode.commands.executeCommand('asyncLeakLens.detach', id);
     assert.equal(api.targets.get(id), undefined, 'the target is still listed after Detach');
@@ -67,7 +71,10 @@ suite('attach', function () {
     // An HTTP server that is not an inspector.
     await assert.rejects(api.targets.attach({ address: `127.0.0.1:${fixture.port}`, source: 'address' }), /not a Node inspector/);
     // Not loopback, and the setting does not allow others.
-    await assert.rejects(api.targets.attach({ address: 'ws://192.0.2.7:9229/abc', source: 'address' }), /only loopback inspector addresses are allowed/);
+    await assert.rejects(
+      api.targets.attach({ address: 'ws://192.0.2.7:9229/abc', source: 'address' }),
+      /only loopback inspector addresses are allowed/,
+    );
     await assert.rejects(api.targets.attach({ address: 'not an address', source: 'address' }), /Cannot read target "not an address"/);
     assert.equal(api.targets.list().length, countBefore, 'a failed attach left a target behind');
   });
@@ -77,13 +84,22 @@ suite('attach', function () {
     const first = await api.targets.attach({ address: workers.inspectorUrl, source: 'address' });
     const second = await api.targets.attach({ address: String(intervals.inspectorPort), source: 'address' });
     assert.deepEqual(
-      api.targets.list().map((t) => t.pid).sort(),
+      api.targets
+        .list()
+        .map((t) => t.pid)
+        .sort(),
       [workers.pid, intervals.pid].sort(),
     );
-    await Promise.all([driveLoad(workers.port, { requests: 10, concurrency: 2 }), driveLoad(intervals.port, { requests: 10, concurrency: 2 })]);
+    await Promise.all([
+      driveLoad(workers.port, { requests: 10, concurrency: 2 }),
+      driveLoad(intervals.port, { requests: 10, concurrency: 2 }),
+    ]);
     await eventually(() => first.samples.length > 1 && second.samples.length > 1, 15_000, 'samples from both targets');
 
-    await assert.rejects(api.targets.attach({ address: String(workers.inspectorPort), source: 'address' }), new RegExp(`Process ${workers.pid} is already attached`));
+    await assert.rejects(
+      api.targets.attach({ address: String(workers.inspectorPort), source: 'address' }),
+      new RegExp(`Process ${workers.pid} is already attached`),
+    );
     assert.equal(api.targets.list().length, 2);
     assert.equal(await agentInstalled(workers.inspectorUrl), true, 'the refused second attach removed the agent of the first');
 
@@ -98,7 +114,10 @@ suite('attach', function () {
     const id = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(fixture.inspectorPort));
     assert.ok(id, 'attach failed');
     const target = api.targets.get(id)!;
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args, '--target', String(fixture.inspectorPort)], { timeout: 30_000 });
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args, '--target', String(fixture.inspectorPort)], {
+        timeout: 30_000,
+      });
     await cli('snapshot');
     const notices: string[] = [];
     target.session.on('notice', (text) => notices.push(text));
@@ -106,7 +125,11 @@ suite('attach', function () {
     await eventually(() => notices.length > 0, 15_000, 'a notice that the agent was put back');
     assert.match(notices[0], /injected again/);
     await driveLoad(fixture.port, { requests: 10, concurrency: 2 });
-    await eventually(() => (target.samples.at(-1)?.counts.PROMISE ?? 0) >= 10, 15_000, () => `samples after the other client left: ${JSON.stringify(target.samples.at(-1)?.counts)}`);
+    await eventually(
+      () => (target.samples.at(-1)?.counts.PROMISE ?? 0) >= 10,
+      15_000,
+      () => `samples after the other client left: ${JSON.stringify(target.samples.at(-1)?.counts)}`,
+    );
     assert.equal(target.isEnded, false);
     await vscode.commands.executeCommand('asyncLeakLens.detach', id);
     assert.equal(await agentInstalled(fixture.inspectorUrl), false, 'the last client removed the agent');
@@ -123,7 +146,11 @@ suite('attach', function () {
     assert.equal(openEntry.inspector, `127.0.0.1:${open.inspectorPort}`);
     assert.equal(closedEntry.inspector, undefined);
     assert.match(closedEntry.commandLine, /forgotten-interval[\\/]server\.js/);
-    assert.equal(processes.find((p) => p.pid === process.pid), undefined, 'the extension host lists itself');
+    assert.equal(
+      processes.find((p) => p.pid === process.pid),
+      undefined,
+      'the extension host lists itself',
+    );
 
     const id = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachToProcess', open.pid);
     assert.ok(id, 'Attach to Node Process answered no target');

@@ -42,11 +42,21 @@ suite('census', function () {
     assert.ok(promises, 'no PROMISE type under the target');
     const site = tree
       .getChildren(promises)
-      .find((n): n is Extract<LensNode, { kind: 'site' }> => n.kind === 'site' && n.site.frame.file === marker.file && n.site.frame.line === marker.line);
+      .find(
+        (n): n is Extract<LensNode, { kind: 'site' }> =>
+          n.kind === 'site' && n.site.frame.file === marker.file && n.site.frame.line === marker.line,
+      );
     assert.ok(site, 'the leaking line is not in the tree');
     assert.equal(site.site.count, LOAD);
     const item = tree.getTreeItem(site);
     assert.match(String(item.description), /census/);
-    assert.match(String((item.tooltip as vscode.MarkdownString | string | undefined) instanceof vscode.MarkdownString ? (item.tooltip as vscode.MarkdownString).value : item.tooltip), /Found by the census/);
+    assert.match(
+      String(
+        (item.tooltip as vscode.MarkdownString | string | undefined) instanceof vscode.MarkdownString
+          ? (item.tooltip as vscode.MarkdownString).value
+          : item.tooltip,
+      ),
+      /Found by the census/,
+    );
   });
 });

@@ -51,7 +51,13 @@ class DebugRecorder implements vscode.Disposable {
   /** Program output of the session and its parent (the launcher reports it on the parent). */
   output(session: vscode.DebugSession): string {
     const ids = [session.id, session.parentSession?.id];
-    return ids.flatMap((id) => (id ? (this.events.get(id) ?? []) : []).filter((e) => e.event === 'output' && e.body?.category !== 'telemetry').map((e) => String(e.body?.output ?? ''))).join('');
+    return ids
+      .flatMap((id) =>
+        (id ? (this.events.get(id) ?? []) : [])
+          .filter((e) => e.event === 'output' && e.body?.category !== 'telemetry')
+          .map((e) => String(e.body?.output ?? '')),
+      )
+      .join('');
   }
 
   stops(session: vscode.DebugSession): { reason: string; threadId?: number }[] {
@@ -68,7 +74,11 @@ class DebugRecorder implements vscode.Disposable {
   }
 
   describe(): string {
-    return this.sessions.map((s) => `${s.name} [${s.type}${s.configuration.__pendingTargetId ? ', debuggee' : ''}${this.ended.has(s.id) ? ', ended' : ''}]`).join('; ') || 'no debug session started';
+    return (
+      this.sessions
+        .map((s) => `${s.name} [${s.type}${s.configuration.__pendingTargetId ? ', debuggee' : ''}${this.ended.has(s.id) ? ', ended' : ''}]`)
+        .join('; ') || 'no debug session started'
+    );
   }
 
   dispose(): void {
@@ -143,18 +153,31 @@ suite('debug session', function () {
     });
     assert.equal(started, true, 'vscode.debug.startDebugging answered false');
 
-    const debuggee = await eventually(() => recorder.debuggeeOf(name), 30_000, () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`);
+    const debuggee = await eventually(
+      () => recorder.debuggeeOf(name),
+      30_000,
+      () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`,
+    );
     const target = await eventually(
       () => debugTarget(api),
       30_000,
-      () => `the extension to watch "${name}" (sessions: ${recorder.describe()}; program output: ${JSON.stringify(recorder.output(debuggee).slice(-2000))}; is asyncLeakLens.autoAttach "always"? see the "Async Leak Lens" output channel)`,
+      () =>
+        `the extension to watch "${name}" (sessions: ${recorder.describe()}; program output: ${JSON.stringify(recorder.output(debuggee).slice(-2000))}; is asyncLeakLens.autoAttach "always"? see the "Async Leak Lens" output channel)`,
     );
     // The CDP proxy of js-debug, not the program's own inspector.
-    assert.match(target.session.connection.url, /^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{40}$/, 'the target is not connected through the debugger\'s CDP proxy');
+    assert.match(
+      target.session.connection.url,
+      /^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{40}$/,
+      "the target is not connected through the debugger's CDP proxy",
+    );
     // One name however it was attached: script and pid, then the launch configuration.
     assert.equal(target.label, `server.js · pid ${target.pid} · ${name}`);
 
-    const ready = await eventually(() => /READY (\{.*\})/.exec(recorder.output(debuggee)), 30_000, () => `READY from the program (its output so far: ${JSON.stringify(recorder.output(debuggee))})`);
+    const ready = await eventually(
+      () => /READY (\{.*\})/.exec(recorder.output(debuggee)),
+      30_000,
+      () => `READY from the program (its output so far: ${JSON.stringify(recorder.output(debuggee))})`,
+    );
     const port = JSON.parse(ready[1]).port as number;
     lap('debug session started, watched, program ready');
 
@@ -163,15 +186,29 @@ suite('debug session', function () {
     const load = await driveLoad(port, { requests: 20, concurrency: 4 });
     assert.equal(load.ok, 20, `load: ${JSON.stringify(load)}`);
     lap('first samples and load');
-    await eventually(() => target.samples.at(-1)!.total >= before + 20, 15_000, () => `samples to show the 20 leaked workers (before ${before}, latest ${target.samples.at(-1)?.total})`);
+    await eventually(
+      () => target.samples.at(-1)!.total >= before + 20,
+      15_000,
+      () => `samples to show the 20 leaked workers (before ${before}, latest ${target.samples.at(-1)?.total})`,
+    );
 
     // Stop at a breakpoint in the request handler.
-    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(fixture.entry), new vscode.Position(breakLine - 1, 0)))]);
+    vscode.debug.addBreakpoints([
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(fixture.entry), new vscode.Position(breakLine - 1, 0))),
+    ]);
     // The breakpoint reaches the debugger asynchronously: wait until it is set in the program.
-    await eventually(() => recorder.breakpointVerified(debuggee, breakLine), 20_000, `the debugger to verify the breakpoint at line ${breakLine}`);
+    await eventually(
+      () => recorder.breakpointVerified(debuggee, breakLine),
+      20_000,
+      `the debugger to verify the breakpoint at line ${breakLine}`,
+    );
     const answer = slowGet(port);
     answer.catch(() => undefined); // awaited after continue
-    const stop = await eventually(() => recorder.stops(debuggee)[0], 20_000, `the debugger to stop at ${fixture.entry}:${breakLine} on a request`);
+    const stop = await eventually(
+      () => recorder.stops(debuggee)[0],
+      20_000,
+      `the debugger to stop at ${fixture.entry}:${breakLine} on a request`,
+    );
     assert.equal(stop.reason, 'breakpoint');
     await eventually(() => target.isPaused, 10_000, 'the extension to see the pause (Debugger.paused over the proxy)');
     lap('breakpoint verified and hit');
@@ -184,7 +221,10 @@ suite('debug session', function () {
     // The debugger still works: threads, stack, evaluate in the paused frame, step.
     const { threads } = await debuggee.customRequest('threads');
     const threadId = stop.threadId ?? threads[0].id;
-    assert.ok(threads.some((t: { id: number }) => t.id === threadId), `thread ${threadId} not in ${JSON.stringify(threads)}`);
+    assert.ok(
+      threads.some((t: { id: number }) => t.id === threadId),
+      `thread ${threadId} not in ${JSON.stringify(threads)}`,
+    );
     const top = async () => (await debuggee.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 })).stackFrames[0];
     const frame = await top();
     assert.equal(frame.line, breakLine);
@@ -217,14 +257,36 @@ suite('debug session', function () {
     lap('session stopped');
   });
 
-  test('launch with a worker thread: the debugger\'s session for the worker is watched too', async () => {
+  test("launch with a worker thread: the debugger's session for the worker is watched too", async () => {
     const fixture = listFixtures().find((f) => f.name === 'worker-leak')!;
     const name = `Async Leak Lens test: launch ${fixture.name}`;
-    const started = await vscode.debug.startDebugging(undefined, { type: 'node', request: 'launch', name, program: fixture.entry, cwd: fixture.dir, console: 'internalConsole', outputCapture: 'std' });
+    const started = await vscode.debug.startDebugging(undefined, {
+      type: 'node',
+      request: 'launch',
+      name,
+      program: fixture.entry,
+      cwd: fixture.dir,
+      console: 'internalConsole',
+      outputCapture: 'std',
+    });
     assert.equal(started, true, 'vscode.debug.startDebugging answered false');
     const debuggees = () => recorder.sessions.filter((s) => s.type === 'pwa-node' && s.configuration.__pendingTargetId);
-    await eventually(() => debuggees().length >= 2, 30_000, () => `a debug session for the main thread and one for the worker (sessions: ${recorder.describe()})`);
-    const targets = await eventually(() => (api.targets.list().filter((t) => t.source === 'debug').length >= 2 ? api.targets.list() : undefined), 30_000, () => `two watched targets (have: ${api.targets.list().map((t) => t.label).join(', ') || 'none'}; sessions: ${recorder.describe()})`);
+    await eventually(
+      () => debuggees().length >= 2,
+      30_000,
+      () => `a debug session for the main thread and one for the worker (sessions: ${recorder.describe()})`,
+    );
+    const targets = await eventually(
+      () => (api.targets.list().filter((t) => t.source === 'debug').length >= 2 ? api.targets.list() : undefined),
+      30_000,
+      () =>
+        `two watched targets (have: ${
+          api.targets
+            .list()
+            .map((t) => t.label)
+            .join(', ') || 'none'
+        }; sessions: ${recorder.describe()})`,
+    );
     const worker = targets.find((t) => t.session.info.threadId !== 0);
     assert.ok(worker, `no target on the worker thread: ${targets.map((t) => `${t.label} thread ${t.session.info.threadId}`).join(', ')}`);
     const main = targets.find((t) => t.session.info.threadId === 0)!;
@@ -232,7 +294,10 @@ suite('debug session', function () {
 
     // The program prints READY on its main thread's session (whichever of the two that is).
     const ready = await eventually(
-      () => debuggees().map((s) => /READY (\{.*\})/.exec(recorder.output(s))).find((m) => m !== null),
+      () =>
+        debuggees()
+          .map((s) => /READY (\{.*\})/.exec(recorder.output(s)))
+          .find((m) => m !== null),
       30_000,
       () => `READY from the program (output: ${JSON.stringify(debuggees().map((s) => recorder.output(s)))})`,
     );
@@ -240,7 +305,11 @@ suite('debug session', function () {
     const before = worker.samples.at(-1)!.total;
     const load = await driveLoad(JSON.parse(ready[1]).port, { requests: 20, concurrency: 4 });
     assert.equal(load.ok, 20, `load: ${JSON.stringify(load)}`);
-    await eventually(() => worker.samples.at(-1)!.total >= before + 20, 15_000, () => `the worker's samples to show its 20 suspended jobs (before ${before}, latest ${worker.samples.at(-1)?.total})`);
+    await eventually(
+      () => worker.samples.at(-1)!.total >= before + 20,
+      15_000,
+      () => `the worker's samples to show its 20 suspended jobs (before ${before}, latest ${worker.samples.at(-1)?.total})`,
+    );
 
     await vscode.debug.stopDebugging(recorder.parentNamed(name));
     await eventually(() => api.targets.list().length === 0, 20_000, 'both targets to go when the debug session ended');
@@ -253,8 +322,21 @@ suite('debug session', function () {
     try {
       await vscode.commands.executeCommand('notifications.clearAll');
       const name = `Async Leak Lens test: ask ${fixture.name}`;
-      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name, port: fixture.inspectorPort, address: '127.0.0.1' }), true);
-      await eventually(() => recorder.debuggeeOf(name), 30_000, () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`);
+      assert.equal(
+        await vscode.debug.startDebugging(undefined, {
+          type: 'node',
+          request: 'attach',
+          name,
+          port: fixture.inspectorPort,
+          address: '127.0.0.1',
+        }),
+        true,
+      );
+      await eventually(
+        () => recorder.debuggeeOf(name),
+        30_000,
+        () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`,
+      );
       await sleep(2000);
       assert.equal(debugTarget(api), undefined, 'in "ask" mode the session was watched before the user answered');
       assert.equal(await agentInstalled(fixture.inspectorUrl), false);
@@ -279,11 +361,25 @@ suite('debug session', function () {
     const fixture = await startFixture('forgotten-interval');
     fixtures.push(fixture);
     const name = `Async Leak Lens test: attach ${fixture.name}`;
-    const started = await vscode.debug.startDebugging(undefined, { type: 'node', request: 'attach', name, port: fixture.inspectorPort, address: '127.0.0.1' });
+    const started = await vscode.debug.startDebugging(undefined, {
+      type: 'node',
+      request: 'attach',
+      name,
+      port: fixture.inspectorPort,
+      address: '127.0.0.1',
+    });
     assert.equal(started, true, 'vscode.debug.startDebugging answered false');
 
-    const debuggee = await eventually(() => recorder.debuggeeOf(name), 30_000, () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`);
-    const first = await eventually(() => debugTarget(api), 30_000, () => `the extension to watch "${name}" (sessions: ${recorder.describe()})`);
+    const debuggee = await eventually(
+      () => recorder.debuggeeOf(name),
+      30_000,
+      () => `the debugger's child session for "${name}" (sessions: ${recorder.describe()})`,
+    );
+    const first = await eventually(
+      () => debugTarget(api),
+      30_000,
+      () => `the extension to watch "${name}" (sessions: ${recorder.describe()})`,
+    );
     assert.equal(first.pid, fixture.pid);
     await eventually(() => first.samples.length >= 2, 15_000, 'live samples');
 

@@ -62,7 +62,8 @@ suite('editor marks', function () {
     const mark = await eventually(
       () => api.editorMarks.appliedMarks(uri).find((m) => m.line === marker.line && m.count === REQUESTS),
       30_000,
-      () => `a mark with count ${REQUESTS} on line ${marker.line}; drawn: ${JSON.stringify(api.editorMarks.appliedMarks(uri))}; sites read: ${target.latestSites?.sites.length}`,
+      () =>
+        `a mark with count ${REQUESTS} on line ${marker.line}; drawn: ${JSON.stringify(api.editorMarks.appliedMarks(uri))}; sites read: ${target.latestSites?.sites.length}`,
     );
     assert.equal(mark.kind, 'blocked');
     assert.equal(mark.severity, 'high', `${REQUESTS} blocked tasks weigh ${REQUESTS * 4}`);
@@ -70,7 +71,11 @@ suite('editor marks', function () {
     assert.equal(api.editorMarks.appliedMarks(uri).filter((m) => m.line === marker.line).length, 1);
 
     // Hover on that line: count, oldest age, and the example stack with links to its frames.
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(marker.line - 1, 4));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(marker.line - 1, 4),
+    );
     const text = hoverText(hovers ?? []);
     assert.match(text, /Async Leak Lens/, `no hover of ours: ${text}`);
     assert.match(text, new RegExp(`\\*\\*Blocked at\\*\\* · PROMISE · \\*\\*${REQUESTS}\\*\\* pending tasks`));
@@ -92,10 +97,14 @@ suite('editor marks', function () {
     const lines = readFileSync(marker.file, 'utf8').split('\n');
     const declaration = lines.findIndex((l) => /async function runWorker\(/.test(l));
     assert.ok(declaration >= 0 && declaration < marker.line - 1);
-    const lenses = await eventually(async () => {
-      const found = await ourLenses(uri);
-      return found.length ? found : undefined;
-    }, 15_000, () => 'a "tasks blocked here" CodeLens');
+    const lenses = await eventually(
+      async () => {
+        const found = await ourLenses(uri);
+        return found.length ? found : undefined;
+      },
+      15_000,
+      () => 'a "tasks blocked here" CodeLens',
+    );
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title]),
       [[declaration, `${REQUESTS} tasks blocked here`]],
@@ -103,9 +112,17 @@ suite('editor marks', function () {
 
     // Detach: marks, hover and lens are gone.
     await api.targets.detach(target.id);
-    await eventually(() => api.editorMarks.appliedMarks(uri).length === 0, 10_000, () => `no marks after detach; drawn: ${JSON.stringify(api.editorMarks.appliedMarks(uri))}`);
+    await eventually(
+      () => api.editorMarks.appliedMarks(uri).length === 0,
+      10_000,
+      () => `no marks after detach; drawn: ${JSON.stringify(api.editorMarks.appliedMarks(uri))}`,
+    );
     assert.equal(api.editorMarks.indexedMarks(uri).length, 0);
-    const after = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(marker.line - 1, 4));
+    const after = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(marker.line - 1, 4),
+    );
     assert.doesNotMatch(hoverText(after ?? []), /Async Leak Lens/);
     assert.deepEqual(await ourLenses(uri), []);
   });
@@ -120,7 +137,11 @@ suite('editor marks', function () {
 
     await vscode.commands.executeCommand('asyncLeakLens.toggleEditorDecorations');
     assert.equal(vscode.workspace.getConfiguration('asyncLeakLens').get('decorations.enabled'), false);
-    await eventually(() => !marked(), 10_000, () => 'the marks to go away');
+    await eventually(
+      () => !marked(),
+      10_000,
+      () => 'the marks to go away',
+    );
     assert.deepEqual(await ourLenses(uri), [], 'no CodeLens while off');
     assert.ok(api.editorMarks.indexedMarks(uri).length > 0, 'the data is kept while hidden');
 

@@ -22,7 +22,10 @@ suite('names that are markup', function () {
     const api = await lensApi();
     target = await startReliabilityTarget('hostile-names');
     const { leakFile, leakLine, functionName } = target.ready as { leakFile: string; leakLine: number; functionName: string };
-    const targetId = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));
+    const targetId = await vscode.commands.executeCommand<string | undefined>(
+      'asyncLeakLens.attachByAddress',
+      String(target.inspectorPort),
+    );
     assert.ok(targetId, 'attach failed (see the "Async Leak Lens" output channel)');
     const before = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.takeSnapshot', targetId, 'before');
     assert.equal((await driveLoad(target.port, { requests: LOAD, concurrency: 3 })).ok, LOAD);
@@ -47,12 +50,27 @@ suite('names that are markup', function () {
     // The hover on the leak line: markdown with every punctuation escaped, no HTML allowed.
     const uri = vscode.Uri.file(leakFile);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const hoverText = await eventually(async () => {
-      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(leakLine - 1, 4))) ?? [];
-      const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
-      return /Async Leak Lens/.test(text) ? text : undefined;
-    }, 20_000, 'a hover of ours on the leak line');
-    assert.ok(hoverText.includes('\\<script\\>alert\\(\\"fn\\"\\)\\<\\/script\\>\\&amp\\;'), `the function name is not escaped markdown:\n${hoverText}`);
+    const hoverText = await eventually(
+      async () => {
+        const hovers =
+          (await vscode.commands.executeCommand<vscode.Hover[]>(
+            'vscode.executeHoverProvider',
+            uri,
+            new vscode.Position(leakLine - 1, 4),
+          )) ?? [];
+        const text = hovers
+          .flatMap((h) => h.contents)
+          .map((c) => (typeof c === 'string' ? c : c.value))
+          .join('\n');
+        return /Async Leak Lens/.test(text) ? text : undefined;
+      },
+      20_000,
+      'a hover of ours on the leak line',
+    );
+    assert.ok(
+      hoverText.includes('\\<script\\>alert\\(\\"fn\\"\\)\\<\\/script\\>\\&amp\\;'),
+      `the function name is not escaped markdown:\n${hoverText}`,
+    );
     assert.doesNotMatch(hoverText, /(?<!\\)[<>]/, 'the hover has an unescaped angle bracket');
 
     // The tree shows names as plain text (a TreeItem label is never rendered as markup).
@@ -60,6 +78,9 @@ suite('names that are markup', function () {
     const promises = api.tree.getChildren(targetNode).find((n) => n.kind === 'type' && n.type === 'PROMISE')!;
     const siteNode = api.tree.getChildren(promises).find((n) => n.kind === 'site' && isLeak(n.site));
     assert.ok(siteNode, 'the leak site is in the tree');
-    assert.ok(String(api.tree.getTreeItem(siteNode).label).endsWith(` · <b onmouseover=alert(1)>jobs &amp;.js:${leakLine} blocked`), String(api.tree.getTreeItem(siteNode).label));
+    assert.ok(
+      String(api.tree.getTreeItem(siteNode).label).endsWith(` · <b onmouseover=alert(1)>jobs &amp;.js:${leakLine} blocked`),
+      String(api.tree.getTreeItem(siteNode).label),
+    );
   });
 });

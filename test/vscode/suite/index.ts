@@ -18,7 +18,9 @@ export function run(): Promise<void> {
   }
   // 'spec' prints one line per test and the failures with their stacks: readable in a CI log.
   const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 20_000, grep: process.env.ASYNC_LEAK_LENS_TEST_GREP });
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) mocha.addFile(join(__dirname, f));
   return new Promise<void>((resolve, reject) => {
     try {

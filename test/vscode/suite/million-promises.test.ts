@@ -53,7 +53,10 @@ suite('a million pending promises', function () {
     target = await startReliabilityTarget('million-promises', { execArgv: ['--expose-gc'] });
     const ask = (path: string) => getJson<Record<string, number>>(target!.port, path);
     const heapBeforeAttach = (await ask('/heap')).heapUsed;
-    const targetId = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.attachByAddress', String(target.inspectorPort));
+    const targetId = await vscode.commands.executeCommand<string | undefined>(
+      'asyncLeakLens.attachByAddress',
+      String(target.inspectorPort),
+    );
     assert.ok(targetId, 'attach failed (see the "Async Leak Lens" output channel)');
     const attached = api.targets.get(targetId)!;
     const before = await vscode.commands.executeCommand<string | undefined>('asyncLeakLens.takeSnapshot', targetId, 'empty');
@@ -72,7 +75,9 @@ suite('a million pending promises', function () {
     );
     console.log(`live PROMISE count ${live.counts.PROMISE}; longest stall while the target grew: ${grown.stallMs.toFixed(0)} ms`);
 
-    const snap = await longestStall(() => vscode.commands.executeCommand<string | undefined>('asyncLeakLens.takeSnapshot', targetId, 'million'));
+    const snap = await longestStall(() =>
+      vscode.commands.executeCommand<string | undefined>('asyncLeakLens.takeSnapshot', targetId, 'million'),
+    );
     const after = snap.result;
     assert.ok(after, 'Take Snapshot stored nothing');
     const snapshot = api.snapshots.get(after)!.snapshot;
@@ -102,7 +107,9 @@ suite('a million pending promises', function () {
     const topCount = sites[0].kind === 'site' ? sites[0].site.count : 0;
     assert.ok(topCount > MILLION / 10, `the top site is one of the three that hold the million (${topCount})`);
 
-    const compared = await longestStall(() => vscode.commands.executeCommand<DiffReportPanel | undefined>('asyncLeakLens.compareSnapshots', before, after));
+    const compared = await longestStall(() =>
+      vscode.commands.executeCommand<DiffReportPanel | undefined>('asyncLeakLens.compareSnapshots', before, after),
+    );
     report = compared.result;
     assert.ok(report, 'Compare Snapshots opened no report');
     assert.ok(report.model.rows.length >= 200);
@@ -119,7 +126,8 @@ suite('a million pending promises', function () {
     );
     assert.ok(agentMb < TARGET_AGENT_CAP_MB, `the agent holds ${agentMb.toFixed(1)} MB in the target`);
     assert.ok(extensionGrowthMb < EXTENSION_CAP_MB, `the extension grew by ${extensionGrowthMb.toFixed(1)} MB`);
-    for (const [step, stall] of Object.entries(stalls)) assert.ok(stall < MAX_STALL_MS, `the extension host stalled ${stall.toFixed(0)} ms during ${step}`);
+    for (const [step, stall] of Object.entries(stalls))
+      assert.ok(stall < MAX_STALL_MS, `the extension host stalled ${stall.toFixed(0)} ms during ${step}`);
     assert.equal(attached.session.isEnded, true);
     assert.equal((await ask('/heap')).pending, MILLION + 2000, 'the target still holds its promises');
   });

@@ -49,7 +49,10 @@ suite('leak verdicts', function () {
     assert.equal(panel.state, 'done');
     assert.match(panel.html, new RegExp(`<title>Leak Probe: server\\.js · pid ${fixture.pid}</title>`));
     assert.match(panel.html, /Leak: 1 site grows with every round of requests|Leak: \d+ sites grow/);
-    assert.match(panel.html, new RegExp(`class="location" data-leak="0"[^>]*>.*<span class="file">server\\.js:${marker.line}:\\d+</span></a>`));
+    assert.match(
+      panel.html,
+      new RegExp(`class="location" data-leak="0"[^>]*>.*<span class="file">server\\.js:${marker.line}:\\d+</span></a>`),
+    );
     assert.doesNotMatch(panel.html, /file:\/\//);
     assert.equal(await panel.open(0), true);
     const editor = vscode.window.activeTextEditor;
@@ -58,7 +61,11 @@ suite('leak verdicts', function () {
     assert.equal(await panel.open(99), false, 'a leak index the result does not have opens nothing');
 
     // A rerun shows its running state in the same panel at once; the old result is gone from it.
-    const rerun = vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, { url: `http://127.0.0.1:${fixture.port}/`, requests: 5, concurrency: 5 });
+    const rerun = vscode.commands.executeCommand<ProbeResult | undefined>('asyncLeakLens.runProbe', target.id, {
+      url: `http://127.0.0.1:${fixture.port}/`,
+      requests: 5,
+      concurrency: 5,
+    });
     await eventually(() => panel.state === 'running', 5_000, 'the panel to show the rerun running');
     assert.equal(api.probeReports.panelFor(target.id), panel, 'the rerun opened another panel');
     assert.match(panel.html, /Running…/);
@@ -87,7 +94,10 @@ suite('leak verdicts', function () {
         30_000,
         () => `a notice for the marked await (now: ${JSON.stringify(api.growthNotices.announced)})`,
       );
-      assert.match(announced.message, /^\d+ tasks abandoned at .*server\.js:41 in server\.js · pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/);
+      assert.match(
+        announced.message,
+        /^\d+ tasks abandoned at .*server\.js:41 in server\.js · pid \d+ \(tasks collected while suspended — the code after this await and its finally blocks never ran\)\.$/,
+      );
       // The site reads after the probe's last round see all 3 rounds × 20 requests × 2 losers.
       await eventually(
         () => (target.latestSites?.sites.find((s) => s.frame.line === marker.line)?.abandoned ?? 0) >= 120,
@@ -108,24 +118,39 @@ suite('leak verdicts', function () {
       report: 'none',
     });
     assert.ok(result);
-    assert.equal(result.verdict, 'no-leak', result.leaks.map((l) => `${l.site.frame.file}:${l.site.frame.line} ${l.counts.join('→')}`).join('\n'));
+    assert.equal(
+      result.verdict,
+      'no-leak',
+      result.leaks.map((l) => `${l.site.frame.file}:${l.site.frame.line} ${l.counts.join('→')}`).join('\n'),
+    );
   });
 
   test('Run Leak Probe refuses a URL that is not on this machine, and an unknown target', async () => {
     const { target } = await attach('forgotten-interval');
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('asyncLeakLens.runProbe', target.id, { url: 'http://192.0.2.10/', requests: 5, concurrency: 1, report: 'none' })),
+      Promise.resolve(
+        vscode.commands.executeCommand('asyncLeakLens.runProbe', target.id, {
+          url: 'http://192.0.2.10/',
+          requests: 5,
+          concurrency: 1,
+          report: 'none',
+        }),
+      ),
       /only sends load to this machine/,
     );
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('asyncLeakLens.runProbe', 'target-does-not-exist', { url: 'http://127.0.0.1:1/', report: 'none' })),
+      Promise.resolve(
+        vscode.commands.executeCommand('asyncLeakLens.runProbe', 'target-does-not-exist', { url: 'http://127.0.0.1:1/', report: 'none' }),
+      ),
       /No attached target "target-does-not-exist"/,
     );
   });
 
   test('live growth: a steady leak becomes a growing site with a rate, announced once', async () => {
     const config = vscode.workspace.getConfiguration('asyncLeakLens');
-    const saved = ['sitesIntervalMs', 'growth.windowSeconds', 'growth.warmupSeconds', 'growth.notify'].map((key) => [key, config.inspect(key)?.globalValue] as const);
+    const saved = ['sitesIntervalMs', 'growth.windowSeconds', 'growth.warmupSeconds', 'growth.notify'].map(
+      (key) => [key, config.inspect(key)?.globalValue] as const,
+    );
     try {
       await config.update('sitesIntervalMs', 500, vscode.ConfigurationTarget.Global);
       await config.update('growth.windowSeconds', 8, vscode.ConfigurationTarget.Global);
@@ -147,7 +172,8 @@ suite('leak verdicts', function () {
         const growing = await eventually(
           () => target.growingSites.find((g) => g.site.frame.file === marker.file && g.site.frame.line === marker.line),
           60_000,
-          () => `the marked line among growing sites (now: ${target.growingSites.map((g) => `${g.site.frame.file}:${g.site.frame.line}`).join(', ') || 'none'})`,
+          () =>
+            `the marked line among growing sites (now: ${target.growingSites.map((g) => `${g.site.frame.file}:${g.site.frame.line}`).join(', ') || 'none'})`,
         );
         assert.match(growing.rateText, /^\+\d+(\.\d)? pending per minute$/);
         assert.ok(growing.ratePerMinute > 0);
@@ -158,14 +184,25 @@ suite('leak verdicts', function () {
         await load;
         subscription.dispose();
       }
-      const announced = api.growthNotices.announced.filter((a) => a.targetId === target.id && a.message.includes(`server.js:${marker.line} `));
+      const announced = api.growthNotices.announced.filter(
+        (a) => a.targetId === target.id && a.message.includes(`server.js:${marker.line} `),
+      );
       assert.equal(announced.length, 1, JSON.stringify(api.growthNotices.announced));
-      assert.match(announced[0].message, /Timeout created at .*server\.js:20 keep growing in server\.js · pid \d+: \+[\d.]+ pending per minute/);
+      assert.match(
+        announced[0].message,
+        /Timeout created at .*server\.js:20 keep growing in server\.js · pid \d+: \+[\d.]+ pending per minute/,
+      );
       assert.ok(growthEvents >= 1);
       // Detached: no notice about it stays in the notification centre.
-      assert.ok(api.growthNotices.open.some((n) => n.targetId === target.id), `no open notice for the target: ${JSON.stringify(api.growthNotices.open)}`);
+      assert.ok(
+        api.growthNotices.open.some((n) => n.targetId === target.id),
+        `no open notice for the target: ${JSON.stringify(api.growthNotices.open)}`,
+      );
       await vscode.commands.executeCommand('asyncLeakLens.detach', target.id);
-      assert.deepEqual(api.growthNotices.open.filter((n) => n.targetId === target.id), []);
+      assert.deepEqual(
+        api.growthNotices.open.filter((n) => n.targetId === target.id),
+        [],
+      );
     } finally {
       for (const [key, value] of saved) await config.update(key, value, vscode.ConfigurationTarget.Global);
     }

@@ -43,7 +43,10 @@ suite('attach again after a restart', function () {
     assert.equal(offer.address, `127.0.0.1:${inspectorPort}`);
     assert.match(offer.reason, /is gone/);
 
-    const again = vscode.commands.executeCommand<string | undefined>('asyncLeakLens.reattach', { address: offer.address, timeoutMs: 30_000 });
+    const again = vscode.commands.executeCommand<string | undefined>('asyncLeakLens.reattach', {
+      address: offer.address,
+      timeoutMs: 30_000,
+    });
     await new Promise((r) => setTimeout(r, 1000));
     const second = await start(inspectorPort);
     const newId = await again;
@@ -68,7 +71,10 @@ suite('attach again after a restart', function () {
 
     const nowhere = await freePort();
     const started = Date.now();
-    assert.equal(await vscode.commands.executeCommand('asyncLeakLens.reattach', { address: `127.0.0.1:${nowhere}`, timeoutMs: 1500 }), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('asyncLeakLens.reattach', { address: `127.0.0.1:${nowhere}`, timeoutMs: 1500 }),
+      undefined,
+    );
     assert.ok(Date.now() - started < 6000, 'the wait is bounded');
   });
 });

@@ -16,7 +16,8 @@ suite('inspectors on other hosts', function () {
   });
 
   test('the setting is machine-scoped and off by default', () => {
-    const declared = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.configuration.properties['asyncLeakLens.allowRemoteInspector'];
+    const declared =
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.configuration.properties['asyncLeakLens.allowRemoteInspector'];
     assert.equal(declared.scope, 'machine');
     assert.equal(declared.default, false);
     assert.equal(setting().get('allowRemoteInspector'), false);
@@ -25,7 +26,10 @@ suite('inspectors on other hosts', function () {
   test('without the opt-in a remote address is refused before any connection, with the way out named', async () => {
     const api = await lensApi();
     const warningsBefore = api.remoteWarnings.given.length;
-    await assert.rejects(api.targets.attach({ address: REMOTE, source: 'address' }), /Refusing to connect to 192\.0\.2\.1: only loopback .*asyncLeakLens\.allowRemoteInspector/);
+    await assert.rejects(
+      api.targets.attach({ address: REMOTE, source: 'address' }),
+      /Refusing to connect to 192\.0\.2\.1: only loopback .*asyncLeakLens\.allowRemoteInspector/,
+    );
     assert.equal(api.remoteWarnings.given.length, warningsBefore, 'nothing to warn about: nothing was attempted');
     assert.equal(api.targets.list().length, 0);
   });

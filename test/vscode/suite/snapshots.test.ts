@@ -14,7 +14,8 @@ import { driveLoad, findMarker, startFixture, type Marker, type RunningFixture }
 const EXTENSION_ID = 'async-leak-lens.async-leak-lens';
 const LOAD = 50;
 
-const atMarker = (marker: Marker) => (site: Site) => site.frame.file === marker.file && site.frame.line === marker.line && site.kind === marker.kind;
+const atMarker = (marker: Marker) => (site: Site) =>
+  site.frame.file === marker.file && site.frame.line === marker.line && site.kind === marker.kind;
 
 suite('snapshots, comparison and tree', function () {
   this.timeout(120_000);
@@ -64,7 +65,10 @@ suite('snapshots, comparison and tree', function () {
     const [first] = report.model.rows;
     assert.ok(first, 'the report lists no changed site');
     const firstSite = report.model.diff.sites.find((s) => s.id === first.siteId)!;
-    assert.ok(atMarker(marker)(firstSite), `first row is ${first.kindLabel} ${first.location}, expected ${marker.kind} at ${marker.file}:${marker.line}`);
+    assert.ok(
+      atMarker(marker)(firstSite),
+      `first row is ${first.kindLabel} ${first.location}, expected ${marker.kind} at ${marker.file}:${marker.line}`,
+    );
     assert.equal(first.delta, LOAD, `one blocked worker per request: ${JSON.stringify(first)}`);
     assert.equal(report.model.top?.row.siteId, first.siteId);
 
@@ -118,9 +122,17 @@ suite('snapshots, comparison and tree', function () {
     // Your frames, then node: and node_modules frames folded into one "N library frames" row.
     const rows = tree.getChildren(stack);
     const library = rows.find((n) => n.kind === 'library');
-    const frames = [...rows, ...(library ? tree.getChildren(library) : [])].filter((n) => n.kind === 'frame').map((n) => tree.getTreeItem(n));
-    assert.ok(frames.some((f) => f.command && String(f.description).startsWith(marker.file)), 'no clickable frame in the marked file');
-    assert.ok(frames.filter((f) => String(f.description).startsWith('node:')).every((f) => !f.command), 'a node: frame is clickable');
+    const frames = [...rows, ...(library ? tree.getChildren(library) : [])]
+      .filter((n) => n.kind === 'frame')
+      .map((n) => tree.getTreeItem(n));
+    assert.ok(
+      frames.some((f) => f.command && String(f.description).startsWith(marker.file)),
+      'no clickable frame in the marked file',
+    );
+    assert.ok(
+      frames.filter((f) => String(f.description).startsWith('node:')).every((f) => !f.command),
+      'a node: frame is clickable',
+    );
   });
 
   test('the Snapshots section lists both snapshots by time and label', () => {
@@ -153,6 +165,9 @@ suite('snapshots, comparison and tree', function () {
     for (const path of [truncated, foreign, join(tmp, 'missing.json')]) {
       assert.equal(await vscode.commands.executeCommand('asyncLeakLens.importSnapshot', path), undefined, path);
     }
-    assert.deepEqual(api.snapshots.list().map((s) => s.id), idsBefore);
+    assert.deepEqual(
+      api.snapshots.list().map((s) => s.id),
+      idsBefore,
+    );
   });
 });

@@ -16,12 +16,17 @@ export async function lensApi(): Promise<LensApi> {
 }
 
 /** Polls `check` until it is truthy; fails after timeoutMs with `what` (a function for live detail). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs: number, what: string | (() => string)): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for: ${typeof what === 'function' ? what() : what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for: ${typeof what === 'function' ? what() : what}`);
     await sleep(100);
   }
 }
